@@ -1,0 +1,141 @@
+package io.nioreactor.core;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One TCP (or Unix domain stream) connection owned by an {@link EventLoop}.
+ *
+ * <p><b>Threading.</b> The connection belongs to its loop thread. Methods marked
+ * "any thread" may be called from elsewhere: they hand the work to the loop. The others are
+ * meant for the loop thread (typically from a {@link ConnectionHandler} callback); called from
+ * another thread they return a snapshot that may already be stale.
+ *
+ * <p><b>Writes and backpressure.</b> {@link #write} never blocks. When nothing is queued the
+ * bytes go straight to the socket; only what the kernel does not take is copied into the
+ * connection's outbound queue and flushed when the socket becomes writable again. Once more
+ * than the high water mark is queued, {@link #isWritable()} turns {@code false} until the
+ * queue drains to the low water mark, when {@link ConnectionHandler#onWritable} is called.
+ * A handler that keeps memory bounded stops reading ({@code setAutoRead(false)}) while the
+ * connection is not writable.
+ */
+public interface Connection {
+
+    /**
+     * Writes the remaining bytes of {@code data}, consuming them (its position moves to its
+     * limit). The caller may reuse the buffer as soon as this returns.
+     *
+     * <p>Any thread: off the loop the bytes are copied and written by the loop.
+     *
+     * @param data the bytes to write, between position and limit
+     * @return {@code true} if the bytes were taken; {@code false}, leaving {@code data}
+     *         untouched, if the connection is closed, closing, or its output was shut down
+     */
+    boolean write(ByteBuffer data);
+
+    /**
+     * Tells whether the outbound queue is at or below the high water mark.
+     *
+     * @return {@code false} while more than the high water mark is queued, or once closed
+     */
+    boolean isWritable();
+
+    /**
+     * The number of bytes queued and not yet taken by the socket.
+     *
+     * @return the pending outbound byte count
+     */
+    long pendingOutboundBytes();
+
+    /**
+     * Starts or stops reading from the socket. While off, the peer's bytes wait in the kernel
+     * and TCP flow control slows the peer down. On by default.
+     *
+     * <p>Any thread.
+     *
+     * @param autoRead {@code true} to read, {@code false} to pause reading
+     */
+    void setAutoRead(boolean autoRead);
+
+    /**
+     * Tells whether reading is on.
+     *
+     * @return the current auto-read setting
+     */
+    boolean isAutoRead();
+
+    /**
+     * Half-closes: once the queued bytes are flushed, sends FIN so the peer reads end of
+     * stream. Reading goes on. Later writes are refused.
+     *
+     * <p>Any thread.
+     */
+    void shutdownOutput();
+
+    /**
+     * Closes gracefully: stops reading, flushes what is queued, then closes. A peer that never
+     * reads keeps a closing connection until the idle timeout or the loop's shutdown timeout,
+     * which then abort it. Calling it twice is harmless.
+     *
+     * <p>Any thread.
+     */
+    void close();
+
+    /**
+     * Closes at once, dropping queued bytes and resetting the connection (RST) where the
+     * transport supports it.
+     *
+     * <p>Any thread.
+     */
+    void abort();
+
+    /**
+     * Tells whether the connection is still open (it may be closing gracefully).
+     *
+     * <p>Any thread.
+     *
+     * @return {@code false} once closed
+     */
+    boolean isOpen();
+
+    /**
+     * The local address of this connection.
+     *
+     * <p>Any thread.
+     *
+     * @return the local socket address
+     */
+    SocketAddress localAddress();
+
+    /**
+     * The peer's address.
+     *
+     * <p>Any thread.
+     *
+     * @return the remote socket address
+     */
+    SocketAddress remoteAddress();
+
+    /**
+     * The loop that owns this connection and runs its handler.
+     *
+     * <p>Any thread.
+     *
+     * @return the owning loop
+     */
+    EventLoop loop();
+
+    /**
+     * Stores one object of the caller's choice with this connection.
+     *
+     * @param attachment the object, or {@code null} to clear
+     */
+    void attach(Object attachment);
+
+    /**
+     * The object stored with {@link #attach}.
+     *
+     * @return the attachment, or {@code null}
+     */
+    Object attachment();
+}

@@ -1,0 +1,195 @@
+package io.nioreactor.core;
+
+import io.nioreactor.core.internal.LoopCore;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+
+/**
+ * One thread, one {@link java.nio.channels.Selector}: the reactor.
+ *
+ * <p>Every channel, handler callback and timer of a loop runs on its thread, so handlers need
+ * no locks. Nothing on that thread may block. Other threads talk to the loop through
+ * {@link #execute}, which queues the task and wakes the selector (one wakeup per burst of
+ * submissions).
+ *
+ * <pre>{@code
+ * EventLoop loop = EventLoop.start("echo");
+ * TcpServer server = loop.listenTcp(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
+ *         connection -> new EchoHandler()).join();
+ * // ... later
+ * loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+ * }</pre>
+ *
+ * <p>Each iteration of the loop selects with a timeout taken from the earliest timer, handles
+ * the ready channels, runs the expired timers, then runs a bounded batch of queued tasks so
+ * that a flood of tasks cannot starve I/O. An exception from a handler, task or timer closes
+ * what it belongs to (or is logged and counted) and never ends the loop; only a
+ * {@link VirtualMachineError} other than {@link StackOverflowError} does, and it completes
+ * {@link #terminationFuture()} exceptionally.
+ */
+public final class EventLoop implements Executor {
+
+    private final LoopCore core;
+
+    private EventLoop(String name) {
+        this.core = LoopCore.start(this, name);
+    }
+
+    /**
+     * Starts a loop on a new non-daemon thread of that name. The thread runs until
+     * {@link #shutdownGracefully} completes.
+     *
+     * @param name the loop's name, used for its thread and in log lines
+     * @return the running loop
+     * @throws java.io.UncheckedIOException if no selector can be opened
+     */
+    public static EventLoop start(String name) {
+        Objects.requireNonNull(name, "name");
+        return new EventLoop(name);
+    }
+
+    /**
+     * The loop's name, also its thread's name.
+     *
+     * <p>Any thread.
+     *
+     * @return the name
+     */
+    public String name() {
+        return core.name();
+    }
+
+    /**
+     * Tells whether the caller runs on this loop's thread.
+     *
+     * <p>Any thread.
+     *
+     * @return {@code true} on the loop thread
+     */
+    public boolean inEventLoop() {
+        return core.inEventLoop();
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after the tasks queued before it. Tasks run in
+     * submission order per submitting thread. A task that throws is logged and counted; the
+     * loop goes on.
+     *
+     * <p>Any thread. Tasks are accepted during a graceful shutdown and run before the loop ends.
+     *
+     * @param task the task
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    @Override
+    public void execute(Runnable task) {
+        core.execute(task);
+    }
+
+    /**
+     * Runs {@code task} on the loop thread once {@code delay} has passed. Timers run in
+     * deadline order; timers with the same deadline run in the order they were scheduled.
+     *
+     * <p>Any thread.
+     *
+     * @param task  the task
+     * @param delay how long to wait, zero or more
+     * @return a handle that cancels the task; a cancelled task never runs
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    public Cancellable schedule(Runnable task, Duration delay) {
+        return core.schedule(task, delay);
+    }
+
+    /**
+     * Listens for TCP connections, or Unix domain stream connections when {@code address} is
+     * a {@link java.net.UnixDomainSocketAddress}. Port 0 binds an ephemeral port; read it from
+     * {@link TcpServer#localAddress()}. A socket file left behind by an earlier run is replaced
+     * only when nothing listens on it; the file is removed when the server closes.
+     *
+     * <p>Any thread.
+     *
+     * @param address        where to listen; an IPv4, IPv6 or Unix domain socket address
+     * @param options        the options, for example {@link TcpOptions#defaults()}
+     * @param handlerFactory called on the loop once per accepted connection for its handler;
+     *                       if it throws, that connection is closed
+     * @return a future of the listening server; it fails with an {@link java.io.IOException}
+     *         whose message reads {@code cannot listen on ADDRESS: REASON} when binding fails
+     */
+    public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        return core.listenTcp(address, options, handlerFactory);
+    }
+
+    /**
+     * Opens a TCP connection (or a Unix domain stream connection) to {@code address}. The
+     * handler's {@link ConnectionHandler#onOpen} runs before the future completes.
+     *
+     * <p>Any thread.
+     *
+     * @param address the peer's address
+     * @param options the options; {@link TcpOptions#connectTimeout()} bounds the wait
+     * @param handler the connection's handler
+     * @return a future of the connection; it fails with a {@link java.net.ConnectException} or
+     *         a {@link java.net.SocketTimeoutException} whose message names the address
+     */
+    public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
+            ConnectionHandler handler) {
+        return core.connectTcp(address, options, handler);
+    }
+
+    /**
+     * Shuts the loop down gracefully: stops accepting at once, closes every connection after
+     * its queued writes are flushed, and after {@code timeout} resets whatever is left; then the
+     * thread ends. Calling it again returns the same future and changes nothing.
+     *
+     * <p>Any thread.
+     *
+     * @param timeout how long queued writes may drain
+     * @return the {@linkplain #terminationFuture() termination future}
+     */
+    public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+        return core.shutdownGracefully(timeout);
+    }
+
+    /**
+     * Tells whether {@link #shutdownGracefully} was called.
+     *
+     * <p>Any thread.
+     *
+     * @return {@code true} once shutdown has begun
+     */
+    public boolean isShuttingDown() {
+        return core.isShuttingDown();
+    }
+
+    /**
+     * A future completed when the loop thread has ended and every channel is closed;
+     * completed exceptionally if a fatal error ended the loop.
+     *
+     * <p>Any thread.
+     *
+     * @return the termination future
+     */
+    public CompletableFuture<Void> terminationFuture() {
+        return core.terminationFuture();
+    }
+
+    /**
+     * The loop's counters, readable from any thread.
+     *
+     * @return the live metrics view
+     */
+    public LoopMetrics metrics() {
+        return core.counters();
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + core.name() + "]";
+    }
+}

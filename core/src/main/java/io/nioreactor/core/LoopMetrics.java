@@ -1,0 +1,98 @@
+package io.nioreactor.core;
+
+/**
+ * Counters of one {@link EventLoop}, readable from any thread.
+ *
+ * <p>Only the loop thread writes them, without locks or contended atomics, so reading from
+ * another thread gives a recent value, not a consistent snapshot across counters. All counts
+ * are totals since the loop started, except {@link #connectionsOpen()}.
+ */
+public interface LoopMetrics {
+
+    /**
+     * Connections accepted by the loop's TCP servers (rejected ones excluded).
+     *
+     * @return the accepted connection count
+     */
+    long connectionsAccepted();
+
+    /**
+     * Outgoing connections established by {@link EventLoop#connectTcp}.
+     *
+     * @return the established client connection count
+     */
+    long connectionsConnected();
+
+    /**
+     * Connections currently open, accepted or connected.
+     *
+     * @return the open connection count
+     */
+    long connectionsOpen();
+
+    /**
+     * Connections closed, for whatever reason.
+     *
+     * @return the closed connection count
+     */
+    long connectionsClosed();
+
+    /**
+     * Connections accepted and closed at once because a server was at its
+     * {@link TcpOptions#maxConnections()}.
+     *
+     * @return the rejected connection count
+     */
+    long connectionsRejected();
+
+    /**
+     * Connections closed by an I/O error such as a peer reset or a broken pipe.
+     *
+     * @return the count of connections closed by an I/O error
+     */
+    long connectionErrors();
+
+    /**
+     * Handler callbacks, tasks and timers that threw; each closed its connection or was
+     * skipped, and the loop went on.
+     *
+     * @return the failure count
+     */
+    long handlerFailures();
+
+    /**
+     * Times a TCP server paused accepting, for instance because the process was out of file
+     * descriptors.
+     *
+     * @return the accept pause count
+     */
+    long acceptPauses();
+
+    /**
+     * Bytes read from TCP connections.
+     *
+     * @return the byte count
+     */
+    long bytesRead();
+
+    /**
+     * Bytes written to TCP connections.
+     *
+     * @return the byte count
+     */
+    long bytesWritten();
+
+    /**
+     * Iterations of the loop: one select plus its timers and tasks each.
+     *
+     * @return the iteration count
+     */
+    long loopIterations();
+
+    /**
+     * Tasks run, whether submitted with {@link EventLoop#execute} or scheduled.
+     *
+     * @return the task count
+     */
+    long tasksRun();
+}

@@ -1,0 +1,305 @@
+package io.nioreactor.core;
+
+import java.time.Duration;
+
+/**
+ * Immutable settings of a TCP server or client connection.
+ *
+ * <p>Built with {@link #builder()}; every value is checked when set or built, and a bad one
+ * throws {@link IllegalArgumentException} naming the option and the value. Options that do
+ * not apply to a transport (TCP_NODELAY on a Unix domain socket, say) are ignored there.
+ *
+ * <pre>{@code
+ * TcpOptions options = TcpOptions.builder()
+ *         .idleTimeout(Duration.ofMinutes(5))
+ *         .maxConnections(10_000)
+ *         .build();
+ * }</pre>
+ */
+public final class TcpOptions {
+
+    private static final TcpOptions DEFAULTS = builder().build();
+
+    private final boolean reuseAddress;
+    private final boolean reusePort;
+    private final int backlog;
+    private final boolean tcpNoDelay;
+    private final boolean keepAlive;
+    private final int receiveBufferSize;
+    private final int sendBufferSize;
+    private final int highWaterMark;
+    private final int lowWaterMark;
+    private final Duration idleTimeout;
+    private final Duration connectTimeout;
+    private final int maxConnections;
+
+    private TcpOptions(Builder b) {
+        this.reuseAddress = b.reuseAddress;
+        this.reusePort = b.reusePort;
+        this.backlog = b.backlog;
+        this.tcpNoDelay = b.tcpNoDelay;
+        this.keepAlive = b.keepAlive;
+        this.receiveBufferSize = b.receiveBufferSize;
+        this.sendBufferSize = b.sendBufferSize;
+        this.highWaterMark = b.highWaterMark;
+        this.lowWaterMark = b.lowWaterMark;
+        this.idleTimeout = b.idleTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.maxConnections = b.maxConnections;
+    }
+
+    /**
+     * The defaults: SO_REUSEADDR and TCP_NODELAY on, backlog 1024, water marks 64 KiB / 32 KiB,
+     * no idle timeout, connect timeout 10 s, no connection limit, kernel socket buffer sizes.
+     *
+     * @return the default options
+     */
+    public static TcpOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder holding a copy of these values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.reuseAddress = reuseAddress;
+        b.reusePort = reusePort;
+        b.backlog = backlog;
+        b.tcpNoDelay = tcpNoDelay;
+        b.keepAlive = keepAlive;
+        b.receiveBufferSize = receiveBufferSize;
+        b.sendBufferSize = sendBufferSize;
+        b.highWaterMark = highWaterMark;
+        b.lowWaterMark = lowWaterMark;
+        b.idleTimeout = idleTimeout;
+        b.connectTimeout = connectTimeout;
+        b.maxConnections = maxConnections;
+        return b;
+    }
+
+    /** @return whether listeners set SO_REUSEADDR (default {@code true}) */
+    public boolean reuseAddress() {
+        return reuseAddress;
+    }
+
+    /** @return whether listeners set SO_REUSEPORT (default {@code false}) */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /** @return the listen backlog (default 1024; the kernel may cap it) */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** @return whether TCP_NODELAY is set on connections (default {@code true}) */
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    /** @return whether SO_KEEPALIVE is set on connections (default {@code false}) */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** @return SO_RCVBUF in bytes, or 0 to keep the kernel's default */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    /** @return SO_SNDBUF in bytes, or 0 to keep the kernel's default */
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    /** @return queued outbound bytes above which a connection is not writable (default 64 KiB) */
+    public int highWaterMark() {
+        return highWaterMark;
+    }
+
+    /** @return queued outbound bytes at or below which it is writable again (default 32 KiB) */
+    public int lowWaterMark() {
+        return lowWaterMark;
+    }
+
+    /** @return how long a connection may neither read nor write; {@link Duration#ZERO} = off */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** @return how long {@link EventLoop#connectTcp} waits for the connection (default 10 s) */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return the most connections one server keeps open (default {@link Integer#MAX_VALUE}) */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort
+                + ", backlog=" + backlog + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
+                + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
+                + ", highWaterMark=" + highWaterMark + ", lowWaterMark=" + lowWaterMark
+                + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
+                + ", maxConnections=" + maxConnections + "]";
+    }
+
+    /**
+     * Builds {@link TcpOptions}. Not thread-safe; each setter checks its value at once.
+     */
+    public static final class Builder {
+        private boolean reuseAddress = true;
+        private boolean reusePort;
+        private int backlog = 1024;
+        private boolean tcpNoDelay = true;
+        private boolean keepAlive;
+        private int receiveBufferSize;
+        private int sendBufferSize;
+        private int highWaterMark = 64 * 1024;
+        private int lowWaterMark = 32 * 1024;
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxConnections = Integer.MAX_VALUE;
+
+        private Builder() {
+        }
+
+        /**
+         * @param on whether listeners set SO_REUSEADDR
+         * @return this builder
+         */
+        public Builder reuseAddress(boolean on) {
+            this.reuseAddress = on;
+            return this;
+        }
+
+        /**
+         * @param on whether listeners set SO_REUSEPORT; listening fails where the platform
+         *           lacks it
+         * @return this builder
+         */
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        /**
+         * @param backlog the listen backlog, at least 1
+         * @return this builder
+         */
+        public Builder backlog(int backlog) {
+            this.backlog = Checks.atLeast("backlog", backlog, 1);
+            return this;
+        }
+
+        /**
+         * @param on whether connections set TCP_NODELAY
+         * @return this builder
+         */
+        public Builder tcpNoDelay(boolean on) {
+            this.tcpNoDelay = on;
+            return this;
+        }
+
+        /**
+         * @param on whether connections set SO_KEEPALIVE
+         * @return this builder
+         */
+        public Builder keepAlive(boolean on) {
+            this.keepAlive = on;
+            return this;
+        }
+
+        /**
+         * @param bytes SO_RCVBUF, or 0 for the kernel's default
+         * @return this builder
+         */
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = Checks.atLeast("receiveBufferSize", bytes, 0);
+            return this;
+        }
+
+        /**
+         * @param bytes SO_SNDBUF, or 0 for the kernel's default
+         * @return this builder
+         */
+        public Builder sendBufferSize(int bytes) {
+            this.sendBufferSize = Checks.atLeast("sendBufferSize", bytes, 0);
+            return this;
+        }
+
+        /**
+         * @param bytes queued bytes above which a connection is not writable, at least 1
+         * @return this builder
+         */
+        public Builder highWaterMark(int bytes) {
+            this.highWaterMark = Checks.atLeast("highWaterMark", bytes, 1);
+            return this;
+        }
+
+        /**
+         * @param bytes queued bytes at or below which a connection is writable again, at least 0
+         * @return this builder
+         */
+        public Builder lowWaterMark(int bytes) {
+            this.lowWaterMark = Checks.atLeast("lowWaterMark", bytes, 0);
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection may neither read nor write before
+         *                {@link ConnectionHandler#onIdle} is called; {@link Duration#ZERO} = off
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = Checks.notNegative("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout how long a client connect may take, more than zero
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Checks.positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * @param max the most connections one server keeps open, at least 1; beyond it a new
+         *            connection is accepted and closed at once
+         * @return this builder
+         */
+        public Builder maxConnections(int max) {
+            this.maxConnections = Checks.atLeast("maxConnections", max, 1);
+            return this;
+        }
+
+        /**
+         * @return the options
+         * @throws IllegalArgumentException if the low water mark is above the high one
+         */
+        public TcpOptions build() {
+            if (lowWaterMark > highWaterMark) {
+                throw new IllegalArgumentException("lowWaterMark (" + lowWaterMark
+                        + ") must not be above highWaterMark (" + highWaterMark + ")");
+            }
+            return new TcpOptions(this);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.nioreactor.core;
+
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A listening TCP (or Unix domain stream) socket that accepts connections on its loop.
+ *
+ * <p>Obtained from {@link EventLoop#listenTcp}.
+ */
+public interface TcpServer {
+
+    /**
+     * The address this server is bound to: the real port when port 0 was asked, or the
+     * {@link java.net.UnixDomainSocketAddress} of its socket file.
+     *
+     * <p>May be called from any thread.
+     *
+     * @return the bound address
+     */
+    SocketAddress localAddress();
+
+    /**
+     * Stops accepting and closes the listening socket (and removes its socket file for a Unix
+     * domain socket). Connections already accepted stay open. Calling it twice is harmless.
+     *
+     * <p>May be called from any thread.
+     *
+     * @return a future completed once the socket is closed
+     */
+    CompletableFuture<Void> close();
+
+    /**
+     * Tells whether the server still accepts connections.
+     *
+     * <p>May be called from any thread.
+     *
+     * @return {@code true} until {@link #close()} or loop shutdown
+     */
+    boolean isOpen();
+
+    /**
+     * The number of connections accepted by this server that are still open.
+     *
+     * <p>May be called from any thread; off the loop it is a recent snapshot.
+     *
+     * @return the open connection count
+     */
+    int openConnections();
+}

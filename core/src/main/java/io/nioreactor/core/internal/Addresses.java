@@ -1,0 +1,60 @@
+package io.nioreactor.core.internal;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+
+/** Socket address helpers: the protocol family of an address and its short display form. */
+public final class Addresses {
+
+    private Addresses() {
+    }
+
+    /**
+     * The family a channel must be opened with to bind or connect to {@code address}.
+     *
+     * @param address an {@link InetSocketAddress} (resolved) or a {@link UnixDomainSocketAddress}
+     * @return the protocol family
+     * @throws IllegalArgumentException for an unresolved or unsupported address
+     */
+    public static ProtocolFamily familyOf(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            if (inet.isUnresolved()) {
+                throw new IllegalArgumentException("address is unresolved: " + inet);
+            }
+            return inet.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        }
+        throw new IllegalArgumentException("unsupported address type: " + address);
+    }
+
+    /**
+     * A short form for messages: {@code 127.0.0.1:7007}, {@code [::1]:7007}, or the socket
+     * file's path.
+     *
+     * @param address any socket address, or {@code null}
+     * @return the display form
+     */
+    public static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            if (host.indexOf(':') >= 0) {
+                int zone = host.indexOf('%');
+                host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
+            }
+            return host + ":" + inet.getPort();
+        }
+        if (address instanceof UnixDomainSocketAddress) {
+            return ((UnixDomainSocketAddress) address).getPath().toString();
+        }
+        return String.valueOf(address);
+    }
+}

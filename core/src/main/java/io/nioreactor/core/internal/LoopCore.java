@@ -1,0 +1,495 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.Cancellable;
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.TcpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of an {@link EventLoop}: one thread, one selector, a task queue and a timer queue.
+ *
+ * <p>Each iteration selects (with a timeout from the earliest timer, or none when tasks are
+ * waiting), dispatches ready keys, runs expired timers, then runs a bounded batch of tasks.
+ */
+public final class LoopCore {
+
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+    /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
+    static final int MAX_TASKS_PER_ITERATION = 1024;
+    /** Timers run per iteration at most, for the same reason. */
+    static final int MAX_TIMERS_PER_ITERATION = 1024;
+    /** The one read buffer shared by every connection of the loop. */
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Idle outbound chunks kept for reuse: 256 x 16 KiB = 4 MiB per loop at most. */
+    static final int MAX_POOLED_CHUNKS = 256;
+
+    private static final int RUNNING = 0;
+    private static final int SHUTTING_DOWN = 1;
+    private static final int TERMINATED = 2;
+
+    private final EventLoop owner;
+    private final String name;
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private final TimerQueue timers = new TimerQueue();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final ChunkPool chunkPool = new ChunkPool(MAX_POOLED_CHUNKS);
+    private final LoopCounters counters = new LoopCounters();
+    /** Created once: a method reference per select call would allocate. */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
+
+    // Loop thread only.
+    private int endpointsOpen;
+    private long ioNanos;
+    private boolean ioNanosValid;
+    private ScheduledTask shutdownDeadline;
+
+    private LoopCore(EventLoop owner, String name, Selector selector) {
+        this.owner = owner;
+        this.name = name;
+        this.selector = selector;
+        this.thread = new Thread(this::run, name);
+    }
+
+    /**
+     * Opens a selector and starts the loop thread.
+     *
+     * @param owner the public face of this loop
+     * @param name  the thread's name
+     * @return the running loop
+     * @throws UncheckedIOException if no selector can be opened
+     */
+    public static LoopCore start(EventLoop owner, String name) {
+        Selector selector;
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for loop " + name, e);
+        }
+        LoopCore core = new LoopCore(owner, name, selector);
+        core.thread.start();
+        return core;
+    }
+
+    // ---------------------------------------------------------------- any thread
+
+    /** @return the loop's name, also its thread's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return whether the caller runs on this loop's thread */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** @return the loop's counters */
+    public LoopCounters counters() {
+        return counters;
+    }
+
+    /** @return whether shutdown has begun */
+    public boolean isShuttingDown() {
+        return state.get() != RUNNING;
+    }
+
+    /** @return the future completed when the loop thread has ended */
+    public CompletableFuture<Void> terminationFuture() {
+        return termination;
+    }
+
+    /**
+     * Queues {@code task} to run on the loop; wakes the selector at most once per burst.
+     *
+     * @param task the task
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        if (state.get() == TERMINATED) {
+            throw new RejectedExecutionException("loop " + name + " has terminated");
+        }
+        tasks.offer(task);
+        if (!inEventLoop()) {
+            // The loop may have drained its queue for the last time between our check and offer.
+            if (state.get() == TERMINATED && tasks.remove(task)) {
+                throw new RejectedExecutionException("loop " + name + " has terminated");
+            }
+            if (wakeupPending.compareAndSet(false, true)) {
+                selector.wakeup();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop after {@code delay}.
+     *
+     * @param task  the task
+     * @param delay the delay, not negative
+     * @return a handle that cancels it
+     */
+    public Cancellable schedule(Runnable task, Duration delay) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        long deadline = System.nanoTime() + saturatedNanos(delay);
+        ScheduledTask scheduled = new ScheduledTask(this, task);
+        if (inEventLoop()) {
+            if (state.get() == TERMINATED) {
+                throw new RejectedExecutionException("loop " + name + " has terminated");
+            }
+            timers.add(scheduled, deadline);
+        } else {
+            execute(() -> {
+                if (!scheduled.isCancelled()) {
+                    timers.add(scheduled, deadline);
+                }
+            });
+        }
+        return scheduled;
+    }
+
+    /**
+     * Binds a TCP or Unix domain stream listener on the loop.
+     *
+     * @param address        where to listen
+     * @param options        the options
+     * @param handlerFactory makes one handler per accepted connection
+     * @return a future of the bound server
+     */
+    public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        CompletableFuture<TcpServer> future = new CompletableFuture<>();
+        submit(future, () -> future.complete(TcpListener.open(this, address, options, handlerFactory)));
+        return future;
+    }
+
+    /**
+     * Opens a client connection from the loop.
+     *
+     * @param address the peer
+     * @param options the options, including the connect timeout
+     * @param handler the connection's handler
+     * @return a future of the established connection
+     */
+    public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
+            ConnectionHandler handler) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        submit(future, () -> TcpDialer.dial(this, address, options, handler, future));
+        return future;
+    }
+
+    /**
+     * Begins a graceful shutdown once; later calls return the same future.
+     *
+     * @param timeout how long queued writes may drain before everything is closed
+     * @return the termination future
+     */
+    public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+        long timeoutNanos = saturatedNanos(timeout);
+        if (state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
+            execute(() -> beginShutdown(timeoutNanos));
+        }
+        return termination;
+    }
+
+    // ---------------------------------------------------------------- loop thread only
+
+    EventLoop owner() {
+        return owner;
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    ChunkPool chunkPool() {
+        return chunkPool;
+    }
+
+    /** A time stamp for I/O activity: read once per iteration, only if some I/O asks for it. */
+    long ioNanos() {
+        if (!ioNanosValid) {
+            ioNanos = System.nanoTime();
+            ioNanosValid = true;
+        }
+        return ioNanos;
+    }
+
+    ScheduledTask newTimer(Runnable action) {
+        return new ScheduledTask(this, action);
+    }
+
+    void arm(ScheduledTask timer, long deadlineNanos) {
+        timers.add(timer, deadlineNanos);
+    }
+
+    void disarm(ScheduledTask timer) {
+        timers.remove(timer);
+    }
+
+    /** Any thread: removes a cancelled task from the timer queue. */
+    void removeTimer(ScheduledTask timer) {
+        if (inEventLoop()) {
+            timers.remove(timer);
+        } else if (state.get() != TERMINATED) {
+            try {
+                execute(() -> timers.remove(timer));
+            } catch (RejectedExecutionException e) {
+                log.debug("loop {} terminated before a cancelled timer was removed", name);
+            }
+        }
+    }
+
+    boolean acceptsNewChannels() {
+        return state.get() == RUNNING;
+    }
+
+    SelectionKey register(SelectableChannel channel, int ops, Endpoint endpoint) throws IOException {
+        SelectionKey key = channel.register(selector, ops, endpoint);
+        endpointsOpen++;
+        return key;
+    }
+
+    /** Each registered endpoint calls this exactly once, when it closes. */
+    void deregistered() {
+        endpointsOpen--;
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void run() {
+        Throwable fatal = null;
+        try {
+            while (!(state.get() != RUNNING && endpointsOpen == 0 && shutdownStarted())) {
+                runOnce();
+            }
+        } catch (ClosedSelectorException e) {
+            fatal = e;
+            log.error("loop {}: selector closed unexpectedly", name, e);
+        } catch (Throwable t) {
+            fatal = t;
+            log.error("loop {} stopped by a fatal error", name, t);
+        }
+        terminate(fatal);
+    }
+
+    private boolean shutdownStarted() {
+        return shutdownDeadline != null;
+    }
+
+    private void runOnce() {
+        try {
+            select();
+            runTimers();
+            runTasks();
+            counters.iterations.increment();
+        } catch (IOException e) {
+            counters.handlerFailures.increment();
+            log.warn("loop {}: select failed: {}", name, e.toString());
+        } catch (ClosedSelectorException e) {
+            throw e;
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
+            counters.handlerFailures.increment();
+            log.warn("loop {}: unexpected error, the loop goes on", name, t);
+        }
+    }
+
+    private void select() throws IOException {
+        ioNanosValid = false;
+        long timeoutMillis = selectTimeoutMillis();
+        if (timeoutMillis == 0) {
+            selector.selectNow(dispatcher);
+        } else if (timeoutMillis < 0) {
+            selector.select(dispatcher);
+        } else {
+            selector.select(dispatcher, timeoutMillis);
+        }
+        // After select, before draining tasks: a task offered from now on wakes the next select.
+        wakeupPending.set(false);
+    }
+
+    /** 0 to poll, -1 to block until woken, otherwise milliseconds until the earliest timer. */
+    private long selectTimeoutMillis() {
+        if (!tasks.isEmpty()) {
+            return 0;
+        }
+        long next = timers.nextDeadline();
+        if (next == Long.MAX_VALUE) {
+            return -1;
+        }
+        long delay = next - System.nanoTime();
+        return delay <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(delay + 999_999);
+    }
+
+    private void dispatch(SelectionKey key) {
+        Endpoint endpoint = (Endpoint) key.attachment();
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            endpoint.onReady(key.readyOps());
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
+            counters.handlerFailures.increment();
+            endpoint.onUnexpectedFailure(t);
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        for (int i = 0; i < MAX_TIMERS_PER_ITERATION; i++) {
+            ScheduledTask timer = timers.pollExpired(now);
+            if (timer == null) {
+                return;
+            }
+            if (!timer.isCancelled()) {
+                runSafely(timer.action());
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            runSafely(task);
+        }
+    }
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+            counters.tasksRun.increment();
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
+            counters.handlerFailures.increment();
+            log.warn("loop {}: a task failed: {}", name, task, t);
+        }
+    }
+
+    /** Runs {@code action} on the loop unless it is shutting down; failures complete the future. */
+    private void submit(CompletableFuture<?> future, ThrowingRunnable action) {
+        Runnable task = () -> {
+            if (!acceptsNewChannels()) {
+                future.completeExceptionally(new IllegalStateException("loop " + name + " is shutting down"));
+                return;
+            }
+            try {
+                action.run();
+            } catch (Exception e) {
+                future.completeExceptionally(e);
+            }
+        };
+        try {
+            execute(task);
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    private void beginShutdown(long timeoutNanos) {
+        shutdownDeadline = newTimer(this::forceCloseAll);
+        arm(shutdownDeadline, System.nanoTime() + timeoutNanos);
+        for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
+            Endpoint endpoint = (Endpoint) key.attachment();
+            try {
+                endpoint.beginShutdown();
+            } catch (RuntimeException e) {
+                log.warn("loop {}: error while shutting down {}", name, endpoint, e);
+                endpoint.forceClose();
+            }
+        }
+    }
+
+    private void forceCloseAll() {
+        SelectionKey[] keys = selector.keys().toArray(new SelectionKey[0]);
+        if (keys.length > 0) {
+            log.debug("loop {}: shutdown timeout, closing {} channels", name, keys.length);
+        }
+        for (SelectionKey key : keys) {
+            ((Endpoint) key.attachment()).forceClose();
+        }
+    }
+
+    private void terminate(Throwable fatal) {
+        state.set(TERMINATED);
+        try {
+            forceCloseAll();
+        } catch (Throwable t) {
+            log.warn("loop {}: error while closing channels", name, t);
+        }
+        timers.drain();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.debug("loop {}: error closing the selector", name, e);
+        }
+        // Tasks accepted before TERMINATED was set still run, so their futures complete.
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                log.warn("loop {}: a task failed during termination", name, t);
+            }
+        }
+        if (fatal == null) {
+            log.debug("loop {} terminated", name);
+            termination.complete(null);
+        } else {
+            termination.completeExceptionally(fatal);
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        if (duration == null) {
+            throw new NullPointerException("duration");
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + duration);
+        }
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}

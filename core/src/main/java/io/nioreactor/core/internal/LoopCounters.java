@@ -1,0 +1,88 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.LoopMetrics;
+
+/** The loop's counters; written by the loop thread only, read from anywhere. */
+public final class LoopCounters implements LoopMetrics {
+
+    final Counter accepted = new Counter();
+    final Counter connected = new Counter();
+    final Counter closed = new Counter();
+    final Counter rejected = new Counter();
+    final Counter connectionErrors = new Counter();
+    final Counter handlerFailures = new Counter();
+    final Counter acceptPauses = new Counter();
+    final Counter bytesRead = new Counter();
+    final Counter bytesWritten = new Counter();
+    final Counter iterations = new Counter();
+    final Counter tasksRun = new Counter();
+
+    @Override
+    public long connectionsAccepted() {
+        return accepted.get();
+    }
+
+    @Override
+    public long connectionsConnected() {
+        return connected.get();
+    }
+
+    @Override
+    public long connectionsOpen() {
+        return accepted.get() + connected.get() - closed.get();
+    }
+
+    @Override
+    public long connectionsClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public long connectionsRejected() {
+        return rejected.get();
+    }
+
+    @Override
+    public long connectionErrors() {
+        return connectionErrors.get();
+    }
+
+    @Override
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
+    @Override
+    public long acceptPauses() {
+        return acceptPauses.get();
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    @Override
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    @Override
+    public long loopIterations() {
+        return iterations.get();
+    }
+
+    @Override
+    public long tasksRun() {
+        return tasksRun.get();
+    }
+
+    @Override
+    public String toString() {
+        return "open=" + connectionsOpen() + " accepted=" + connectionsAccepted()
+                + " connected=" + connectionsConnected() + " closed=" + connectionsClosed()
+                + " rejected=" + connectionsRejected() + " errors=" + connectionErrors()
+                + " failures=" + handlerFailures() + " bytesRead=" + bytesRead()
+                + " bytesWritten=" + bytesWritten();
+    }
+}

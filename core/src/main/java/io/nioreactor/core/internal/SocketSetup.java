@@ -1,0 +1,67 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.TcpOptions;
+import java.io.IOException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@link TcpOptions} to channels. An option the channel's transport does not support
+ * (TCP_NODELAY on a Unix domain socket) is skipped, except SO_REUSEPORT when asked for: the
+ * user wanted load sharing and must hear that it is not there.
+ */
+final class SocketSetup {
+
+    private static final Logger log = LoggerFactory.getLogger(SocketSetup.class);
+
+    private SocketSetup() {
+    }
+
+    static void configureListener(ServerSocketChannel channel, TcpOptions options) throws IOException {
+        channel.configureBlocking(false);
+        setIfSupported(channel, StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+        if (options.reusePort()) {
+            if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                throw new UnsupportedOperationException("reusePort: SO_REUSEPORT is not supported here");
+            }
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
+        // Set on the listener so accepted sockets inherit it before the handshake (window scaling).
+        if (options.receiveBufferSize() > 0) {
+            setIfSupported(channel, StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+    }
+
+    static void configureConnection(SocketChannel channel, TcpOptions options) throws IOException {
+        channel.configureBlocking(false);
+        setIfSupported(channel, StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+        setIfSupported(channel, StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        if (options.receiveBufferSize() > 0) {
+            setIfSupported(channel, StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+        if (options.sendBufferSize() > 0) {
+            setIfSupported(channel, StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+    }
+
+    static <T> void setIfSupported(NetworkChannel channel, SocketOption<T> option, T value) throws IOException {
+        if (channel.supportedOptions().contains(option)) {
+            channel.setOption(option, value);
+        }
+    }
+
+    static void closeQuietly(SelectableChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing to do for a channel we are dropping; the error itself is not actionable.
+            log.debug("error closing {}: {}", channel, e.toString());
+        }
+    }
+}

@@ -1,0 +1,503 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.TcpOptions;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream connection on the loop: reads into the loop's shared buffer, writes straight to the
+ * socket when nothing is queued, queues only what the kernel did not take, and flips
+ * writability at the water marks. Every handler callback is guarded: a throwing handler
+ * closes this connection only.
+ */
+final class TcpConnection implements Connection, Endpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
+
+    /** Reads per readiness at most, so one busy peer cannot starve the others. */
+    private static final int MAX_READS_PER_EVENT = 16;
+    /** Gathering writes per readiness at most; then wait for the next OP_WRITE. */
+    private static final int MAX_WRITES_PER_EVENT = 16;
+    /** Direct write attempts from {@link #write} before queueing the rest. */
+    private static final int MAX_DIRECT_WRITES = 4;
+
+    private final LoopCore loop;
+    private final SocketChannel channel;
+    private final TcpListener listener;
+    private final int highWaterMark;
+    private final int lowWaterMark;
+    private final long idleTimeoutNanos;
+    private final OutboundQueue outbound;
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
+
+    private volatile boolean open = true;
+    private SelectionKey key;
+    private ConnectionHandler handler;
+    private int interestOps;
+    private boolean autoRead = true;
+    private boolean writable = true;
+    private boolean inputClosed;
+    private boolean outputShutdownPending;
+    private boolean outputShut;
+    private boolean closing;
+    private Object attachment;
+    private long lastActivityNanos;
+    private ScheduledTask idleTimer;
+
+    private TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener)
+            throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.listener = listener;
+        this.highWaterMark = options.highWaterMark();
+        this.lowWaterMark = options.lowWaterMark();
+        this.idleTimeoutNanos = options.idleTimeout().toNanos();
+        this.outbound = new OutboundQueue(loop.chunkPool());
+        this.localAddress = channel.getLocalAddress();
+        this.remoteAddress = channel.getRemoteAddress();
+    }
+
+    /** Registers a freshly accepted channel, makes its handler and opens it. */
+    static void accepted(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory)
+            throws IOException {
+        SocketSetup.configureConnection(channel, options);
+        TcpConnection connection = new TcpConnection(loop, channel, options, listener);
+        loop.counters().accepted.increment();
+        listener.connectionOpened();
+        try {
+            connection.key = loop.register(channel, 0, connection);
+        } catch (IOException e) {
+            connection.ioFailed(e);
+            return;
+        }
+        try {
+            ConnectionHandler handler = handlerFactory.apply(connection);
+            if (handler == null) {
+                throw new NullPointerException("the handler factory returned null");
+            }
+            connection.handler = handler;
+        } catch (Throwable t) {
+            connection.handlerFailed(t);
+            return;
+        }
+        connection.activate();
+    }
+
+    /** Takes over the key of a completed client connect and opens the handler. */
+    static TcpConnection connected(LoopCore loop, SocketChannel channel, SelectionKey key, TcpOptions options,
+            ConnectionHandler handler) throws IOException {
+        TcpConnection connection = new TcpConnection(loop, channel, options, null);
+        connection.key = key;
+        connection.interestOps = key.interestOps();
+        connection.handler = handler;
+        key.attach(connection);
+        loop.counters().connected.increment();
+        connection.activate();
+        return connection;
+    }
+
+    private void activate() {
+        lastActivityNanos = loop.ioNanos();
+        if (idleTimeoutNanos > 0) {
+            idleTimer = loop.newTimer(this::onIdleTimer);
+            loop.arm(idleTimer, lastActivityNanos + idleTimeoutNanos);
+        }
+        updateInterest();
+        log.debug("opened {}", this);
+        try {
+            handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- readiness
+
+    @Override
+    public void onReady(int readyOps) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            flush();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && open) {
+            read();
+        }
+    }
+
+    private void read() {
+        ByteBuffer buffer = loop.readBuffer();
+        for (int i = 0; i < MAX_READS_PER_EVENT && wantsToRead(); i++) {
+            buffer.clear();
+            int n;
+            try {
+                n = channel.read(buffer);
+            } catch (IOException e) {
+                ioFailed(e);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (n < 0) {
+                onEndOfInput();
+                return;
+            }
+            loop.counters().bytesRead.add(n);
+            lastActivityNanos = loop.ioNanos();
+            buffer.flip();
+            try {
+                handler.onRead(this, buffer);
+            } catch (Throwable t) {
+                handlerFailed(t);
+                return;
+            }
+            if (n < buffer.capacity()) {
+                return; // the socket is most likely drained: do not pay for a read that returns 0
+            }
+        }
+    }
+
+    private boolean wantsToRead() {
+        return open && autoRead && !inputClosed && !closing;
+    }
+
+    private void onEndOfInput() {
+        inputClosed = true;
+        updateInterest();
+        if (outputShut) {
+            closeNow(null);
+            return;
+        }
+        try {
+            handler.onInputClosed(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    private void flush() {
+        try {
+            for (int i = 0; i < MAX_WRITES_PER_EVENT && !outbound.isEmpty(); i++) {
+                long n = outbound.writeTo(channel);
+                if (n == 0) {
+                    break;
+                }
+                loop.counters().bytesWritten.add(n);
+                lastActivityNanos = loop.ioNanos();
+            }
+        } catch (IOException e) {
+            ioFailed(e);
+            return;
+        }
+        if (outbound.isEmpty()) {
+            if (closing) {
+                closeNow(null);
+                return;
+            }
+            if (outputShutdownPending) {
+                doShutdownOutput();
+                if (!open) {
+                    return;
+                }
+            }
+        }
+        updateInterest();
+        if (!writable && outbound.pendingBytes() <= lowWaterMark && !closing) {
+            writable = true;
+            try {
+                handler.onWritable(this);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Connection
+
+    @Override
+    public boolean write(ByteBuffer data) {
+        if (!loop.inEventLoop()) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+            loop.execute(() -> write(copy));
+            return open;
+        }
+        if (!open || closing || outputShutdownPending || outputShut) {
+            return false;
+        }
+        if (!data.hasRemaining()) {
+            return true;
+        }
+        if (outbound.isEmpty()) {
+            try {
+                writeDirect(data);
+            } catch (IOException e) {
+                ioFailed(e);
+                return false;
+            }
+            if (!data.hasRemaining()) {
+                return true;
+            }
+        }
+        outbound.append(data);
+        if (writable && outbound.pendingBytes() > highWaterMark) {
+            writable = false;
+        }
+        updateInterest();
+        return true;
+    }
+
+    private void writeDirect(ByteBuffer data) throws IOException {
+        for (int i = 0; i < MAX_DIRECT_WRITES && data.hasRemaining(); i++) {
+            int n = channel.write(data);
+            if (n == 0) {
+                return;
+            }
+            loop.counters().bytesWritten.add(n);
+            lastActivityNanos = loop.ioNanos();
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return open && writable;
+    }
+
+    @Override
+    public long pendingOutboundBytes() {
+        return outbound.pendingBytes();
+    }
+
+    @Override
+    public void setAutoRead(boolean on) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> setAutoRead(on));
+            return;
+        }
+        autoRead = on;
+        if (open) {
+            updateInterest();
+        }
+    }
+
+    @Override
+    public boolean isAutoRead() {
+        return autoRead;
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::shutdownOutput);
+            return;
+        }
+        if (!open || outputShut || outputShutdownPending) {
+            return;
+        }
+        outputShutdownPending = true;
+        if (outbound.isEmpty()) {
+            doShutdownOutput();
+        }
+    }
+
+    private void doShutdownOutput() {
+        outputShutdownPending = false;
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            ioFailed(e);
+            return;
+        }
+        outputShut = true;
+        if (inputClosed) {
+            closeNow(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        if (!open || closing) {
+            return;
+        }
+        closing = true;
+        if (outbound.isEmpty()) {
+            closeNow(null);
+        } else {
+            updateInterest(); // stop reading; keep flushing
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::abort);
+            return;
+        }
+        if (!open) {
+            return;
+        }
+        if (channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException e) {
+                log.debug("{}: cannot set SO_LINGER 0 for a reset: {}", this, e.toString());
+            }
+        }
+        outbound.clear();
+        closeNow(null);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop.owner();
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    // ---------------------------------------------------------------- closing and failures
+
+    private void onIdleTimer() {
+        if (!open) {
+            return;
+        }
+        long now = System.nanoTime();
+        long idleUntil = lastActivityNanos + idleTimeoutNanos;
+        if (idleUntil - now > 0) {
+            loop.arm(idleTimer, idleUntil);
+            return;
+        }
+        if (closing) {
+            log.debug("{}: still not flushed an idle timeout after close, resetting", this);
+            abort();
+            return;
+        }
+        log.debug("{}: idle for {} ms", this, (now - lastActivityNanos) / 1_000_000);
+        try {
+            handler.onIdle(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+        if (open) {
+            loop.arm(idleTimer, now + idleTimeoutNanos);
+        }
+    }
+
+    private void ioFailed(IOException e) {
+        loop.counters().connectionErrors.increment();
+        if (Failures.isPeerGone(e)) {
+            log.debug("{}: peer gone: {}", this, e.toString());
+        } else {
+            log.debug("{}: I/O error", this, e);
+        }
+        closeNow(e);
+    }
+
+    private void handlerFailed(Throwable t) {
+        Failures.rethrowIfFatal(t);
+        loop.counters().handlerFailures.increment();
+        log.warn("{}: handler failed, closing the connection", this, t);
+        closeNow(t);
+    }
+
+    @Override
+    public void onUnexpectedFailure(Throwable cause) {
+        log.warn("{}: unexpected failure, closing the connection", this, cause);
+        closeNow(cause);
+    }
+
+    @Override
+    public void beginShutdown() {
+        close();
+    }
+
+    @Override
+    public void forceClose() {
+        abort();
+    }
+
+    private void updateInterest() {
+        int ops = (wantsToRead() ? SelectionKey.OP_READ : 0)
+                | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        if (ops != interestOps) {
+            interestOps = ops;
+            key.interestOps(ops);
+        }
+    }
+
+    private void closeNow(Throwable cause) {
+        if (!open) {
+            return;
+        }
+        open = false;
+        writable = false;
+        if (key != null) {
+            key.cancel();
+            loop.deregistered();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("{}: error on close: {}", this, e.toString());
+        }
+        outbound.clear();
+        if (idleTimer != null) {
+            loop.disarm(idleTimer);
+        }
+        loop.counters().closed.increment();
+        if (listener != null) {
+            listener.connectionClosed();
+        }
+        log.debug("closed {}", this);
+        if (handler != null) {
+            try {
+                handler.onClose(this, cause);
+            } catch (Throwable t) {
+                Failures.rethrowIfFatal(t);
+                loop.counters().handlerFailures.increment();
+                log.warn("{}: onClose failed", this, t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + Addresses.describe(remoteAddress) + " -> " + Addresses.describe(localAddress);
+    }
+}

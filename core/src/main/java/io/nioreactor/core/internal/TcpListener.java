@@ -1,0 +1,232 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.TcpServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening socket on the loop. Accepts in bounded batches per readiness; when accept fails
+ * (typically EMFILE/ENFILE, out of file descriptors) it stops watching for accepts for a
+ * back-off that doubles up to one second, instead of spinning on a level-triggered selector.
+ */
+final class TcpListener implements TcpServer, Endpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+
+    /** Accepts per readiness at most, to amortise the select without starving connections. */
+    static final int ACCEPT_BATCH = 64;
+    static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final LoopCore loop;
+    private final ServerSocketChannel channel;
+    private final TcpOptions options;
+    private final Function<? super Connection, ? extends ConnectionHandler> handlerFactory;
+    private final SocketAddress localAddress;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final ScheduledTask resumeTimer;
+
+    private volatile boolean open = true;
+    private volatile int openConnections;
+    private SelectionKey key;
+    private boolean paused;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
+
+    private TcpListener(LoopCore loop, ServerSocketChannel channel, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.options = options;
+        this.handlerFactory = handlerFactory;
+        this.localAddress = channel.getLocalAddress();
+        this.resumeTimer = loop.newTimer(this::resume);
+    }
+
+    /** Binds and registers; the exception message reads "cannot listen on ADDRESS: reason". */
+    static TcpListener open(LoopCore loop, SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handlerFactory, "handlerFactory");
+        ProtocolFamily family = Addresses.familyOf(address);
+        ServerSocketChannel channel = ServerSocketChannel.open(family);
+        try {
+            SocketSetup.configureListener(channel, options);
+            if (family == StandardProtocolFamily.UNIX) {
+                UnixSocketFiles.prepareBind((UnixDomainSocketAddress) address);
+            }
+            channel.bind(address, options.backlog());
+            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory);
+            listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
+            log.debug("listening on {}", Addresses.describe(listener.localAddress));
+            return listener;
+        } catch (IOException e) {
+            SocketSetup.closeQuietly(channel);
+            String message = "cannot listen on " + Addresses.describe(address) + ": " + e.getMessage();
+            IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
+            failure.initCause(e);
+            throw failure;
+        } catch (RuntimeException e) {
+            SocketSetup.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        for (int i = 0; i < ACCEPT_BATCH && open && !paused; i++) {
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                acceptFailed(e);
+                return;
+            }
+            if (accepted == null) {
+                return;
+            }
+            backoffNanos = MIN_BACKOFF_NANOS;
+            if (openConnections >= options.maxConnections()) {
+                reject(accepted);
+                continue;
+            }
+            try {
+                TcpConnection.accepted(loop, accepted, options, this, handlerFactory);
+            } catch (IOException e) {
+                loop.counters().connectionErrors.increment();
+                log.debug("cannot set up an accepted connection: {}", e.toString());
+                SocketSetup.closeQuietly(accepted);
+            }
+        }
+    }
+
+    private void reject(SocketChannel accepted) {
+        loop.counters().rejected.increment();
+        log.debug("{}: at maxConnections ({}), closing a new connection", this, options.maxConnections());
+        SocketSetup.closeQuietly(accepted);
+    }
+
+    private void acceptFailed(IOException e) {
+        if (!open || e instanceof ClosedChannelException) {
+            return;
+        }
+        String why = Failures.isOutOfFileDescriptors(e) ? "out of file descriptors" : "accept failed";
+        pause(why + " (" + e.getMessage() + ")");
+    }
+
+    @Override
+    public void onUnexpectedFailure(Throwable cause) {
+        log.warn("{}: unexpected failure while accepting", this, cause);
+        if (open) {
+            pause(cause.toString());
+        }
+    }
+
+    /** Logged once per back-off: at most one line a second while the condition lasts. */
+    private void pause(String reason) {
+        paused = true;
+        loop.counters().acceptPauses.increment();
+        key.interestOps(0);
+        long pauseMillis = TimeUnit.NANOSECONDS.toMillis(backoffNanos);
+        log.warn("{}: {}; pausing accepts for {} ms", this, reason, pauseMillis);
+        loop.arm(resumeTimer, System.nanoTime() + backoffNanos);
+        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+    }
+
+    private void resume() {
+        paused = false;
+        if (open) {
+            key.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    void connectionOpened() {
+        openConnections++;
+    }
+
+    void connectionClosed() {
+        openConnections--;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public int openConnections() {
+        return openConnections;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        if (loop.inEventLoop()) {
+            closeNow();
+        } else {
+            try {
+                loop.execute(this::closeNow);
+            } catch (RejectedExecutionException e) {
+                closed.complete(null); // the loop has terminated and closed every channel
+            }
+        }
+        return closed;
+    }
+
+    private void closeNow() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        key.cancel();
+        loop.deregistered();
+        loop.disarm(resumeTimer);
+        SocketSetup.closeQuietly(channel);
+        if (localAddress instanceof UnixDomainSocketAddress) {
+            try {
+                UnixSocketFiles.delete((UnixDomainSocketAddress) localAddress);
+            } catch (IOException e) {
+                log.warn("{}: cannot remove the socket file: {}", this, e.toString());
+            }
+        }
+        log.debug("closed {}", this);
+        closed.complete(null);
+    }
+
+    @Override
+    public void beginShutdown() {
+        closeNow();
+    }
+
+    @Override
+    public void forceClose() {
+        closeNow();
+    }
+
+    @Override
+    public String toString() {
+        return "listener " + Addresses.describe(localAddress);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * nioreactor core: a single-threaded, non-blocking {@code java.nio} Selector reactor.
+ *
+ * <p>Start with {@link io.nioreactor.core.EventLoop}.
+ */
+module io.nioreactor.core {
+    requires org.slf4j;
+
+    exports io.nioreactor.core;
+}
