@@ -102,6 +102,25 @@ final class Loopback {
         return new Digest(digest.digest(), total);
     }
 
+    /** Reads exactly {@code size} bytes, returning their SHA-256. */
+    static Digest readDigestOf(SocketChannel channel, long size) throws IOException {
+        MessageDigest digest = sha256();
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long total = 0;
+        while (total < size) {
+            buffer.limit((int) Math.min(buffer.capacity(), size - total));
+            int n = channel.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            buffer.flip();
+            digest.update(buffer);
+            buffer.clear();
+            total += n;
+        }
+        return new Digest(digest.digest(), total);
+    }
+
     /**
      * Sends {@code size} pattern bytes to an echo server, half-closes, reads everything back
      * on another thread, and asserts the same bytes came back.

@@ -1,0 +1,197 @@
+package io.nioreactor.core;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventLoopTest {
+
+    private final EventLoop loop = EventLoop.start("loop-test");
+
+    @AfterEach
+    void shutdown() {
+        loop.shutdownGracefully(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void executeFromManyThreadsLosesNoTask() throws Exception {
+        int threads = 8;
+        int tasksPerThread = 100_000;
+        int[] ranOnLoop = new int[1]; // touched by the loop thread only
+        AtomicInteger ranElsewhere = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread submitter = new Thread(() -> {
+                awaitQuietly(start);
+                for (int i = 0; i < tasksPerThread; i++) {
+                    loop.execute(() -> {
+                        if (loop.inEventLoop()) {
+                            ranOnLoop[0]++;
+                        } else {
+                            ranElsewhere.incrementAndGet();
+                        }
+                    });
+                }
+            });
+            submitter.start();
+            submitters.add(submitter);
+        }
+        start.countDown();
+        for (Thread submitter : submitters) {
+            submitter.join(TimeUnit.SECONDS.toMillis(30));
+        }
+
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        loop.execute(() -> count.complete(ranOnLoop[0]));
+        assertEquals(threads * tasksPerThread, count.get(30, TimeUnit.SECONDS));
+        assertEquals(0, ranElsewhere.get());
+    }
+
+    @Test
+    void tasksFromOneThreadRunInSubmissionOrder() throws Exception {
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            int n = i;
+            loop.execute(() -> order.add(n));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> done.complete(null));
+        done.get(10, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 5_000; i++) {
+            assertEquals(i, order.get(i));
+        }
+    }
+
+    @Test
+    void timersFireInDeadlineOrderAndCancelledOnesNeverRun() {
+        List<Integer> fired = new CopyOnWriteArrayList<>();
+        List<Integer> delays = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            delays.add(i * 15);
+        }
+        Collections.shuffle(delays, new java.util.Random(42));
+        List<Cancellable> cancelled = new ArrayList<>();
+        for (int delay : delays) {
+            Cancellable handle = loop.schedule(() -> fired.add(delay), Duration.ofMillis(delay));
+            if (delay % 45 == 0) {
+                cancelled.add(handle);
+            }
+        }
+        for (Cancellable handle : cancelled) {
+            assertTrue(handle.cancel());
+            assertFalse(handle.cancel(), "a second cancel does nothing");
+            assertTrue(handle.isCancelled());
+        }
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> fired.size() == 20 - cancelled.size());
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            if ((i * 15) % 45 != 0) {
+                expected.add(i * 15);
+            }
+        }
+        assertEquals(expected, fired);
+    }
+
+    @Test
+    void timersScheduledOnTheLoopRunThere() {
+        CompletableFuture<Boolean> ranOnLoop = new CompletableFuture<>();
+        loop.execute(() -> loop.schedule(() -> ranOnLoop.complete(loop.inEventLoop()), Duration.ZERO));
+
+        assertTrue(ranOnLoop.orTimeout(5, TimeUnit.SECONDS).join());
+    }
+
+    @Test
+    void aCancelledTimerDoesNotRunEvenWhenItsDeadlinePassed() {
+        AtomicBoolean ran = new AtomicBoolean();
+        Cancellable handle = loop.schedule(() -> ran.set(true), Duration.ofMillis(50));
+        handle.cancel();
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        loop.schedule(() -> later.complete(null), Duration.ofMillis(200));
+
+        later.orTimeout(5, TimeUnit.SECONDS).join();
+        assertFalse(ran.get());
+    }
+
+    @Test
+    void throwingTasksAndTimersDoNotStopTheLoop() {
+        loop.execute(() -> {
+            throw new IllegalStateException("task failure for the test");
+        });
+        loop.schedule(() -> {
+            throw new IllegalStateException("timer failure for the test");
+        }, Duration.ZERO);
+        loop.execute(() -> {
+            throw new StackOverflowError("not really, for the test");
+        });
+        CompletableFuture<String> after = new CompletableFuture<>();
+        loop.schedule(() -> after.complete("still running"), Duration.ofMillis(20));
+
+        assertEquals("still running", after.orTimeout(5, TimeUnit.SECONDS).join());
+        assertEquals(3, loop.metrics().handlerFailures());
+        assertFalse(loop.terminationFuture().isDone());
+    }
+
+    @Test
+    void aFatalErrorEndsTheLoopAndIsReported() {
+        EventLoop doomed = EventLoop.start("doomed");
+        OutOfMemoryError fatal = new OutOfMemoryError("simulated for the test");
+        doomed.execute(() -> {
+            throw fatal;
+        });
+
+        Throwable reported = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> doomed.terminationFuture().orTimeout(5, TimeUnit.SECONDS).join()).getCause();
+        assertSame(fatal, reported);
+        assertThrows(RejectedExecutionException.class, () -> doomed.execute(() -> { }));
+    }
+
+    @Test
+    void shutdownTwiceReturnsTheSameFutureAndLaterTasksAreRejected() {
+        EventLoop other = EventLoop.start("twice");
+        CompletableFuture<Void> first = other.shutdownGracefully(Duration.ofSeconds(1));
+        CompletableFuture<Void> second = other.shutdownGracefully(Duration.ofSeconds(1));
+
+        assertSame(first, second);
+        first.orTimeout(5, TimeUnit.SECONDS).join();
+        assertTrue(other.isShuttingDown());
+        assertThrows(RejectedExecutionException.class, () -> other.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> other.schedule(() -> { }, Duration.ZERO));
+    }
+
+    @Test
+    void theLoopThreadCarriesTheLoopName() {
+        CompletableFuture<String> name = new CompletableFuture<>();
+        loop.execute(() -> name.complete(Thread.currentThread().getName()));
+
+        assertEquals("loop-test", name.orTimeout(5, TimeUnit.SECONDS).join());
+        assertFalse(loop.inEventLoop());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
