@@ -1,0 +1,45 @@
+package io.nioreactor.daemon;
+
+import io.nioreactor.core.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIGTERM and SIGINT shut the loop down gracefully, then the process exits 0.
+ *
+ * <p>The JVM runs shutdown hooks on those signals but would then exit 143 or 130; a daemon
+ * that stopped cleanly should say so, so the hook ends the process with status 0 itself once
+ * the loop has terminated (or the timeout has passed).
+ */
+public final class GracefulExit {
+
+    private static final Logger log = LoggerFactory.getLogger(GracefulExit.class);
+
+    private GracefulExit() {
+    }
+
+    /**
+     * Installs the shutdown hook for {@code loop}.
+     *
+     * @param loop    the daemon's loop
+     * @param timeout how long queued writes may drain
+     */
+    public static void install(EventLoop loop, Duration timeout) {
+        Thread hook = new Thread(() -> {
+            log.info("shutting down (timeout {} ms)", timeout.toMillis());
+            int status = 0;
+            try {
+                loop.shutdownGracefully(timeout).get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                log.info("stopped: {}", loop.metrics());
+            } catch (Exception e) {
+                log.error("shutdown did not complete cleanly: {}", e.toString());
+                status = 1;
+            }
+            System.out.flush();
+            Runtime.getRuntime().halt(status);
+        }, "graceful-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+}

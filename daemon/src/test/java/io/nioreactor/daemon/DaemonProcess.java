@@ -1,0 +1,177 @@
+package io.nioreactor.daemon;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A daemon jar launched as a real process for a test: its output lines, its start line, and
+ * what /proc tells of it (open file descriptors, resident memory, CPU time).
+ */
+public final class DaemonProcess implements AutoCloseable {
+
+    private static final Pattern START_LINE = Pattern.compile("listening on (\\w+) (\\S+)$");
+
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private DaemonProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * Starts {@code java -jar JAR ARGS}, optionally behind a wrapper command such as prlimit.
+     *
+     * @param wrapper words to put before {@code java}, may be empty
+     * @param jar     the daemon jar
+     * @param args    the daemon's flags
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static DaemonProcess start(List<String> wrapper, Path jar, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        // Files, not pipes: reading a pipe while the process exits races with the JDK's reaper.
+        Path out = Files.createTempFile("daemon", ".out");
+        Path err = Files.createTempFile("daemon", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new DaemonProcess(process, out, err);
+    }
+
+    /**
+     * @param jar  the daemon jar
+     * @param args the daemon's flags
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static DaemonProcess start(Path jar, String... args) throws IOException {
+        return start(List.of(), jar, args);
+    }
+
+    /**
+     * Waits for the start line and returns what it names.
+     *
+     * @return the transport ("tcp", "udp", "unix") and the address text, as two strings
+     */
+    public String[] awaitStartLine() {
+        await().atMost(20, TimeUnit.SECONDS).until(() -> startLine() != null || !process.isAlive());
+        String line = startLine();
+        if (line == null) {
+            throw new AssertionError("no start line; exit " + exitCodeOrNull() + ", stdout " + stdout() + ", stderr " + stderr());
+        }
+        Matcher m = START_LINE.matcher(line);
+        m.find();
+        return new String[] {m.group(1), m.group(2)};
+    }
+
+    /** @return the port of a {@code listening on tcp|udp HOST:PORT} start line */
+    public int awaitPort() {
+        String address = awaitStartLine()[1];
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    private String startLine() {
+        for (String line : stdout()) {
+            if (START_LINE.matcher(line).find()) {
+                return line;
+            }
+        }
+        return null;
+    }
+
+    /** @return the lines printed on stdout so far */
+    public List<String> stdout() {
+        return lines(stdout);
+    }
+
+    /** @return the lines printed on stderr so far */
+    public List<String> stderr() {
+        return lines(stderr);
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the process id */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /**
+     * Waits for the exit.
+     *
+     * @param timeout how long at most
+     * @return the exit code
+     * @throws InterruptedException if interrupted
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; stdout " + stdout() + ", stderr " + stderr());
+        }
+        return process.exitValue();
+    }
+
+    private Integer exitCodeOrNull() {
+        return process.isAlive() ? null : process.exitValue();
+    }
+
+    /** @return the number of open file descriptors, from /proc/PID/fd */
+    public int openFileDescriptors() throws IOException {
+        try (var entries = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return (int) entries.count();
+        }
+    }
+
+    /** @return the resident set size in KiB, from /proc/PID/status */
+    public long residentKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    /** @return user + system CPU time in clock ticks (usually 1/100 s), from /proc/PID/stat */
+    public long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+    }
+}

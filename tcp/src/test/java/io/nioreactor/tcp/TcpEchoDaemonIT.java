@@ -1,0 +1,147 @@
+package io.nioreactor.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nioreactor.daemon.DaemonProcess;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon as a user runs it: the built jar in a process of its own. */
+@Timeout(60)
+class TcpEchoDaemonIT {
+
+    static final Path JAR = Path.of("target", "tcp-echo.jar");
+
+    @Test
+    void printsOneStartLineWithTheRealPortAndEchoesExactly() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", "0")) {
+            String[] start = daemon.awaitStartLine();
+            assertEquals("tcp", start[0]);
+            assertTrue(start[1].startsWith("127.0.0.1:"), start[1]);
+            int port = daemon.awaitPort();
+            assertTrue(port > 0);
+
+            byte[] payload = new byte[1 << 20];
+            new Random(1).nextBytes(payload);
+            EchoClients.echoOnce(new InetSocketAddress("127.0.0.1", port), payload, 10_000);
+
+            long startLines = daemon.stdout().stream().filter(l -> l.contains("listening on")).count();
+            assertEquals(1, startLines, daemon.stdout().toString());
+            assertTrue(daemon.stdout().get(0).contains(" INFO "), daemon.stdout().get(0));
+        }
+    }
+
+    @Test
+    void aBadFlagExits2WithOneLineNamingIt() throws Exception {
+        assertUsageError("Unknown option: '--bogus'", "--bogus");
+        assertUsageError("'--port'", "--port", "seventy");
+        assertUsageError("'--port': 70000 is not in 0..65535", "--port", "70000");
+        assertUsageError("'--idle-timeout'", "--idle-timeout", "5x");
+        assertUsageError("'--low-water'", "--high-water", "1KiB");
+        assertUsageError("'--log-level'", "--log-level", "LOUD");
+    }
+
+    private static void assertUsageError(String expected, String... args) throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, args)) {
+            assertEquals(2, daemon.awaitExit(Duration.ofSeconds(20)));
+            assertEquals(1, daemon.stderr().size(), "one line: " + daemon.stderr());
+            String line = daemon.stderr().get(0);
+            assertTrue(line.contains(expected), line);
+            assertTrue(line.contains("--help"), line);
+        }
+    }
+
+    @Test
+    void aTakenPortExits1WithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", Integer.toString(port))) {
+                assertEquals(1, daemon.awaitExit(Duration.ofSeconds(20)));
+                assertEquals(List.of("cannot listen on 127.0.0.1:" + port + ": Address already in use"),
+                        daemon.stderr());
+            }
+        }
+    }
+
+    @Test
+    void sigtermWithClientsConnectedExits0AndClosesThem() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", "0", "--shutdown-timeout", "5s")) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket client = EchoClients.connect(address, 10_000);
+                    EchoClients.roundTrip(client, ("client " + i).getBytes(StandardCharsets.US_ASCII));
+                    clients.add(client);
+                }
+
+                daemon.terminate();
+
+                assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
+                for (Socket client : clients) {
+                    InputStream in = client.getInputStream();
+                    assertEquals(-1, in.read(), "the daemon closed the connection");
+                }
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.contains("shutting down")), daemon.stdout().toString());
+        }
+    }
+
+    @Test
+    void listensOnAUnixDomainSocket(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("echo.sock");
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--unix", socket.toString())) {
+            String[] start = daemon.awaitStartLine();
+            assertEquals("unix", start[0]);
+            assertEquals(socket.toString(), start[1]);
+
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                client.connect(UnixDomainSocketAddress.of(socket));
+                client.write(ByteBuffer.wrap("over unix".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer back = ByteBuffer.allocate(9);
+                while (back.hasRemaining() && client.read(back) >= 0) {
+                    // until all 9 bytes are back
+                }
+                assertArrayEquals("over unix".getBytes(StandardCharsets.US_ASCII), back.array());
+            }
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
+            assertFalse(Files.exists(socket), "socket file removed at exit");
+        }
+    }
+
+    @Test
+    void versionAndHelpExit0() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--version")) {
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)));
+            assertTrue(daemon.stdout().get(0).startsWith("nioreactor "), daemon.stdout().toString());
+        }
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--help")) {
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)));
+            assertTrue(String.join("\n", daemon.stdout()).contains("--max-connections"), daemon.stdout().toString());
+        }
+    }
+}
