@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Queue;
@@ -22,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -70,6 +74,8 @@ public final class LoopCore {
     private long ioNanos;
     private boolean ioNanosValid;
     private ScheduledTask shutdownDeadline;
+    private int consecutiveFailures;
+    private long lastFailureLogNanos;
 
     private LoopCore(EventLoop owner, String name, Selector selector) {
         this.owner = owner;
@@ -90,12 +96,26 @@ public final class LoopCore {
         Selector selector;
         try {
             selector = Selector.open();
+            warmUpChannelClose();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for loop " + name, e);
         }
         LoopCore core = new LoopCore(owner, name, selector);
         core.thread.start();
         return core;
+    }
+
+    /**
+     * Opens and closes one channel of each kind while file descriptors are still available.
+     * The JDK initialises its close path lazily (sun.nio.ch.FileDispatcherImpl needs a spare
+     * descriptor for that); if the first close happens when the process is out of descriptors,
+     * the initialisation fails for good, no channel can ever be closed again and the process
+     * never recovers. Seen under prlimit --nofile.
+     */
+    private static void warmUpChannelClose() throws IOException {
+        SocketChannel.open().close();
+        ServerSocketChannel.open().close();
+        DatagramChannel.open().close();
     }
 
     // ---------------------------------------------------------------- any thread
@@ -313,15 +333,31 @@ public final class LoopCore {
             runTimers();
             runTasks();
             counters.iterations.increment();
-        } catch (IOException e) {
-            counters.handlerFailures.increment();
-            log.warn("loop {}: select failed: {}", name, e.toString());
+            consecutiveFailures = 0;
         } catch (ClosedSelectorException e) {
             throw e;
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
-            counters.handlerFailures.increment();
-            log.warn("loop {}: unexpected error, the loop goes on", name, t);
+            loopIterationFailed(t);
+        }
+    }
+
+    /**
+     * Something failed outside any one channel (in select itself, say, when the process is out
+     * of file descriptors). Logged at most once a second; when it keeps failing, the loop
+     * backs off up to 100 ms per iteration rather than spin a core at 100%.
+     */
+    private void loopIterationFailed(Throwable t) {
+        counters.handlerFailures.increment();
+        consecutiveFailures++;
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos >= TimeUnit.SECONDS.toNanos(1) || lastFailureLogNanos == 0) {
+            log.warn("loop {}: unexpected error ({} in a row), the loop goes on", name, consecutiveFailures, t);
+            lastFailureLogNanos = now;
+        }
+        if (consecutiveFailures > 1) {
+            long backoffMillis = Math.min(100, 1L << Math.min(consecutiveFailures - 2, 7));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
         }
     }
 
