@@ -16,14 +16,6 @@ final class Checks {
         return value;
     }
 
-    static int between(String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(
-                    option + " must be between " + min + " and " + max + ", was " + value);
-        }
-        return value;
-    }
-
     static Duration notNegative(String option, Duration value) {
         Objects.requireNonNull(value, option);
         if (value.isNegative()) {

@@ -143,6 +143,24 @@ public final class EventLoop implements Executor {
     }
 
     /**
+     * Binds a UDP socket. Port 0 binds an ephemeral port; read it from
+     * {@link UdpEndpoint#localAddress()}. Binding to {@code ::} receives IPv4 and IPv6
+     * (dual stack) where the platform allows it.
+     *
+     * <p>Any thread.
+     *
+     * @param address where to bind; an IPv4 or IPv6 socket address
+     * @param options the options, for example {@link UdpOptions#defaults()}
+     * @param handler receives every datagram, on the loop thread
+     * @return a future of the bound endpoint; it fails with an {@link java.io.IOException} whose
+     *         message reads {@code cannot bind ADDRESS: REASON} when binding fails
+     */
+    public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options,
+            DatagramHandler handler) {
+        return core.bindUdp(address, options, handler);
+    }
+
+    /**
      * Shuts the loop down gracefully: stops accepting at once, closes every connection after
      * its queued writes are flushed, and after {@code timeout} resets whatever is left; then the
      * thread ends. Calling it again returns the same future and changes nothing.

@@ -95,4 +95,46 @@ public interface LoopMetrics {
      * @return the task count
      */
     long tasksRun();
+
+    /**
+     * Datagrams received by the loop's UDP endpoints.
+     *
+     * @return the datagram count
+     */
+    long datagramsReceived();
+
+    /**
+     * Datagrams sent by the loop's UDP endpoints.
+     *
+     * @return the datagram count
+     */
+    long datagramsSent();
+
+    /**
+     * Payload bytes of the datagrams received.
+     *
+     * @return the byte count
+     */
+    long datagramBytesReceived();
+
+    /**
+     * Payload bytes of the datagrams sent.
+     *
+     * @return the byte count
+     */
+    long datagramBytesSent();
+
+    /**
+     * Datagrams dropped on the way out because a send queue was full or its endpoint closed.
+     *
+     * @return the dropped datagram count
+     */
+    long datagramsDropped();
+
+    /**
+     * UDP send and receive errors, ICMP port unreachable among them; none disturbs the loop.
+     *
+     * @return the error count
+     */
+    long datagramErrors();
 }

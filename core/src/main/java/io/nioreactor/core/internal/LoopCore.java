@@ -3,9 +3,12 @@ package io.nioreactor.core.internal;
 import io.nioreactor.core.Cancellable;
 import io.nioreactor.core.Connection;
 import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.DatagramHandler;
 import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
+import io.nioreactor.core.UdpEndpoint;
+import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -75,7 +78,7 @@ public final class LoopCore {
     private boolean ioNanosValid;
     private ScheduledTask shutdownDeadline;
     private int consecutiveFailures;
-    private long lastFailureLogNanos;
+    private final LogThrottle failureLog = new LogThrottle(1, TimeUnit.SECONDS);
 
     private LoopCore(EventLoop owner, String name, Selector selector) {
         this.owner = owner;
@@ -229,6 +232,20 @@ public final class LoopCore {
     }
 
     /**
+     * Binds a UDP endpoint on the loop.
+     *
+     * @param address where to bind
+     * @param options the options
+     * @param handler receives the datagrams
+     * @return a future of the bound endpoint
+     */
+    public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options, DatagramHandler handler) {
+        CompletableFuture<UdpEndpoint> future = new CompletableFuture<>();
+        submit(future, () -> future.complete(UdpChannel.open(this, address, options, handler)));
+        return future;
+    }
+
+    /**
      * Begins a graceful shutdown once; later calls return the same future.
      *
      * @param timeout how long queued writes may drain before everything is closed
@@ -350,10 +367,9 @@ public final class LoopCore {
     private void loopIterationFailed(Throwable t) {
         counters.handlerFailures.increment();
         consecutiveFailures++;
-        long now = System.nanoTime();
-        if (now - lastFailureLogNanos >= TimeUnit.SECONDS.toNanos(1) || lastFailureLogNanos == 0) {
-            log.warn("loop {}: unexpected error ({} in a row), the loop goes on", name, consecutiveFailures, t);
-            lastFailureLogNanos = now;
+        if (failureLog.allow()) {
+            log.warn("loop {}: unexpected error ({} in a row, {} not logged), the loop goes on",
+                    name, consecutiveFailures, failureLog.suppressed(), t);
         }
         if (consecutiveFailures > 1) {
             long backoffMillis = Math.min(100, 1L << Math.min(consecutiveFailures - 2, 7));

@@ -16,6 +16,12 @@ public final class LoopCounters implements LoopMetrics {
     final Counter bytesWritten = new Counter();
     final Counter iterations = new Counter();
     final Counter tasksRun = new Counter();
+    final Counter datagramsReceived = new Counter();
+    final Counter datagramsSent = new Counter();
+    final Counter datagramBytesReceived = new Counter();
+    final Counter datagramBytesSent = new Counter();
+    final Counter datagramsDropped = new Counter();
+    final Counter datagramErrors = new Counter();
 
     @Override
     public long connectionsAccepted() {
@@ -78,11 +84,42 @@ public final class LoopCounters implements LoopMetrics {
     }
 
     @Override
+    public long datagramsReceived() {
+        return datagramsReceived.get();
+    }
+
+    @Override
+    public long datagramsSent() {
+        return datagramsSent.get();
+    }
+
+    @Override
+    public long datagramBytesReceived() {
+        return datagramBytesReceived.get();
+    }
+
+    @Override
+    public long datagramBytesSent() {
+        return datagramBytesSent.get();
+    }
+
+    @Override
+    public long datagramsDropped() {
+        return datagramsDropped.get();
+    }
+
+    @Override
+    public long datagramErrors() {
+        return datagramErrors.get();
+    }
+
+    @Override
     public String toString() {
         return "open=" + connectionsOpen() + " accepted=" + connectionsAccepted()
                 + " connected=" + connectionsConnected() + " closed=" + connectionsClosed()
                 + " rejected=" + connectionsRejected() + " errors=" + connectionErrors()
                 + " failures=" + handlerFailures() + " bytesRead=" + bytesRead()
-                + " bytesWritten=" + bytesWritten();
+                + " bytesWritten=" + bytesWritten() + " datagramsIn=" + datagramsReceived()
+                + " datagramsOut=" + datagramsSent() + " datagramsDropped=" + datagramsDropped();
     }
 }

@@ -1,0 +1,25 @@
+package io.nioreactor.core;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Reacts to the datagrams received by a {@link UdpEndpoint}.
+ *
+ * <p>Called on the endpoint's loop thread only, one datagram at a time. An exception thrown
+ * here is counted ({@link LoopMetrics#handlerFailures()}) and logged at most once a second;
+ * the endpoint stays open and the next datagram is delivered as usual.
+ */
+@FunctionalInterface
+public interface DatagramHandler {
+
+    /**
+     * Called for each datagram received, the empty one included.
+     *
+     * @param endpoint the endpoint that received it; {@link UdpEndpoint#send} answers
+     * @param data     the payload, between position and limit; a view of the loop's shared
+     *                 receive buffer, valid only during this call
+     * @param sender   the source address
+     */
+    void onDatagram(UdpEndpoint endpoint, ByteBuffer data, SocketAddress sender);
+}

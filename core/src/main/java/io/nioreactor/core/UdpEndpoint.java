@@ -1,0 +1,66 @@
+package io.nioreactor.core;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A bound UDP socket on an {@link EventLoop}. Obtained from {@link EventLoop#bindUdp}.
+ *
+ * <p>Datagrams are received into the loop's shared 64 KiB buffer, so none is ever truncated,
+ * and delivered to the {@link DatagramHandler} in bounded batches per readiness.
+ */
+public interface UdpEndpoint {
+
+    /**
+     * The address this endpoint is bound to (the real port when 0 was asked).
+     *
+     * <p>Any thread.
+     *
+     * @return the bound address
+     */
+    SocketAddress localAddress();
+
+    /**
+     * Sends the remaining bytes of {@code data} as one datagram to {@code target}, consuming
+     * them. It goes out at once when the socket takes it; otherwise a copy waits in the
+     * endpoint's bounded send queue ({@link UdpOptions#sendQueueDatagrams()},
+     * {@link UdpOptions#sendQueueBytes()}). Past that bound it is dropped and counted: UDP
+     * promises no delivery and the queue never grows without limit.
+     *
+     * <p>Any thread: off the loop the bytes are copied and sent by the loop.
+     *
+     * @param data   the payload, between position and limit; at most 65,507 bytes over IPv4
+     * @param target where to send it
+     * @return {@code true} if sent or queued (always, off the loop); {@code false} if dropped
+     *         because the queue is full, the endpoint is closed or the send failed
+     */
+    boolean send(ByteBuffer data, SocketAddress target);
+
+    /**
+     * Closes the socket; queued datagrams are dropped. Calling it twice is harmless.
+     *
+     * <p>Any thread.
+     *
+     * @return a future completed once the socket is closed
+     */
+    CompletableFuture<Void> close();
+
+    /**
+     * Tells whether the endpoint is open.
+     *
+     * <p>Any thread.
+     *
+     * @return {@code false} once closed
+     */
+    boolean isOpen();
+
+    /**
+     * The loop that owns this endpoint.
+     *
+     * <p>Any thread.
+     *
+     * @return the owning loop
+     */
+    EventLoop loop();
+}

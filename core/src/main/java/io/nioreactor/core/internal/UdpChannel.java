@@ -1,0 +1,268 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.DatagramHandler;
+import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.UdpEndpoint;
+import io.nioreactor.core.UdpOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A UDP socket on the loop. Receives into the loop's shared buffer in bounded batches; sends
+ * at once when the kernel takes the datagram, else queues a copy within the bounds of
+ * {@link UdpOptions}, else drops and counts. ICMP errors are counted, never fatal.
+ */
+final class UdpChannel implements UdpEndpoint, Endpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(UdpChannel.class);
+
+    /** Datagrams received per readiness at most, so one flooded socket cannot starve others. */
+    static final int RECEIVE_BATCH = 64;
+    /** Queued datagrams sent per OP_WRITE readiness at most. */
+    static final int SEND_BATCH = 64;
+
+    private final LoopCore loop;
+    private final DatagramChannel channel;
+    private final DatagramHandler handler;
+    private final SocketAddress localAddress;
+    private final DatagramSendQueue sendQueue;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final LogThrottle handlerFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle errorLog = new LogThrottle(1, TimeUnit.SECONDS);
+
+    private volatile boolean open = true;
+    private SelectionKey key;
+
+    private UdpChannel(LoopCore loop, DatagramChannel channel, UdpOptions options, DatagramHandler handler)
+            throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.handler = handler;
+        this.localAddress = channel.getLocalAddress();
+        this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes());
+    }
+
+    static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        ProtocolFamily family = Addresses.familyOf(address);
+        if (family == StandardProtocolFamily.UNIX) {
+            throw new IllegalArgumentException("UDP needs an IP address, not " + address);
+        }
+        DatagramChannel channel = DatagramChannel.open(family);
+        try {
+            configure(channel, options);
+            channel.bind(address);
+            UdpChannel endpoint = new UdpChannel(loop, channel, options, handler);
+            endpoint.key = loop.register(channel, SelectionKey.OP_READ, endpoint);
+            log.debug("bound {}", endpoint);
+            return endpoint;
+        } catch (IOException e) {
+            SocketSetup.closeQuietly(channel);
+            String message = "cannot bind " + Addresses.describe(address) + ": " + e.getMessage();
+            IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
+            failure.initCause(e);
+            throw failure;
+        } catch (RuntimeException e) {
+            SocketSetup.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void configure(DatagramChannel channel, UdpOptions options) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+        if (options.reusePort()) {
+            if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                throw new UnsupportedOperationException("reusePort: SO_REUSEPORT is not supported here");
+            }
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
+        if (options.receiveBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+        if (options.sendBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            flushQueue();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && open) {
+            receiveBatch();
+        }
+    }
+
+    private void receiveBatch() {
+        ByteBuffer buffer = loop.readBuffer();
+        for (int i = 0; i < RECEIVE_BATCH && open; i++) {
+            buffer.clear();
+            SocketAddress sender;
+            try {
+                sender = channel.receive(buffer);
+            } catch (IOException e) {
+                error("receive", e);
+                continue; // an ICMP error reported on receive; the next datagram may be fine
+            }
+            if (sender == null) {
+                return;
+            }
+            buffer.flip();
+            loop.counters().datagramsReceived.increment();
+            loop.counters().datagramBytesReceived.add(buffer.remaining());
+            try {
+                handler.onDatagram(this, buffer, sender);
+            } catch (Throwable t) {
+                Failures.rethrowIfFatal(t);
+                loop.counters().handlerFailures.increment();
+                if (handlerFailureLog.allow()) {
+                    log.warn("{}: handler failed on a datagram from {} ({} more not logged)",
+                            this, Addresses.describe(sender), handlerFailureLog.suppressed(), t);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean send(ByteBuffer data, SocketAddress target) {
+        Objects.requireNonNull(target, "target");
+        if (!loop.inEventLoop()) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+            loop.execute(() -> send(copy, target));
+            return true;
+        }
+        if (!open) {
+            loop.counters().datagramsDropped.increment();
+            return false;
+        }
+        if (sendQueue.isEmpty()) {
+            int length = data.remaining();
+            try {
+                if (channel.send(data, target) > 0 || length == 0) { // an empty datagram sends 0 bytes
+                    sent(length);
+                    return true;
+                }
+            } catch (IOException e) {
+                error("send to " + Addresses.describe(target), e);
+                return false;
+            }
+        }
+        if (!sendQueue.offer(data, target)) {
+            loop.counters().datagramsDropped.increment();
+            return false;
+        }
+        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        return true;
+    }
+
+    private void flushQueue() {
+        for (int i = 0; i < SEND_BATCH && !sendQueue.isEmpty(); i++) {
+            ByteBuffer payload = sendQueue.peekPayload();
+            int length = payload.remaining();
+            try {
+                if (channel.send(payload, sendQueue.peekTarget()) == 0 && length > 0) {
+                    return; // still full: wait for the next OP_WRITE
+                }
+                sent(length);
+            } catch (IOException e) {
+                error("send to " + Addresses.describe(sendQueue.peekTarget()), e);
+            }
+            sendQueue.removeFirst();
+        }
+        if (sendQueue.isEmpty() && open) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void sent(int length) {
+        loop.counters().datagramsSent.increment();
+        loop.counters().datagramBytesSent.add(length);
+    }
+
+    private void error(String what, IOException e) {
+        loop.counters().datagramErrors.increment();
+        if (errorLog.allow()) {
+            log.debug("{}: {} failed: {} ({} more not logged)", this, what, e.toString(), errorLog.suppressed());
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop.owner();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        if (loop.inEventLoop()) {
+            closeNow();
+        } else {
+            try {
+                loop.execute(this::closeNow);
+            } catch (RejectedExecutionException e) {
+                closed.complete(null); // the loop has terminated and closed every channel
+            }
+        }
+        return closed;
+    }
+
+    private void closeNow() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        key.cancel();
+        loop.deregistered();
+        loop.counters().datagramsDropped.add(sendQueue.clear());
+        SocketSetup.closeQuietly(channel);
+        log.debug("closed {}", this);
+        closed.complete(null);
+    }
+
+    @Override
+    public void onUnexpectedFailure(Throwable cause) {
+        log.warn("{}: unexpected failure", this, cause);
+    }
+
+    @Override
+    public void beginShutdown() {
+        closeNow();
+    }
+
+    @Override
+    public void forceClose() {
+        closeNow();
+    }
+
+    @Override
+    public String toString() {
+        return "udp " + Addresses.describe(localAddress);
+    }
+}
