@@ -1,0 +1,62 @@
+package io.nioreactor.daemon;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The flags both daemons take, as a picocli mixin. */
+public final class CommonOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 or :: opens to the network).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "7007", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Log counts and rates at this interval, e.g. 10s; 0 = off (default).")
+    private Duration statsInterval;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
+    private LogLevel logLevel;
+
+    /**
+     * Checks the values and applies the log level.
+     *
+     * @return the address to bind
+     * @throws picocli.CommandLine.ParameterException naming the flag of a bad value
+     */
+    public InetSocketAddress validateAndApply() {
+        check(port >= 0 && port <= 65_535, "--port", port + " is not in 0..65535");
+        check(!statsInterval.isNegative(), "--stats-interval", statsInterval + " must not be negative");
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        check(!address.isUnresolved(), "--host", "cannot resolve '" + host + "'");
+        logLevel.apply();
+        return address;
+    }
+
+    /**
+     * Fails with a usage error naming {@code flag} unless {@code ok}.
+     *
+     * @param ok   the condition
+     * @param flag the flag whose value is wrong
+     * @param why  what is wrong with it
+     */
+    public void check(boolean ok, String flag, String why) {
+        if (!ok) {
+            throw DaemonMain.usageError(spec, "Invalid value for option '" + flag + "': " + why);
+        }
+    }
+
+    /** @return the stats interval; zero means off */
+    public Duration statsInterval() {
+        return statsInterval;
+    }
+}

@@ -1,0 +1,48 @@
+package io.nioreactor.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class ConvertersTest {
+
+    private final SizeConverter sizes = new SizeConverter();
+    private final DurationConverter durations = new DurationConverter();
+
+    @Test
+    void sizesTakeBytesAndBinarySuffixes() {
+        assertEquals(65_536, sizes.convert("65536"));
+        assertEquals(65_536, sizes.convert("64KiB"));
+        assertEquals(65_536, sizes.convert("64k"));
+        assertEquals(1 << 20, sizes.convert("1MiB"));
+        assertEquals(1 << 20, sizes.convert("1 MB"));
+        assertEquals(12, sizes.convert("12B"));
+    }
+
+    @Test
+    void badSizesSayWhatIsExpected() {
+        TypeConversionException e = assertThrows(TypeConversionException.class, () -> sizes.convert("12X"));
+        assertEquals("'12X' is not a size (bytes, or with a KiB or MiB suffix)", e.getMessage());
+        assertThrows(TypeConversionException.class, () -> sizes.convert("4096MiB"));
+    }
+
+    @Test
+    void durationsTakeMillisecondsSecondsMinutesHoursOrZero() {
+        assertEquals(Duration.ofMillis(500), durations.convert("500ms"));
+        assertEquals(Duration.ofSeconds(30), durations.convert("30s"));
+        assertEquals(Duration.ofMinutes(5), durations.convert("5m"));
+        assertEquals(Duration.ofHours(1), durations.convert("1h"));
+        assertEquals(Duration.ZERO, durations.convert("0"));
+    }
+
+    @Test
+    void badDurationsSayWhatIsExpected() {
+        for (String bad : new String[] {"5", "5x", "", "ms", "-"}) {
+            TypeConversionException e = assertThrows(TypeConversionException.class, () -> durations.convert(bad));
+            assertEquals("'" + bad + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, or 0)", e.getMessage());
+        }
+    }
+}
