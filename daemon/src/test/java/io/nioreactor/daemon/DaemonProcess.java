@@ -144,26 +144,17 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** @return the number of open file descriptors, from /proc/PID/fd */
     public int openFileDescriptors() throws IOException {
-        try (var entries = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
-            return (int) entries.count();
-        }
+        return ProcStats.openFileDescriptors(pid());
     }
 
     /** @return the resident set size in KiB, from /proc/PID/status */
     public long residentKib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IOException("no VmRSS for " + pid());
+        return ProcStats.residentKib(pid());
     }
 
-    /** @return user + system CPU time in clock ticks (usually 1/100 s), from /proc/PID/stat */
+    /** @return user + system CPU time in clock ticks (1/100 s), from /proc/PID/stat */
     public long cpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ProcStats.cpuTicks(pid());
     }
 
     @Override

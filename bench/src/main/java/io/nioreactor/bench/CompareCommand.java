@@ -1,0 +1,179 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.daemon.DurationConverter;
+import io.nioreactor.daemon.ProcStats;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench compare}: each server in its own JVM, the same scenarios against each,
+ * interleaved round by round with the order rotated each round, then median, min and max per scenario, the ratio
+ * to this reactor, and the server's CPU time and memory read from /proc.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the same scenarios against each server implementation, interleaved, and compares.")
+final class CompareCommand implements Callable<Integer> {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Option(names = "--impls", defaultValue = "reactor,netty,blocking", split = ",",
+            description = "Servers to compare: reactor, netty, blocking, virtual (default: ${DEFAULT-VALUE}).")
+    private List<String> impls;
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+            description = "pingpong, pipelined, many, bulk, udp, idle (default: all).")
+    private List<String> scenarioNames;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--duration", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Measured time per run (default: ${DEFAULT-VALUE}).")
+    private Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Load before measuring, per run (default: ${DEFAULT-VALUE}).")
+    private Duration warmup;
+
+    @Option(names = "--idle-connections", defaultValue = "10000",
+            description = "Connections of the idle scenario (default: ${DEFAULT-VALUE}).")
+    private int idleConnections;
+
+    @Option(names = "--server-java", paramLabel = "PATH",
+            description = "The java that runs the servers (default: this one). virtual needs 21+.")
+    private String serverJava;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
+    private Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Scenario> scenarios = selectedScenarios();
+        String java = serverJava != null ? serverJava
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Map<String, Map<String, List<Sample>>> samples = new LinkedHashMap<>(); // scenario -> impl -> samples
+        long errors = 0;
+        try (ServerPool servers = new ServerPool(java)) {
+            for (int round = 1; round <= rounds; round++) {
+                for (Scenario scenario : scenarios) {
+                    for (String impl : rotated(impls, round - 1)) {
+                        ServerProcess server = servers.get(impl, scenario.proto());
+                        if (server == null) {
+                            continue;
+                        }
+                        Sample sample = run(scenario, server);
+                        errors += sample.errors();
+                        samples.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(impl, k -> new ArrayList<>()).add(sample);
+                        System.err.printf(Locale.ROOT, "round %d/%d %-9s %-8s %,14.1f%s%n", round, rounds,
+                                scenario.name(), impl, sample.value(), scenario.idle() ? " KiB/conn" : " msgs/s");
+                    }
+                }
+            }
+            servers.reportSkipped(System.out);
+        }
+        CompareReport report = new CompareReport(scenarios, impls, samples);
+        report.print(System.out, rounds, duration, warmup);
+        if (json != null) {
+            Files.writeString(json, report.json());
+        }
+        if (errors > 0) {
+            System.err.println(errors + " load errors: some echoes were wrong or connections failed");
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * The order of a round: A B C, then B C A, then C A B. Whoever runs first after a change of
+     * scenario meets a colder client (seen: a steady 5% on ping-pong), so no one keeps that slot.
+     */
+    static List<String> rotated(List<String> impls, int by) {
+        List<String> order = new ArrayList<>(impls);
+        Collections.rotate(order, -(by % order.size()));
+        return order;
+    }
+
+    private List<Scenario> selectedScenarios() {
+        List<Scenario> all = Scenario.defaults(idleConnections);
+        if (scenarioNames == null) {
+            return all;
+        }
+        List<Scenario> chosen = new ArrayList<>();
+        for (String name : scenarioNames) {
+            chosen.add(all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("unknown scenario '" + name + "'")));
+        }
+        return chosen;
+    }
+
+    private Sample run(Scenario scenario, ServerProcess server) throws Exception {
+        long pid = server.pid();
+        if (scenario.idle()) {
+            return IdleMeasurement.measure(server, scenario.streams());
+        }
+        long ticksBefore = ProcStats.cpuTicks(pid);
+        LoadResult result = scenario.proto().equals("tcp")
+                ? TcpLoad.run(server.address(), scenario.streams(), scenario.depth(), scenario.size(), warmup, duration, QUIET)
+                : UdpLoad.run(server.address(), scenario.streams(), scenario.depth(), scenario.size(),
+                        Duration.ofMillis(500), warmup, duration, QUIET);
+        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND;
+        // The CPU covers warm-up and window; scale it to the measured window's share.
+        double windowShare = duration.toNanos() / (double) warmup.plus(duration).toNanos();
+        return new Sample(result.messagesPerSecond(), result.percentile(99), cpuSeconds * windowShare,
+                result.messages(), ProcStats.residentKib(pid), result.errors(), result.lossPercent());
+    }
+
+    /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */
+    private static final class ServerPool implements AutoCloseable {
+        private final String java;
+        private final Map<String, ServerProcess> running = new LinkedHashMap<>();
+        private final Map<String, String> skipped = new LinkedHashMap<>();
+
+        ServerPool(String java) {
+            this.java = java;
+        }
+
+        ServerProcess get(String impl, String proto) throws InterruptedException {
+            String key = impl + "/" + proto;
+            if (skipped.containsKey(key)) {
+                return null;
+            }
+            ServerProcess server = running.get(key);
+            if (server == null) {
+                try {
+                    server = ServerProcess.start(java, impl, proto);
+                    running.put(key, server);
+                } catch (IOException e) {
+                    skipped.put(key, e.getMessage());
+                    System.err.println(key + ": skipped: " + e.getMessage());
+                }
+            }
+            return server;
+        }
+
+        void reportSkipped(PrintStream out) {
+            skipped.forEach((key, why) -> out.println("skipped " + key + ": " + why));
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (ServerProcess server : running.values()) {
+                server.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.daemon.DurationConverter;
+import io.nioreactor.daemon.SizeConverter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The flags the tcp and udp load commands share, as a picocli mixin. */
+final class LoadOptions {
+
+    @Option(names = "--target", required = true, paramLabel = "HOST:PORT", converter = TargetConverter.class,
+            description = "The echo server to load.")
+    InetSocketAddress target;
+
+    @Option(names = "--depth", defaultValue = "1", description = "Messages in flight per connection or socket (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--size", defaultValue = "64", converter = SizeConverter.class,
+            description = "Bytes per message (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Measured time (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Load before measuring (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
+    Path json;
+
+    /** Prints the table, writes the JSON if asked; returns the exit code: 1 if any error. */
+    int report(LoadResult result) throws IOException {
+        System.out.println(LoadResult.header());
+        System.out.println(result.row());
+        if (json != null) {
+            Files.writeString(json, result.json() + System.lineSeparator());
+        }
+        if (result.errors() > 0) {
+            System.err.println(result.errors() + " errors: echoed bytes differed from those sent, or connections failed");
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+package io.nioreactor.bench;
+
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one load run measured: messages echoed in the measured window, their round trips in
+ * microseconds, and the errors (bytes that came back wrong, connections lost).
+ *
+ * @param label     what was measured, for the table
+ * @param messages  messages echoed in the window
+ * @param size      bytes per message
+ * @param seconds   length of the window
+ * @param roundTrip round trips in microseconds
+ * @param errors    corrupted messages, lost connections, failed sends
+ * @param lost      datagrams not echoed within the loss timeout (UDP only)
+ */
+record LoadResult(String label, long messages, int size, double seconds, Histogram roundTrip, long errors, long lost) {
+
+    double messagesPerSecond() {
+        return messages / seconds;
+    }
+
+    /** Payload MiB per second, one way (each byte also came back). */
+    double mebibytesPerSecond() {
+        return messages * (double) size / seconds / (1 << 20);
+    }
+
+    double lossPercent() {
+        long sent = messages + lost;
+        return sent == 0 ? 0 : 100.0 * lost / sent;
+    }
+
+    static String header() {
+        return String.format(Locale.ROOT, "%-34s %12s %9s %8s %8s %8s %9s %9s %7s %7s",
+                "load", "msgs/s", "MiB/s", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "errors", "loss %");
+    }
+
+    String row() {
+        return String.format(Locale.ROOT, "%-34s %,12.0f %9.1f %8d %8d %8d %9d %9d %7d %7.2f",
+                label, messagesPerSecond(), mebibytesPerSecond(), percentile(50), percentile(90), percentile(99),
+                percentile(99.9), roundTrip.getMaxValue(), errors, lossPercent());
+    }
+
+    long percentile(double p) {
+        return roundTrip.getValueAtPercentile(p);
+    }
+
+    String json() {
+        return String.format(Locale.ROOT, "{\"load\":\"%s\",\"messages\":%d,\"size\":%d,\"seconds\":%.3f,"
+                        + "\"msgsPerSec\":%.1f,\"mibPerSec\":%.3f,\"p50Us\":%d,\"p90Us\":%d,\"p99Us\":%d,"
+                        + "\"p999Us\":%d,\"maxUs\":%d,\"errors\":%d,\"lost\":%d}",
+                label.replace("\"", "'"), messages, size, seconds, messagesPerSecond(), mebibytesPerSecond(),
+                percentile(50), percentile(90), percentile(99), percentile(99.9), roundTrip.getMaxValue(), errors, lost);
+    }
+}

@@ -1,0 +1,90 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.core.EventLoop;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The counters of one load run, written on the load generator's loop thread only. Messages
+ * count and round trips are recorded only inside the measured window (after the warm-up);
+ * errors are counted throughout.
+ */
+final class Measurement {
+
+    private static final long MAX_MICROS = TimeUnit.SECONDS.toMicros(60);
+
+    private final Histogram roundTrip = new Histogram(MAX_MICROS, 3);
+    private boolean recording;
+    private volatile boolean stopped;
+    private volatile long messages;
+    private volatile long errors;
+    private long lost;
+    private long windowStart;
+    private long windowEnd;
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    void completed(long roundTripNanos) {
+        if (recording) {
+            messages++; // single writer: the loop thread
+            roundTrip.recordValue(Math.min(MAX_MICROS, Math.max(0, roundTripNanos / 1_000)));
+        }
+    }
+
+    void error() {
+        errors++;
+    }
+
+    void lost() {
+        if (recording) {
+            lost++;
+        }
+    }
+
+    long errors() {
+        return errors;
+    }
+
+    /**
+     * Starts the load on {@code loop}, measures after {@code warmup} for {@code duration},
+     * printing a progress line every second, and returns the result.
+     */
+    LoadResult run(EventLoop loop, Runnable startLoad, Duration warmup, Duration duration, String label, int size,
+            PrintStream progress) throws Exception {
+        CompletableFuture<LoadResult> done = new CompletableFuture<>();
+        loop.execute(startLoad);
+        loop.schedule(() -> {
+            recording = true;
+            windowStart = System.nanoTime();
+        }, warmup);
+        loop.schedule(() -> {
+            windowEnd = System.nanoTime();
+            recording = false;
+            stopped = true;
+            done.complete(new LoadResult(label, messages, size, (windowEnd - windowStart) / 1e9, roundTrip, errors, lost));
+        }, warmup.plus(duration));
+        long started = System.nanoTime();
+        long deadline = started + warmup.plus(duration).plusSeconds(30).toNanos();
+        long lastMessages = 0;
+        while (true) {
+            try {
+                return done.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the load run did not finish in time", e);
+                }
+                long now = messages;
+                progress.printf(Locale.ROOT, "  %s: %4.0f s, %,d msgs/s, %d errors%n", label,
+                        (System.nanoTime() - started) / 1e9, now - lastMessages, errors);
+                lastMessages = now;
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.nioreactor.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** An echo server under comparison, in a JVM of its own ({@code bench server ...}). */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern START_LINE = Pattern.compile("listening on \\w+ (\\S+):(\\d+)");
+
+    private final Process process;
+    private final InetSocketAddress address;
+    private final Path output;
+
+    private ServerProcess(Process process, InetSocketAddress address, Path output) {
+        this.process = process;
+        this.address = address;
+        this.output = output;
+    }
+
+    /**
+     * Starts the server and waits for its start line.
+     *
+     * @throws IOException with the server's own words when it does not start
+     */
+    static ServerProcess start(String java, String impl, String proto) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("bench-server-" + impl, ".log");
+        List<String> command = List.of(java, "-Xms64m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadline < 0) {
+            for (String line : Files.readAllLines(output)) {
+                Matcher m = START_LINE.matcher(line);
+                if (m.find()) {
+                    return new ServerProcess(process, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(2))), output);
+                }
+            }
+            if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+                String said = String.join(" ", Files.readAllLines(output)).trim();
+                Files.deleteIfExists(output);
+                throw new IOException(said.isEmpty() ? "exited with " + process.exitValue() : said);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("no start line within 30 s");
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        } catch (CompletionException e) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(output);
+    }
+}

@@ -1,0 +1,24 @@
+package io.nioreactor.bench;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench tcp}: closed-loop TCP load with every echoed byte verified. */
+@Command(name = "tcp", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Closed-loop TCP echo load: N connections each keep D messages of S bytes in flight.")
+final class TcpCommand implements Callable<Integer> {
+
+    @Mixin
+    private LoadOptions load;
+
+    @Option(names = "--connections", defaultValue = "1", description = "Connections (default: ${DEFAULT-VALUE}).")
+    private int connections;
+
+    @Override
+    public Integer call() throws Exception {
+        return load.report(TcpLoad.run(load.target, connections, load.depth, load.size, load.warmup, load.duration,
+                System.err));
+    }
+}

@@ -1,0 +1,127 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.TcpOptions;
+import java.io.PrintStream;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closed-loop TCP load on this project's reactor: each connection keeps {@code depth}
+ * messages in flight and sends the next one as soon as one has come back whole. Every
+ * echoed byte is checked against what was sent.
+ */
+final class TcpLoad {
+
+    private TcpLoad() {
+    }
+
+    static LoadResult run(SocketAddress target, int connections, int depth, int size, Duration warmup,
+            Duration duration, PrintStream progress) throws Exception {
+        String label = String.format("tcp %d conn x %d x %d B", connections, depth, size);
+        EventLoop loop = EventLoop.start("tcp-load");
+        try {
+            Measurement measurement = new Measurement();
+            List<LoadConnection> streams = new ArrayList<>();
+            List<CompletableFuture<Connection>> opening = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                LoadConnection stream = new LoadConnection(i, depth, size, measurement);
+                streams.add(stream);
+                opening.add(loop.connectTcp(target, TcpOptions.defaults(), stream));
+            }
+            for (CompletableFuture<Connection> future : opening) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+            return measurement.run(loop, () -> streams.forEach(LoadConnection::start), warmup, duration, label, size,
+                    progress);
+        } finally {
+            loop.shutdownGracefully(Duration.ZERO).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One connection's closed loop. Loop thread only. */
+    static final class LoadConnection implements ConnectionHandler {
+        private final int id;
+        private final int depth;
+        private final int size;
+        private final Measurement measurement;
+        private final long[] sentAt;
+        private final ByteBuffer out;
+        private Connection connection;
+        private long sent;
+        private long received;
+        private int offset;
+        private boolean corrupt;
+
+        LoadConnection(int id, int depth, int size, Measurement measurement) {
+            this.id = id;
+            this.depth = depth;
+            this.size = size;
+            this.measurement = measurement;
+            this.sentAt = new long[depth];
+            this.out = ByteBuffer.allocateDirect(size);
+        }
+
+        @Override
+        public void onOpen(Connection c) {
+            connection = c;
+        }
+
+        void start() {
+            for (int i = 0; i < depth; i++) {
+                sendNext();
+            }
+        }
+
+        private void sendNext() {
+            if (measurement.stopped() || !connection.isOpen()) {
+                return;
+            }
+            out.clear();
+            Payload.fill(out, id, sent, size);
+            out.flip();
+            sentAt[(int) (sent % depth)] = System.nanoTime();
+            sent++;
+            connection.write(out);
+        }
+
+        @Override
+        public void onRead(Connection c, ByteBuffer data) {
+            long now = System.nanoTime();
+            while (data.hasRemaining()) {
+                int n = Math.min(data.remaining(), size - offset);
+                for (int i = 0; i < n; i++) {
+                    if (data.get() != Payload.byteAt(id, received, offset + i)) {
+                        corrupt = true;
+                    }
+                }
+                offset += n;
+                if (offset == size) {
+                    if (corrupt) {
+                        measurement.error();
+                    } else {
+                        measurement.completed(now - sentAt[(int) (received % depth)]);
+                    }
+                    received++;
+                    offset = 0;
+                    corrupt = false;
+                    sendNext();
+                }
+            }
+        }
+
+        @Override
+        public void onClose(Connection c, Throwable cause) {
+            if (!measurement.stopped()) {
+                measurement.error(); // the server dropped a connection mid-run
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.daemon.DurationConverter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench udp}: closed-loop UDP load with loss accounting. */
+@Command(name = "udp", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Closed-loop UDP echo load: N sockets each keep D datagrams of S bytes in flight.")
+final class UdpCommand implements Callable<Integer> {
+
+    @Mixin
+    private LoadOptions load;
+
+    @Option(names = "--sockets", defaultValue = "1", description = "Sockets (default: ${DEFAULT-VALUE}).")
+    private int sockets;
+
+    @Option(names = "--loss-timeout", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "A datagram not echoed within this counts as lost and is replaced (default: ${DEFAULT-VALUE}).")
+    private Duration lossTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        return load.report(UdpLoad.run(load.target, sockets, load.depth, load.size, lossTimeout, load.warmup,
+                load.duration, System.err));
+    }
+}

@@ -1,0 +1,153 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.core.DatagramHandler;
+import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.UdpEndpoint;
+import io.nioreactor.core.UdpOptions;
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closed-loop UDP load: each socket keeps {@code depth} datagrams in flight. A datagram
+ * carries its slot and sequence number; one not echoed within the loss timeout is counted
+ * lost and replaced. Every echoed byte is checked.
+ */
+final class UdpLoad {
+
+    /** Slot (4 bytes) and sequence number (8 bytes) lead each datagram. */
+    static final int HEADER = 12;
+    private static final long LOSS_SCAN_MILLIS = 100;
+
+    private UdpLoad() {
+    }
+
+    static LoadResult run(InetSocketAddress target, int sockets, int depth, int size, Duration lossTimeout,
+            Duration warmup, Duration duration, PrintStream progress) throws Exception {
+        if (size < HEADER) {
+            throw new IllegalArgumentException("size must be at least " + HEADER + " bytes, was " + size);
+        }
+        String label = String.format("udp %d sock x %d x %d B", sockets, depth, size);
+        String localHost = target.getAddress() instanceof Inet6Address ? "::1" : "127.0.0.1";
+        EventLoop loop = EventLoop.start("udp-load");
+        try {
+            Measurement measurement = new Measurement();
+            List<LoadSocket> streams = new ArrayList<>();
+            for (int i = 0; i < sockets; i++) {
+                LoadSocket stream = new LoadSocket(i, depth, size, target, lossTimeout.toNanos(), measurement);
+                stream.endpoint = loop.bindUdp(new InetSocketAddress(localHost, 0), UdpOptions.defaults(), stream)
+                        .get(10, TimeUnit.SECONDS);
+                streams.add(stream);
+            }
+            Runnable start = () -> {
+                streams.forEach(LoadSocket::start);
+                scanForLossEvery(loop, streams, measurement);
+            };
+            return measurement.run(loop, start, warmup, duration, label, size, progress);
+        } finally {
+            loop.shutdownGracefully(Duration.ZERO).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void scanForLossEvery(EventLoop loop, List<LoadSocket> streams, Measurement measurement) {
+        loop.schedule(new Runnable() {
+            @Override
+            public void run() {
+                long now = System.nanoTime();
+                streams.forEach(s -> s.replaceLost(now));
+                if (!measurement.stopped()) {
+                    loop.schedule(this, Duration.ofMillis(LOSS_SCAN_MILLIS));
+                }
+            }
+        }, Duration.ofMillis(LOSS_SCAN_MILLIS));
+    }
+
+    /** One socket's closed loop. Loop thread only. */
+    static final class LoadSocket implements DatagramHandler {
+        private final int id;
+        private final int size;
+        private final SocketAddress target;
+        private final long lossTimeoutNanos;
+        private final Measurement measurement;
+        private final long[] slotSequence;
+        private final long[] slotSentAt;
+        private final ByteBuffer out;
+        UdpEndpoint endpoint;
+        private long nextSequence;
+
+        LoadSocket(int id, int depth, int size, SocketAddress target, long lossTimeoutNanos, Measurement measurement) {
+            this.id = id;
+            this.size = size;
+            this.target = target;
+            this.lossTimeoutNanos = lossTimeoutNanos;
+            this.measurement = measurement;
+            this.slotSequence = new long[depth];
+            this.slotSentAt = new long[depth];
+            this.out = ByteBuffer.allocateDirect(size);
+        }
+
+        void start() {
+            for (int slot = 0; slot < slotSequence.length; slot++) {
+                send(slot);
+            }
+        }
+
+        private void send(int slot) {
+            if (measurement.stopped()) {
+                return;
+            }
+            long sequence = nextSequence++;
+            slotSequence[slot] = sequence;
+            slotSentAt[slot] = System.nanoTime();
+            out.clear();
+            out.putInt(slot).putLong(sequence);
+            Payload.fill(out, id, sequence, size - HEADER);
+            out.flip();
+            if (!endpoint.send(out, target)) {
+                measurement.error();
+            }
+        }
+
+        @Override
+        public void onDatagram(UdpEndpoint ep, ByteBuffer data, SocketAddress sender) {
+            long now = System.nanoTime();
+            if (data.remaining() != size) {
+                measurement.error();
+                return;
+            }
+            int slot = data.getInt();
+            long sequence = data.getLong();
+            if (slot < 0 || slot >= slotSequence.length) {
+                measurement.error();
+                return;
+            }
+            if (slotSequence[slot] != sequence) {
+                return; // a late echo of a datagram already counted lost and replaced
+            }
+            for (int i = 0; i < size - HEADER; i++) {
+                if (data.get() != Payload.byteAt(id, sequence, i)) {
+                    measurement.error();
+                    send(slot);
+                    return;
+                }
+            }
+            measurement.completed(now - slotSentAt[slot]);
+            send(slot);
+        }
+
+        void replaceLost(long now) {
+            for (int slot = 0; slot < slotSequence.length; slot++) {
+                if (now - slotSentAt[slot] > lossTimeoutNanos) {
+                    measurement.lost();
+                    send(slot);
+                }
+            }
+        }
+    }
+}
