@@ -1,0 +1,39 @@
+package io.nioreactor.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nioreactor.daemon.DaemonMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A short compare: every scenario against each server, one round of one second. */
+@Timeout(180)
+class CompareSmokeIT {
+
+    @Test
+    void comparesEveryScenarioAcrossTheServers(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("compare.json");
+
+        int exit = DaemonMain.run(new BenchMain(), "compare", "--impls", "reactor,netty,blocking", "--rounds", "1",
+                "--duration", "1s", "--warmup", "0", "--idle-connections", "200", "--json", json.toString());
+
+        assertEquals(0, exit);
+        String rows = Files.readString(json);
+        for (String scenario : List.of("pingpong", "pipelined", "many", "bulk", "udp", "idle")) {
+            for (String impl : List.of("reactor", "netty", "blocking")) {
+                assertTrue(rows.contains("{\"scenario\":\"" + scenario + "\",\"impl\":\"" + impl + "\",\"value\":"),
+                        scenario + "/" + impl + " missing from " + rows);
+            }
+        }
+        for (String row : rows.split("\n")) {
+            if (row.contains("\"scenario\"") && !row.contains("\"scenario\":\"idle\"")) {
+                assertTrue(!row.contains("\"value\":0.000,"), "this run echoed nothing: " + row);
+            }
+        }
+    }
+}
