@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The classic server: {@code java.net} blocking sockets, one thread per connection (platform
@@ -36,21 +37,47 @@ final class BlockingEchoServer implements EchoServer {
     }
 
     private static void acceptLoop(ServerSocket server, ExecutorService threads) {
+        boolean reportedLimit = false;
         while (!server.isClosed()) {
+            Socket socket = null;
             try {
-                Socket socket = server.accept();
+                socket = server.accept();
                 socket.setTcpNoDelay(true);
-                threads.execute(() -> echo(socket));
+                Socket accepted = socket;
+                threads.execute(() -> echo(accepted));
             } catch (IOException e) {
                 if (server.isClosed()) {
                     return;
                 }
+                closeQuietly(socket);
+            } catch (OutOfMemoryError | RejectedExecutionException e) {
+                // Out of threads or heap: the model's limit. Refuse this connection and keep
+                // accepting, as a real server would have to.
+                if (!reportedLimit) {
+                    System.err.println("blocking echo: cannot serve another connection: " + e);
+                    reportedLimit = true;
+                }
+                closeQuietly(socket);
             }
         }
     }
 
+    private static void closeQuietly(Socket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            System.err.println("blocking echo: close failed: " + e);
+        }
+    }
+
+    /** What a thread-per-connection server typically reads with: java.io's default 8 KiB. */
+    private static final int BUFFER_SIZE = 8 * 1024;
+
     private static void echo(Socket socket) {
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[BUFFER_SIZE];
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {

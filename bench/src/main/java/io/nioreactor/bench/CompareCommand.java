@@ -70,16 +70,16 @@ final class CompareCommand implements Callable<Integer> {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario scenario : scenarios) {
                     for (String impl : rotated(impls, round - 1)) {
-                        ServerProcess server = servers.get(impl, scenario.proto());
-                        if (server == null) {
-                            continue;
+                        Sample sample = runSafely(scenario, impl, servers);
+                        if (sample == null) {
+                            continue; // this server could not start; said once, reported below
                         }
-                        Sample sample = run(scenario, server);
                         errors += sample.errors();
                         samples.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
                                 .computeIfAbsent(impl, k -> new ArrayList<>()).add(sample);
-                        System.err.printf(Locale.ROOT, "round %d/%d %-9s %-8s %,14.1f%s%n", round, rounds,
-                                scenario.name(), impl, sample.value(), scenario.idle() ? " KiB/conn" : " msgs/s");
+                        System.err.printf(Locale.ROOT, "round %d/%d %-9s %-8s %,14.1f%s%s%n", round, rounds,
+                                scenario.name(), impl, sample.value(), scenario.idle() ? " KiB/conn" : " msgs/s",
+                                sample.note() == null ? "" : " (" + sample.note() + ")");
                     }
                 }
             }
@@ -120,11 +120,30 @@ final class CompareCommand implements Callable<Integer> {
         return chosen;
     }
 
+    /**
+     * One run; {@code null} if the server could not start. A run that fails (a server that stops
+     * answering, say) is a sample with a note and an error. The idle scenario gets a fresh server
+     * each time: what a previous run left behind (a thread pool's idle threads) would skew its
+     * memory baseline.
+     */
+    private Sample runSafely(Scenario scenario, String impl, ServerPool servers) throws InterruptedException {
+        try {
+            if (scenario.idle()) {
+                try (ServerProcess fresh = servers.startFresh(impl, scenario.proto())) {
+                    return fresh == null ? null : IdleMeasurement.measure(fresh, scenario.streams());
+                }
+            }
+            ServerProcess server = servers.get(impl, scenario.proto());
+            return server == null ? null : run(scenario, server);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return new Sample(Double.NaN, 0, 0, 0, 0, 1, 0, "run failed: " + e.getMessage());
+        }
+    }
+
     private Sample run(Scenario scenario, ServerProcess server) throws Exception {
         long pid = server.pid();
-        if (scenario.idle()) {
-            return IdleMeasurement.measure(server, scenario.streams());
-        }
         long ticksBefore = ProcStats.cpuTicks(pid);
         LoadResult result = scenario.proto().equals("tcp")
                 ? TcpLoad.run(server.address(), scenario.streams(), scenario.depth(), scenario.size(), warmup, duration, QUIET)
@@ -134,7 +153,7 @@ final class CompareCommand implements Callable<Integer> {
         // The CPU covers warm-up and window; scale it to the measured window's share.
         double windowShare = duration.toNanos() / (double) warmup.plus(duration).toNanos();
         return new Sample(result.messagesPerSecond(), result.percentile(99), cpuSeconds * windowShare,
-                result.messages(), ProcStats.residentKib(pid), result.errors(), result.lossPercent());
+                result.messages(), ProcStats.residentKib(pid), result.errors(), result.lossPercent(), null);
     }
 
     /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */
@@ -163,6 +182,21 @@ final class CompareCommand implements Callable<Integer> {
                 }
             }
             return server;
+        }
+
+        /** A new server of its own, which the caller closes; {@code null} if it cannot start. */
+        ServerProcess startFresh(String impl, String proto) throws InterruptedException {
+            String key = impl + "/" + proto;
+            if (skipped.containsKey(key)) {
+                return null;
+            }
+            try {
+                return ServerProcess.start(java, impl, proto);
+            } catch (IOException e) {
+                skipped.put(key, e.getMessage());
+                System.err.println(key + ": skipped: " + e.getMessage());
+                return null;
+            }
         }
 
         void reportSkipped(PrintStream out) {

@@ -45,8 +45,8 @@ final class CompareReport {
                 double median = median(runs);
                 Sample mid = closestTo(runs, median);
                 if (scenario.idle()) {
-                    out.printf(Locale.ROOT, "%-9s %14.2f %10.2f %10.2f %11.2f %9.0f%n", impl, median, min(runs), max(runs),
-                            median / reactor, mid.rssKib() / 1024.0);
+                    out.printf(Locale.ROOT, "%-9s %14.2f %10.2f %10.2f %11.2f %9.0f%s%n", impl, median, min(runs),
+                            max(runs), median / reactor, mid.rssKib() / 1024.0, notes(runs));
                 } else {
                     out.printf(Locale.ROOT, "%-9s %,14.0f %,12.0f %,12.0f %11.2f %8d %11.2f %9.0f %8.2f %7d%n", impl,
                             median, min(runs), max(runs), median / reactor, mid.p99Micros(), mid.cpuMicrosPerMessage(),
@@ -56,14 +56,21 @@ final class CompareReport {
         }
     }
 
+    /** The distinct notes of the runs, e.g. a server that could not hold every idle connection. */
+    private static String notes(List<Sample> runs) {
+        String notes = runs.stream().map(Sample::note).filter(n -> n != null).distinct()
+                .reduce((a, b) -> a + "; " + b).orElse("");
+        return notes.isEmpty() ? "" : "  (" + notes + ")";
+    }
+
     String json() {
         StringJoiner rows = new StringJoiner(",\n  ", "[\n  ", "\n]\n");
         samples.forEach((scenario, byImpl) -> byImpl.forEach((impl, runs) -> {
             for (Sample s : runs) {
                 rows.add(String.format(Locale.ROOT, "{\"scenario\":\"%s\",\"impl\":\"%s\",\"value\":%.3f,\"p99Us\":%d,"
-                        + "\"cpuSeconds\":%.3f,\"messages\":%d,\"rssKib\":%d,\"errors\":%d,\"lossPercent\":%.3f}",
+                        + "\"cpuSeconds\":%.3f,\"messages\":%d,\"rssKib\":%d,\"errors\":%d,\"lossPercent\":%.3f,\"note\":%s}",
                         scenario, impl, s.value(), s.p99Micros(), s.cpuSeconds(), s.messages(), s.rssKib(),
-                        s.errors(), s.lossPercent()));
+                        s.errors(), s.lossPercent(), s.note() == null ? "null" : "\"" + s.note().replace("\"", "'") + "\""));
             }
         }));
         return rows.toString();

@@ -27,8 +27,11 @@ final class IdleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (IdleHold idle = IdleHold.open(target, connections)) {
             System.out.println("holding " + idle.size() + " idle connections to " + target + " for " + hold.toSeconds() + " s");
+            if (idle.failure() != null) {
+                System.err.println("opened " + idle.size() + " of " + connections + ": " + idle.failure());
+            }
             Thread.sleep(hold.toMillis()); // the whole point of this command is to wait
+            return idle.failure() == null ? 0 : 1;
         }
-        return 0;
     }
 }

@@ -10,8 +10,10 @@ package io.nioreactor.bench;
  * @param rssKib     server resident memory at the end of the run
  * @param errors     load errors (corruption, lost connections)
  * @param lossPercent UDP datagrams lost
+ * @param note       what went wrong with this run, or {@code null}
  */
-record Sample(double value, long p99Micros, double cpuSeconds, long messages, long rssKib, long errors, double lossPercent) {
+record Sample(double value, long p99Micros, double cpuSeconds, long messages, long rssKib, long errors,
+        double lossPercent, String note) {
 
     double cpuMicrosPerMessage() {
         return messages == 0 ? 0 : cpuSeconds * 1e6 / messages;
