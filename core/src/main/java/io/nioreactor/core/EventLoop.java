@@ -1,5 +1,6 @@
 package io.nioreactor.core;
 
+import io.nioreactor.core.internal.ChannelOpener;
 import io.nioreactor.core.internal.LoopCore;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -35,9 +36,11 @@ import java.util.function.Function;
 public final class EventLoop implements Executor {
 
     private final LoopCore core;
+    private final ChannelOpener channels;
 
     private EventLoop(String name) {
         this.core = LoopCore.start(this, name);
+        this.channels = new ChannelOpener(core);
     }
 
     /**
@@ -122,7 +125,7 @@ public final class EventLoop implements Executor {
      */
     public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        return core.listenTcp(address, options, handlerFactory);
+        return channels.listenTcp(address, options, handlerFactory);
     }
 
     /**
@@ -139,7 +142,7 @@ public final class EventLoop implements Executor {
      */
     public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
             ConnectionHandler handler) {
-        return core.connectTcp(address, options, handler);
+        return channels.connectTcp(address, options, handler);
     }
 
     /**
@@ -157,7 +160,7 @@ public final class EventLoop implements Executor {
      */
     public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options,
             DatagramHandler handler) {
-        return core.bindUdp(address, options, handler);
+        return channels.bindUdp(address, options, handler);
     }
 
     /**

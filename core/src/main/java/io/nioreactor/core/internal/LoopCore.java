@@ -1,14 +1,7 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.Cancellable;
-import io.nioreactor.core.Connection;
-import io.nioreactor.core.ConnectionHandler;
-import io.nioreactor.core.DatagramHandler;
 import io.nioreactor.core.EventLoop;
-import io.nioreactor.core.TcpOptions;
-import io.nioreactor.core.TcpServer;
-import io.nioreactor.core.UdpEndpoint;
-import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,18 +12,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +48,7 @@ public final class LoopCore {
     private final String name;
     private final Selector selector;
     private final Thread thread;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final TaskInbox tasks;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final TimerQueue timers = new TimerQueue();
@@ -77,13 +63,13 @@ public final class LoopCore {
     private long ioNanos;
     private boolean ioNanosValid;
     private ScheduledTask shutdownDeadline;
-    private int consecutiveFailures;
-    private final LogThrottle failureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final FailureBackoff failureBackoff = new FailureBackoff();
 
     private LoopCore(EventLoop owner, String name, Selector selector) {
         this.owner = owner;
         this.name = name;
         this.selector = selector;
+        this.tasks = new TaskInbox(selector);
         this.thread = new Thread(this::run, name);
     }
 
@@ -161,15 +147,11 @@ public final class LoopCore {
         if (state.get() == TERMINATED) {
             throw new RejectedExecutionException("loop " + name + " has terminated");
         }
-        tasks.offer(task);
-        if (!inEventLoop()) {
-            // The loop may have drained its queue for the last time between our check and offer.
-            if (state.get() == TERMINATED && tasks.remove(task)) {
-                throw new RejectedExecutionException("loop " + name + " has terminated");
-            }
-            if (wakeupPending.compareAndSet(false, true)) {
-                selector.wakeup();
-            }
+        boolean fromLoop = inEventLoop();
+        tasks.offer(task, fromLoop);
+        // The loop may have drained its queue for the last time between our check and offer.
+        if (!fromLoop && state.get() == TERMINATED && tasks.withdraw(task)) {
+            throw new RejectedExecutionException("loop " + name + " has terminated");
         }
     }
 
@@ -184,7 +166,7 @@ public final class LoopCore {
         if (task == null) {
             throw new NullPointerException("task");
         }
-        long deadline = System.nanoTime() + saturatedNanos(delay);
+        long deadline = System.nanoTime() + Durations.delayNanos(delay);
         ScheduledTask scheduled = new ScheduledTask(this, task);
         if (inEventLoop()) {
             if (state.get() == TERMINATED) {
@@ -202,57 +184,13 @@ public final class LoopCore {
     }
 
     /**
-     * Binds a TCP or Unix domain stream listener on the loop.
-     *
-     * @param address        where to listen
-     * @param options        the options
-     * @param handlerFactory makes one handler per accepted connection
-     * @return a future of the bound server
-     */
-    public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
-            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        CompletableFuture<TcpServer> future = new CompletableFuture<>();
-        submit(future, () -> future.complete(TcpListener.open(this, address, options, handlerFactory)));
-        return future;
-    }
-
-    /**
-     * Opens a client connection from the loop.
-     *
-     * @param address the peer
-     * @param options the options, including the connect timeout
-     * @param handler the connection's handler
-     * @return a future of the established connection
-     */
-    public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
-            ConnectionHandler handler) {
-        CompletableFuture<Connection> future = new CompletableFuture<>();
-        submit(future, () -> TcpDialer.dial(this, address, options, handler, future));
-        return future;
-    }
-
-    /**
-     * Binds a UDP endpoint on the loop.
-     *
-     * @param address where to bind
-     * @param options the options
-     * @param handler receives the datagrams
-     * @return a future of the bound endpoint
-     */
-    public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options, DatagramHandler handler) {
-        CompletableFuture<UdpEndpoint> future = new CompletableFuture<>();
-        submit(future, () -> future.complete(UdpChannel.open(this, address, options, handler)));
-        return future;
-    }
-
-    /**
      * Begins a graceful shutdown once; later calls return the same future.
      *
      * @param timeout how long queued writes may drain before everything is closed
      * @return the termination future
      */
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
-        long timeoutNanos = saturatedNanos(timeout);
+        long timeoutNanos = Durations.delayNanos(timeout);
         if (state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
             execute(() -> beginShutdown(timeoutNanos));
         }
@@ -350,30 +288,13 @@ public final class LoopCore {
             runTimers();
             runTasks();
             counters.iterations.increment();
-            consecutiveFailures = 0;
+            failureBackoff.succeeded();
         } catch (ClosedSelectorException e) {
             throw e;
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
-            loopIterationFailed(t);
-        }
-    }
-
-    /**
-     * Something failed outside any one channel (in select itself, say, when the process is out
-     * of file descriptors). Logged at most once a second; when it keeps failing, the loop
-     * backs off up to 100 ms per iteration rather than spin a core at 100%.
-     */
-    private void loopIterationFailed(Throwable t) {
-        counters.handlerFailures.increment();
-        consecutiveFailures++;
-        if (failureLog.allow()) {
-            log.warn("loop {}: unexpected error ({} in a row, {} not logged), the loop goes on",
-                    name, consecutiveFailures, failureLog.suppressed(), t);
-        }
-        if (consecutiveFailures > 1) {
-            long backoffMillis = Math.min(100, 1L << Math.min(consecutiveFailures - 2, 7));
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+            counters.handlerFailures.increment();
+            failureBackoff.failed(t, log, name);
         }
     }
 
@@ -387,8 +308,7 @@ public final class LoopCore {
         } else {
             selector.select(dispatcher, timeoutMillis);
         }
-        // After select, before draining tasks: a task offered from now on wakes the next select.
-        wakeupPending.set(false);
+        tasks.selected();
     }
 
     /** 0 to poll, -1 to block until woken, otherwise milliseconds until the earliest timer. */
@@ -452,26 +372,6 @@ public final class LoopCore {
         }
     }
 
-    /** Runs {@code action} on the loop unless it is shutting down; failures complete the future. */
-    private void submit(CompletableFuture<?> future, ThrowingRunnable action) {
-        Runnable task = () -> {
-            if (!acceptsNewChannels()) {
-                future.completeExceptionally(new IllegalStateException("loop " + name + " is shutting down"));
-                return;
-            }
-            try {
-                action.run();
-            } catch (Exception e) {
-                future.completeExceptionally(e);
-            }
-        };
-        try {
-            execute(task);
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(e);
-        }
-    }
-
     private void beginShutdown(long timeoutNanos) {
         shutdownDeadline = newTimer(this::forceCloseAll);
         arm(shutdownDeadline, System.nanoTime() + timeoutNanos);
@@ -524,24 +424,5 @@ public final class LoopCore {
         } else {
             termination.completeExceptionally(fatal);
         }
-    }
-
-    private static long saturatedNanos(Duration duration) {
-        if (duration == null) {
-            throw new NullPointerException("duration");
-        }
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative, was " + duration);
-        }
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 }

@@ -10,7 +10,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,7 @@ final class TcpConnection implements Connection, Endpoint {
     private final TcpListener listener;
     private final int highWaterMark;
     private final int lowWaterMark;
-    private final long idleTimeoutNanos;
+    private final IdleWatch idle;
     private final OutboundQueue outbound;
     private final SocketAddress localAddress;
     private final SocketAddress remoteAddress;
@@ -52,67 +51,48 @@ final class TcpConnection implements Connection, Endpoint {
     private boolean outputShut;
     private boolean closing;
     private Object attachment;
-    private long lastActivityNanos;
-    private ScheduledTask idleTimer;
 
-    private TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener)
+    TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener)
             throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.listener = listener;
         this.highWaterMark = options.highWaterMark();
         this.lowWaterMark = options.lowWaterMark();
-        this.idleTimeoutNanos = options.idleTimeout().toNanos();
+        long idleTimeoutNanos = options.idleTimeout().toNanos();
+        this.idle = idleTimeoutNanos > 0 ? new IdleWatch(loop, idleTimeoutNanos, this::onIdle) : null;
         this.outbound = new OutboundQueue(loop.chunkPool());
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
     }
 
-    /** Registers a freshly accepted channel, makes its handler and opens it. */
-    static void accepted(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener,
-            Function<? super Connection, ? extends ConnectionHandler> handlerFactory)
-            throws IOException {
-        SocketSetup.configureConnection(channel, options);
-        TcpConnection connection = new TcpConnection(loop, channel, options, listener);
-        loop.counters().accepted.increment();
-        listener.connectionOpened();
-        try {
-            connection.key = loop.register(channel, 0, connection);
-        } catch (IOException e) {
-            connection.ioFailed(e);
-            return;
-        }
-        try {
-            ConnectionHandler handler = handlerFactory.apply(connection);
-            if (handler == null) {
-                throw new NullPointerException("the handler factory returned null");
-            }
-            connection.handler = handler;
-        } catch (Throwable t) {
-            connection.handlerFailed(t);
-            return;
-        }
-        connection.activate();
+    /** Takes its key (attached to it) and its handler, and starts: reading, the idle timeout, onOpen. */
+    void open(SelectionKey key, ConnectionHandler handler) {
+        this.key = key;
+        this.interestOps = key.interestOps();
+        this.handler = handler;
+        key.attach(this);
+        activate();
     }
 
-    /** Takes over the key of a completed client connect and opens the handler. */
-    static TcpConnection connected(LoopCore loop, SocketChannel channel, SelectionKey key, TcpOptions options,
-            ConnectionHandler handler) throws IOException {
-        TcpConnection connection = new TcpConnection(loop, channel, options, null);
-        connection.key = key;
-        connection.interestOps = key.interestOps();
-        connection.handler = handler;
-        key.attach(connection);
-        loop.counters().connected.increment();
-        connection.activate();
-        return connection;
+    /**
+     * Setting it up failed before {@link #open}: closes it, counted, with the cause.
+     *
+     * @param key   its key if it was registered already, else {@code null}
+     * @param cause an I/O error, or what the handler factory threw
+     */
+    void failedToOpen(SelectionKey key, Throwable cause) {
+        this.key = key;
+        if (cause instanceof IOException) {
+            ioFailed((IOException) cause);
+        } else {
+            handlerFailed(cause);
+        }
     }
 
     private void activate() {
-        lastActivityNanos = loop.ioNanos();
-        if (idleTimeoutNanos > 0) {
-            idleTimer = loop.newTimer(this::onIdleTimer);
-            loop.arm(idleTimer, lastActivityNanos + idleTimeoutNanos);
+        if (idle != null) {
+            idle.start();
         }
         updateInterest();
         log.debug("opened {}", this);
@@ -154,7 +134,7 @@ final class TcpConnection implements Connection, Endpoint {
                 return;
             }
             loop.counters().bytesRead.add(n);
-            lastActivityNanos = loop.ioNanos();
+            active();
             buffer.flip();
             try {
                 handler.onRead(this, buffer);
@@ -194,7 +174,7 @@ final class TcpConnection implements Connection, Endpoint {
                     break;
                 }
                 loop.counters().bytesWritten.add(n);
-                lastActivityNanos = loop.ioNanos();
+                active();
             }
         } catch (IOException e) {
             ioFailed(e);
@@ -264,7 +244,7 @@ final class TcpConnection implements Connection, Endpoint {
                 return;
             }
             loop.counters().bytesWritten.add(n);
-            lastActivityNanos = loop.ioNanos();
+            active();
         }
     }
 
@@ -393,29 +373,24 @@ final class TcpConnection implements Connection, Endpoint {
 
     // ---------------------------------------------------------------- closing and failures
 
-    private void onIdleTimer() {
-        if (!open) {
-            return;
+    /** Read or written: the idle timeout starts over. */
+    private void active() {
+        if (idle != null) {
+            idle.touch();
         }
-        long now = System.nanoTime();
-        long idleUntil = lastActivityNanos + idleTimeoutNanos;
-        if (idleUntil - now > 0) {
-            loop.arm(idleTimer, idleUntil);
-            return;
-        }
+    }
+
+    private void onIdle() {
         if (closing) {
             log.debug("{}: still not flushed an idle timeout after close, resetting", this);
             abort();
             return;
         }
-        log.debug("{}: idle for {} ms", this, (now - lastActivityNanos) / 1_000_000);
+        log.debug("{}: idle", this);
         try {
             handler.onIdle(this);
         } catch (Throwable t) {
             handlerFailed(t);
-        }
-        if (open) {
-            loop.arm(idleTimer, now + idleTimeoutNanos);
         }
     }
 
@@ -477,8 +452,8 @@ final class TcpConnection implements Connection, Endpoint {
             log.debug("{}: error on close: {}", this, e.toString());
         }
         outbound.clear();
-        if (idleTimer != null) {
-            loop.disarm(idleTimer);
+        if (idle != null) {
+            idle.stop();
         }
         loop.counters().closed.increment();
         if (listener != null) {

@@ -9,7 +9,6 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -85,18 +84,20 @@ final class TcpDialer implements Endpoint {
         loop.disarm(timeout);
         TcpConnection connection;
         try {
-            connection = TcpConnection.connected(loop, channel, key, options, handler);
+            connection = new TcpConnection(loop, channel, options, null);
         } catch (IOException e) {
             done = false;
             fail(connectFailure(e));
             return;
         }
+        loop.counters().connected.increment();
+        connection.open(key, handler);
         future.complete(connection);
     }
 
     private void onTimeout() {
         fail(new SocketTimeoutException("connect to " + Addresses.describe(address)
-                + " timed out after " + describe(options.connectTimeout())));
+                + " timed out after " + Durations.describe(options.connectTimeout())));
     }
 
     private IOException connectFailure(IOException e) {
@@ -133,10 +134,5 @@ final class TcpDialer implements Endpoint {
     @Override
     public void forceClose() {
         beginShutdown();
-    }
-
-    static String describe(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? (millis / 1000) + " s" : millis + " ms";
     }
 }

@@ -109,13 +109,37 @@ final class TcpListener implements TcpServer, Endpoint {
                 continue;
             }
             try {
-                TcpConnection.accepted(loop, accepted, options, this, handlerFactory);
+                adopt(accepted);
             } catch (IOException e) {
                 loop.counters().connectionErrors.increment();
                 log.debug("cannot set up an accepted connection: {}", e.toString());
                 SocketSetup.closeQuietly(accepted);
             }
         }
+    }
+
+    /** Configures and registers an accepted channel, makes its handler and opens it. */
+    private void adopt(SocketChannel accepted) throws IOException {
+        SocketSetup.configureConnection(accepted, options);
+        TcpConnection connection = new TcpConnection(loop, accepted, options, this);
+        loop.counters().accepted.increment();
+        openConnections++;
+        SelectionKey key;
+        try {
+            key = loop.register(accepted, 0, connection);
+        } catch (IOException e) {
+            connection.failedToOpen(null, e);
+            return;
+        }
+        ConnectionHandler handler;
+        try {
+            handler = Objects.requireNonNull(handlerFactory.apply(connection), "the handler factory returned null");
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
+            connection.failedToOpen(key, t);
+            return;
+        }
+        connection.open(key, handler);
     }
 
     private void reject(SocketChannel accepted) {
@@ -156,10 +180,6 @@ final class TcpListener implements TcpServer, Endpoint {
         if (open) {
             key.interestOps(SelectionKey.OP_ACCEPT);
         }
-    }
-
-    void connectionOpened() {
-        openConnections++;
     }
 
     void connectionClosed() {

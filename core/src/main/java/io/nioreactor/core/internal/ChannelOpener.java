@@ -1,0 +1,99 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.DatagramHandler;
+import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.TcpServer;
+import io.nioreactor.core.UdpEndpoint;
+import io.nioreactor.core.UdpOptions;
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+
+/**
+ * Opens listeners, client connections and UDP endpoints on a loop, from any thread: the work
+ * runs as a task on the loop thread and completes the returned future there. Refused once the
+ * loop is shutting down.
+ */
+public final class ChannelOpener {
+
+    private final LoopCore loop;
+
+    /**
+     * @param loop the loop the channels will belong to
+     */
+    public ChannelOpener(LoopCore loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Binds a TCP or Unix domain stream listener.
+     *
+     * @param address        where to listen
+     * @param options        the options
+     * @param handlerFactory makes one handler per accepted connection
+     * @return a future of the bound server
+     */
+    public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        CompletableFuture<TcpServer> future = new CompletableFuture<>();
+        onLoop(future, () -> future.complete(TcpListener.open(loop, address, options, handlerFactory)));
+        return future;
+    }
+
+    /**
+     * Opens a client connection.
+     *
+     * @param address the peer
+     * @param options the options, including the connect timeout
+     * @param handler the connection's handler
+     * @return a future of the established connection
+     */
+    public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
+            ConnectionHandler handler) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        onLoop(future, () -> TcpDialer.dial(loop, address, options, handler, future));
+        return future;
+    }
+
+    /**
+     * Binds a UDP endpoint.
+     *
+     * @param address where to bind
+     * @param options the options
+     * @param handler receives the datagrams
+     * @return a future of the bound endpoint
+     */
+    public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options, DatagramHandler handler) {
+        CompletableFuture<UdpEndpoint> future = new CompletableFuture<>();
+        onLoop(future, () -> future.complete(UdpChannel.open(loop, address, options, handler)));
+        return future;
+    }
+
+    /** Runs {@code action} on the loop unless it is shutting down; any failure completes the future. */
+    private void onLoop(CompletableFuture<?> future, Action action) {
+        Runnable task = () -> {
+            if (!loop.acceptsNewChannels()) {
+                future.completeExceptionally(new IllegalStateException("loop " + loop.name() + " is shutting down"));
+                return;
+            }
+            try {
+                action.run();
+            } catch (Exception e) {
+                future.completeExceptionally(e);
+            }
+        };
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+}
