@@ -2,22 +2,28 @@ package io.nioreactor.bench;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens and holds idle connections, to measure what a server spends per connection. When the
- * ephemeral ports of one source address run out it moves on to 127.0.0.2, 127.0.0.3, ...
- * A connect that gets no answer (a server that stopped accepting and whose backlog is full)
- * fails after a timeout rather than waiting out the kernel's SYN retries.
+ * Opens and holds idle connections, to measure what a server spends per connection. For an
+ * IPv4 loopback target the connections come from 127.0.0.2, then 127.0.0.3 and so on as each
+ * address runs out of ephemeral ports, leaving 127.0.0.1's ports to the load runs. A connect
+ * that gets no answer (a server that stopped accepting, its backlog full) fails after a timeout
+ * rather than waiting out the kernel's SYN retries. Closing resets the connections: 10,000
+ * sockets in TIME_WAIT for a minute would starve the next runs of ports.
  */
 final class IdleHold implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final List<SocketChannel> channels = new ArrayList<>();
+    private String failure;
 
     /**
      * Opens up to {@code connections}; stops at the first connect that fails.
@@ -26,18 +32,20 @@ final class IdleHold implements AutoCloseable {
      */
     static IdleHold open(InetSocketAddress target, int connections) throws IOException {
         IdleHold hold = new IdleHold();
-        int source = 1;
+        boolean spread = target.getAddress() instanceof Inet4Address && target.getAddress().isLoopbackAddress();
+        int source = 2;
         while (hold.channels.size() < connections && hold.failure == null) {
-            SocketChannel channel = SocketChannel.open();
-            try {
-                channel.bind(new InetSocketAddress("127.0.0." + source, 0));
-            } catch (BindException portsExhausted) {
-                channel.close();
-                if (source >= 254 || !target.getAddress().isLoopbackAddress()) {
-                    hold.failure = "out of source ports: " + portsExhausted.getMessage();
+            SocketChannel channel = SocketChannel.open(spread ? StandardProtocolFamily.INET : protocolOf(target));
+            if (spread) {
+                try {
+                    channel.bind(new InetSocketAddress("127.0.0." + source, 0));
+                } catch (BindException portsExhausted) {
+                    channel.close();
+                    if (++source > 254) {
+                        hold.failure = "out of source ports: " + portsExhausted.getMessage();
+                    }
+                    continue;
                 }
-                source++;
-                continue;
             }
             try {
                 channel.socket().connect(target, CONNECT_TIMEOUT_MILLIS);
@@ -50,7 +58,9 @@ final class IdleHold implements AutoCloseable {
         return hold;
     }
 
-    private String failure;
+    private static StandardProtocolFamily protocolOf(InetSocketAddress target) {
+        return target.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+    }
 
     int size() {
         return channels.size();
@@ -64,6 +74,7 @@ final class IdleHold implements AutoCloseable {
     @Override
     public void close() throws IOException {
         for (SocketChannel channel : channels) {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
             channel.close();
         }
         channels.clear();

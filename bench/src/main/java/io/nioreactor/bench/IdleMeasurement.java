@@ -24,11 +24,11 @@ final class IdleMeasurement {
         String failure;
         try (IdleHold hold = IdleHold.open(server.address(), connections)) {
             // Each accepted connection is one descriptor in the server: wait until it holds them.
-            held = awaitFileDescriptors(pid, fdsBefore, hold.size()) - fdsBefore;
+            // (It is a fresh server, stopped after this sample: no need to wait for it to let go.)
+            held = Math.min(hold.size(), awaitFileDescriptors(pid, fdsBefore + hold.size()) - fdsBefore);
             rssHolding = ProcStats.residentKib(pid);
             failure = hold.failure();
         }
-        awaitFileDescriptors(pid, fdsBefore, 0);
         String note = held < connections
                 ? String.format("held %d of %d connections%s", held, connections, failure == null ? "" : "; " + failure)
                 : null;
@@ -36,12 +36,11 @@ final class IdleMeasurement {
                 note);
     }
 
-    /** Waits until the server holds {@code baseline + extra} descriptors, or they stop changing. */
-    private static int awaitFileDescriptors(long pid, int baseline, int extra) throws Exception {
-        int target = baseline + extra;
+    /** Waits until the server holds {@code target} descriptors, or the settle time is up. */
+    private static int awaitFileDescriptors(long pid, int target) throws Exception {
         long deadline = System.nanoTime() + SETTLE_NANOS;
         int fds = ProcStats.openFileDescriptors(pid);
-        while ((extra > 0 ? fds < target : fds > target) && System.nanoTime() - deadline < 0) {
+        while (fds < target && System.nanoTime() - deadline < 0) {
             Thread.sleep(50); // polling another process's /proc; nothing to wake us
             fds = ProcStats.openFileDescriptors(pid);
         }

@@ -96,7 +96,7 @@ public final class LoopCore {
 
     /**
      * Opens and closes one channel of each kind while file descriptors are still available.
-     * The JDK initialises its close path lazily (sun.nio.ch.FileDispatcherImpl needs a spare
+     * The JDK initialises its close path lazily (the JDK's FileDispatcherImpl needs a spare
      * descriptor for that); if the first close happens when the process is out of descriptors,
      * the initialisation fails for good, no channel can ever be closed again and the process
      * never recovers. Seen under prlimit --nofile.
@@ -242,6 +242,22 @@ public final class LoopCore {
             } catch (RejectedExecutionException e) {
                 log.debug("loop {} terminated before a cancelled timer was removed", name);
             }
+        }
+    }
+
+    /**
+     * Any thread: runs {@code closeNow} on the loop (at once if called there). If the loop has
+     * terminated it has closed every channel already, and {@code closed} is simply completed.
+     */
+    void closeOnLoop(Runnable closeNow, CompletableFuture<Void> closed) {
+        if (inEventLoop()) {
+            closeNow.run();
+            return;
+        }
+        try {
+            execute(closeNow);
+        } catch (RejectedExecutionException e) {
+            closed.complete(null);
         }
     }
 

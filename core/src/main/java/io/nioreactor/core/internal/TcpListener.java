@@ -16,7 +16,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -203,15 +202,7 @@ final class TcpListener implements TcpServer, Endpoint {
 
     @Override
     public CompletableFuture<Void> close() {
-        if (loop.inEventLoop()) {
-            closeNow();
-        } else {
-            try {
-                loop.execute(this::closeNow);
-            } catch (RejectedExecutionException e) {
-                closed.complete(null); // the loop has terminated and closed every channel
-            }
-        }
+        loop.closeOnLoop(this::closeNow, closed);
         return closed;
     }
 

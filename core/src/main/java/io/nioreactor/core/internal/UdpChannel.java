@@ -15,7 +15,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,15 +220,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
 
     @Override
     public CompletableFuture<Void> close() {
-        if (loop.inEventLoop()) {
-            closeNow();
-        } else {
-            try {
-                loop.execute(this::closeNow);
-            } catch (RejectedExecutionException e) {
-                closed.complete(null); // the loop has terminated and closed every channel
-            }
-        }
+        loop.closeOnLoop(this::closeNow, closed);
         return closed;
     }
 
