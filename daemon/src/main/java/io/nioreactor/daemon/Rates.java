@@ -5,16 +5,8 @@ import java.util.Locale;
 /** Turns cumulative counters into per-second rates between two stats lines. */
 public final class Rates {
 
-    private final long[] previous;
-    private long previousNanos;
-
-    /**
-     * @param counters how many counters will be passed to {@link #perSecond}
-     */
-    public Rates(int counters) {
-        this.previous = new long[counters];
-        this.previousNanos = System.nanoTime();
-    }
+    private long[] previous;
+    private long previousNanos = System.nanoTime();
 
     /**
      * Rates since the previous call (or since construction).
@@ -25,6 +17,9 @@ public final class Rates {
     public double[] perSecond(long... current) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-9, (now - previousNanos) / 1e9);
+        if (previous == null) {
+            previous = new long[current.length]; // the counters start at zero with the loop
+        }
         double[] rates = new double[current.length];
         for (int i = 0; i < current.length; i++) {
             rates[i] = (current[i] - previous[i]) / seconds;

@@ -52,7 +52,7 @@ public final class Serving {
         GracefulExit.install(loop, shutdownTimeout);
         log.info("listening on {} {}", transport, AddressFormat.describe(address));
         if (!statsInterval.isZero()) {
-            Rates rates = new Rates(8);
+            Rates rates = new Rates();
             Runnable report = new Runnable() {
                 @Override
                 public void run() {

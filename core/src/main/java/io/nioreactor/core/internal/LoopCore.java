@@ -419,7 +419,7 @@ public final class LoopCore {
         } catch (Throwable t) {
             log.warn("loop {}: error while closing channels", name, t);
         }
-        timers.drain();
+        timers.clear();
         try {
             selector.close();
         } catch (IOException e) {

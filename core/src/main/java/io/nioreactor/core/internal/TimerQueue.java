@@ -64,15 +64,13 @@ final class TimerQueue {
         return first;
     }
 
-    /** Removes every task, returning them in no particular order. */
-    ScheduledTask[] drain() {
-        ScheduledTask[] all = Arrays.copyOf(heap, size);
-        for (ScheduledTask t : all) {
-            t.heapIndex = -1;
+    /** Removes every task. */
+    void clear() {
+        for (int i = 0; i < size; i++) {
+            heap[i].heapIndex = -1;
+            heap[i] = null;
         }
-        Arrays.fill(heap, 0, size, null);
         size = 0;
-        return all;
     }
 
     private void siftUp(int index) {

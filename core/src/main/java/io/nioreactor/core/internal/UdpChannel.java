@@ -118,7 +118,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
             try {
                 sender = channel.receive(buffer);
             } catch (IOException e) {
-                error("receive", e);
+                error("receive", null, e);
                 continue; // an ICMP error reported on receive; the next datagram may be fine
             }
             if (sender == null) {
@@ -160,7 +160,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
                     return true;
                 }
             } catch (IOException e) {
-                error("send to " + Addresses.describe(target), e);
+                error("send to", target, e);
                 return false;
             }
         }
@@ -182,7 +182,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
                 }
                 sent(length);
             } catch (IOException e) {
-                error("send to " + Addresses.describe(sendQueue.peekTarget()), e);
+                error("send to", sendQueue.peekTarget(), e);
             }
             sendQueue.removeFirst();
         }
@@ -196,10 +196,12 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
         loop.counters().datagramBytesSent.add(length);
     }
 
-    private void error(String what, IOException e) {
+    /** Counted always; the message is only built when the throttle lets a line through. */
+    private void error(String what, SocketAddress peer, IOException e) {
         loop.counters().datagramErrors.increment();
-        if (errorLog.allow()) {
-            log.debug("{}: {} failed: {} ({} more not logged)", this, what, e.toString(), errorLog.suppressed());
+        if (errorLog.allow() && log.isDebugEnabled()) {
+            log.debug("{}: {} {} failed: {} ({} more not logged)", this, what,
+                    peer == null ? "" : Addresses.describe(peer), e.toString(), errorLog.suppressed());
         }
     }
 
