@@ -5,6 +5,7 @@
  */
 module io.nioreactor.core {
     requires org.slf4j;
+    requires jdk.management; // the direct-memory limit behind LoopOptions' default budget
 
     exports io.nioreactor.core;
 }

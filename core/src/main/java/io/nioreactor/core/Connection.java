@@ -18,6 +18,12 @@ import java.nio.ByteBuffer;
  * queue drains to the low water mark, when {@link ConnectionHandler#onWritable} is called.
  * A handler that keeps memory bounded stops reading ({@code setAutoRead(false)}) while the
  * connection is not writable.
+ *
+ * <p><b>The loop's send budget.</b> Over all its connections a loop holds at most
+ * {@link LoopOptions#maxQueuedBytes()} for sending (plus one read per connection). When that is
+ * spent, the loop itself stops reading from every connection that holds queued bytes, whatever
+ * its auto-read setting, and they are not writable until the loop is down to half the budget;
+ * connections with nothing queued are still served.
  */
 public interface Connection {
 
@@ -25,23 +31,33 @@ public interface Connection {
      * Writes the remaining bytes of {@code data}, consuming them (its position moves to its
      * limit). The caller may reuse the buffer as soon as this returns.
      *
-     * <p>Any thread: off the loop the bytes are copied and written by the loop.
+     * <p>Any thread. On the loop the bytes go straight to the socket and only what the kernel
+     * does not take is copied into the queue. Off the loop they are copied at once and written
+     * by the loop in the order of the calls; the copy counts toward
+     * {@link #pendingOutboundBytes()}, the water marks and the loop's send budget from the
+     * moment of the call, and {@code true} means the loop has taken the copy.
      *
      * @param data the bytes to write, between position and limit
      * @return {@code true} if the bytes were taken; {@code false}, leaving {@code data}
-     *         untouched, if the connection is closed, closing, or its output was shut down
+     *         untouched, if the connection is closed, closing or its output was shut down (off
+     *         the loop: if it was closed at the call, or the JVM had no memory for the copy)
      */
     boolean write(ByteBuffer data);
 
     /**
-     * Tells whether the outbound queue is at or below the high water mark.
+     * Tells whether the handler should go on writing: the outbound queue is at or below the high
+     * water mark and the loop's send budget is not holding this connection back.
      *
-     * @return {@code false} while more than the high water mark is queued, or once closed
+     * @return {@code false} while more than the high water mark is queued, while the loop's
+     *         {@linkplain LoopOptions#maxQueuedBytes() send budget} is spent and this connection
+     *         holds queued bytes, or once closed; {@link ConnectionHandler#onWritable} follows
+     *         when it turns {@code true} again
      */
     boolean isWritable();
 
     /**
-     * The number of bytes queued and not yet taken by the socket.
+     * The number of bytes queued and not yet taken by the socket, copies of off-loop writes on
+     * their way to the loop included.
      *
      * @return the pending outbound byte count
      */

@@ -38,8 +38,8 @@ public final class EventLoop implements Executor {
     private final LoopCore core;
     private final ChannelOpener channels;
 
-    private EventLoop(String name) {
-        this.core = LoopCore.start(this, name);
+    private EventLoop(String name, LoopOptions options) {
+        this.core = LoopCore.start(this, name, options);
         this.channels = new ChannelOpener(core);
     }
 
@@ -52,8 +52,21 @@ public final class EventLoop implements Executor {
      * @throws java.io.UncheckedIOException if no selector can be opened
      */
     public static EventLoop start(String name) {
+        return start(name, LoopOptions.defaults());
+    }
+
+    /**
+     * Starts a loop with the given settings on a new non-daemon thread of that name.
+     *
+     * @param name    the loop's name, used for its thread and in log lines
+     * @param options the loop's settings, for example its send budget
+     * @return the running loop
+     * @throws java.io.UncheckedIOException if no selector can be opened
+     */
+    public static EventLoop start(String name, LoopOptions options) {
         Objects.requireNonNull(name, "name");
-        return new EventLoop(name);
+        Objects.requireNonNull(options, "options");
+        return new EventLoop(name, options);
     }
 
     /**
@@ -121,7 +134,8 @@ public final class EventLoop implements Executor {
      * @param handlerFactory called on the loop once per accepted connection for its handler;
      *                       if it throws, that connection is closed
      * @return a future of the listening server; it fails with an {@link java.io.IOException}
-     *         whose message reads {@code cannot listen on ADDRESS: REASON} when binding fails
+     *         whose message reads {@code cannot listen on ADDRESS: REASON} when binding fails,
+     *         and with a {@link RejectedExecutionException} once the loop is shutting down
      */
     public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
@@ -138,7 +152,8 @@ public final class EventLoop implements Executor {
      * @param options the options; {@link TcpOptions#connectTimeout()} bounds the wait
      * @param handler the connection's handler
      * @return a future of the connection; it fails with a {@link java.net.ConnectException} or
-     *         a {@link java.net.SocketTimeoutException} whose message names the address
+     *         a {@link java.net.SocketTimeoutException} whose message names the address, and
+     *         with a {@link RejectedExecutionException} once the loop is shutting down
      */
     public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
             ConnectionHandler handler) {
@@ -156,7 +171,8 @@ public final class EventLoop implements Executor {
      * @param options the options, for example {@link UdpOptions#defaults()}
      * @param handler receives every datagram, on the loop thread
      * @return a future of the bound endpoint; it fails with an {@link java.io.IOException} whose
-     *         message reads {@code cannot bind ADDRESS: REASON} when binding fails
+     *         message reads {@code cannot bind ADDRESS: REASON} when binding fails, and with a
+     *         {@link RejectedExecutionException} once the loop is shutting down
      */
     public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options,
             DatagramHandler handler) {

@@ -137,4 +137,52 @@ public interface LoopMetrics {
      * @return the error count
      */
     long datagramErrors();
+
+    /**
+     * Iterations of the loop that failed outside any one channel or task, in select itself for
+     * instance; the loop went on, waiting a short back-off in select when they repeat.
+     *
+     * @return the loop error count
+     */
+    long loopErrors();
+
+    /**
+     * Buffers the reactor asked for and the JVM could not give (direct or heap memory
+     * exhausted). Each closed the connection or dropped the datagram that needed it; the loop
+     * went on.
+     *
+     * @return the allocation failure count
+     */
+    long bufferAllocationFailures();
+
+    /**
+     * Bytes the loop holds for sending now: outbound queues in whole 16 KiB chunks, off-loop
+     * writes on their way to the loop, queued datagrams. See {@link LoopOptions#maxQueuedBytes()}.
+     *
+     * @return the bytes held for sending
+     */
+    long queuedBytes();
+
+    /**
+     * The most {@link #queuedBytes()} has been since the loop started. It stays within
+     * {@link #maxQueuedBytes()} plus one read (64 KiB) per connection that was reading when the
+     * budget was spent.
+     *
+     * @return the peak of the bytes held for sending
+     */
+    long peakQueuedBytes();
+
+    /**
+     * The loop's send budget, {@link LoopOptions#maxQueuedBytes()}.
+     *
+     * @return the budget in bytes
+     */
+    long maxQueuedBytes();
+
+    /**
+     * Times the send budget was spent, so that connections holding queued bytes were paused.
+     *
+     * @return the count of budget exhaustions
+     */
+    long queueBudgetExhaustions();
 }

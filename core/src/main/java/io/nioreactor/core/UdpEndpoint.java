@@ -22,18 +22,22 @@ public interface UdpEndpoint {
     SocketAddress localAddress();
 
     /**
-     * Sends the remaining bytes of {@code data} as one datagram to {@code target}, consuming
-     * them. It goes out at once when the socket takes it; otherwise a copy waits in the
-     * endpoint's bounded send queue ({@link UdpOptions#sendQueueDatagrams()},
-     * {@link UdpOptions#sendQueueBytes()}). Past that bound it is dropped and counted: UDP
-     * promises no delivery and the queue never grows without limit.
+     * Sends the remaining bytes of {@code data} as one datagram to {@code target}. It goes out
+     * at once when the socket takes it; otherwise a copy waits in the endpoint's bounded send
+     * queue ({@link UdpOptions#sendQueueDatagrams()}, {@link UdpOptions#sendQueueBytes()}),
+     * which also counts toward the loop's {@link LoopOptions#maxQueuedBytes() send budget}. Past
+     * either bound, or while the budget is spent, it is dropped and counted: UDP promises no
+     * delivery and no queue grows without limit.
      *
-     * <p>Any thread: off the loop the bytes are copied and sent by the loop.
+     * <p>Any thread. Off the loop the bytes are copied at once (counted toward the send budget
+     * until the loop sends or drops the copy) and {@code data} is consumed; {@code true} then
+     * means handed to the loop, and a drop there is only counted.
      *
      * @param data   the payload, between position and limit; at most 65,507 bytes over IPv4
      * @param target where to send it
-     * @return {@code true} if sent or queued (always, off the loop); {@code false} if dropped
-     *         because the queue is full, the endpoint is closed or the send failed
+     * @return {@code true} if sent or queued (off the loop: handed to the loop), {@code data}
+     *         consumed; {@code false}, leaving {@code data} untouched, if dropped because the
+     *         queue is full or the budget spent, the endpoint is closed or the send failed
      */
     boolean send(ByteBuffer data, SocketAddress target);
 

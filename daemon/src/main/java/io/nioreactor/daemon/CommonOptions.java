@@ -1,5 +1,7 @@
 package io.nioreactor.daemon;
 
+import io.nioreactor.core.LoopMetrics;
+import io.nioreactor.core.LoopOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +25,11 @@ public final class CommonOptions {
             description = "Log counts and rates at this interval, e.g. 10s; 0 = off (default).")
     private Duration statsInterval;
 
+    @Option(names = "--max-queued", paramLabel = "SIZE", converter = LargeSizeConverter.class,
+            description = "Bytes held for sending over all connections at most; beyond it reading pauses on those"
+                    + " that hold queued bytes (default: a quarter of the JVM's direct-memory limit).")
+    private Long maxQueued;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
     private LogLevel logLevel;
@@ -36,6 +43,7 @@ public final class CommonOptions {
     public InetSocketAddress validateAndApply() {
         check(port >= 0 && port <= 65_535, "--port", port + " is not in 0..65535");
         check(!statsInterval.isNegative(), "--stats-interval", statsInterval + " must not be negative");
+        check(maxQueued == null || maxQueued >= 64 * 1024, "--max-queued", maxQueued + " must be at least 64KiB");
         InetSocketAddress address = new InetSocketAddress(host, port);
         check(!address.isUnresolved(), "--host", "cannot resolve '" + host + "'");
         logLevel.apply();
@@ -53,6 +61,24 @@ public final class CommonOptions {
         if (!ok) {
             throw DaemonMain.usageError(spec, "Invalid value for option '" + flag + "': " + why);
         }
+    }
+
+    /** @return the loop's settings: the send budget of {@code --max-queued}, or the default */
+    public LoopOptions loopOptions() {
+        return maxQueued == null ? LoopOptions.defaults() : LoopOptions.builder().maxQueuedBytes(maxQueued).build();
+    }
+
+    /**
+     * The part of the stats line that shows the send budget.
+     *
+     * @param m the loop's metrics
+     * @return {@code queued Q (peak P) of budget B | allocation failures F}
+     */
+    public static String budgetStats(LoopMetrics m) {
+        return "queued " + Rates.bytes(m.queuedBytes()) + " (peak " + Rates.bytes(m.peakQueuedBytes()) + ", "
+                + m.peakQueuedBytes() + " B) of budget " + Rates.bytes(m.maxQueuedBytes()) + " (" + m.maxQueuedBytes()
+                + " B) | budget spent " + m.queueBudgetExhaustions() + "x | allocation failures "
+                + m.bufferAllocationFailures();
     }
 
     /** @return the stats interval; zero means off */

@@ -25,8 +25,19 @@ class ConvertersTest {
     @Test
     void badSizesSayWhatIsExpected() {
         TypeConversionException e = assertThrows(TypeConversionException.class, () -> sizes.convert("12X"));
-        assertEquals("'12X' is not a size (bytes, or with a KiB or MiB suffix)", e.getMessage());
-        assertThrows(TypeConversionException.class, () -> sizes.convert("4096MiB"));
+        assertEquals("'12X' is not a size (bytes, or with a KiB, MiB or GiB suffix)", e.getMessage());
+        TypeConversionException tooBig = assertThrows(TypeConversionException.class, () -> sizes.convert("4096MiB"));
+        assertEquals("'4096MiB' is out of range (0 to 2 GiB)", tooBig.getMessage());
+    }
+
+    @Test
+    void largeSizesGoBeyondTwoGibibytes() {
+        LargeSizeConverter large = new LargeSizeConverter();
+        assertEquals(4L << 30, large.convert("4GiB"));
+        assertEquals(4L << 30, large.convert("4g"));
+        assertEquals(64L << 20, large.convert("64MiB"));
+        assertEquals(65_536L, large.convert("65536"));
+        assertThrows(TypeConversionException.class, () -> large.convert("-1"));
     }
 
     @Test

@@ -42,9 +42,24 @@ public final class DaemonProcess implements AutoCloseable {
      * @throws IOException if it cannot be started
      */
     public static DaemonProcess start(List<String> wrapper, Path jar, String... args) throws IOException {
+        return start(wrapper, List.of("-Xmx256m"), jar, args);
+    }
+
+    /**
+     * Starts {@code java JVM_OPTIONS -jar JAR ARGS}, optionally behind a wrapper command.
+     *
+     * @param wrapper    words to put before {@code java}, may be empty
+     * @param jvmOptions options for the JVM, such as {@code -Xmx48m}
+     * @param jar        the daemon jar
+     * @param args       the daemon's flags
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static DaemonProcess start(List<String> wrapper, List<String> jvmOptions, Path jar, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
@@ -94,6 +109,11 @@ public final class DaemonProcess implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** @return whether the process is still running */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** @return the lines printed on stdout so far */

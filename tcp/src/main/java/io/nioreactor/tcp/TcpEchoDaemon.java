@@ -74,7 +74,7 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         TcpOptions options = options();
         SocketAddress address = unixPath != null ? UnixDomainSocketAddress.of(unixPath) : inet;
 
-        EventLoop loop = EventLoop.start("tcp-echo");
+        EventLoop loop = EventLoop.start("tcp-echo", common.loopOptions());
         TcpServer server = Serving.awaitBound(loop, loop.listenTcp(address, options, c -> EchoHandler.INSTANCE));
         if (server == null) {
             return DaemonMain.EXIT_FAILURE;
@@ -85,10 +85,11 @@ public final class TcpEchoDaemon implements Callable<Integer> {
                     double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(),
                             m.bytesRead(), m.bytesWritten());
                     return String.format(Locale.ROOT,
-                            "open %d | accepted %d (%.0f/s) | closed %d (%.0f/s) | rejected %d | in %s (%s/s) | out %s (%s/s)",
+                            "open %d | accepted %d (%.0f/s) | closed %d (%.0f/s) | rejected %d | in %s (%s/s) | out %s (%s/s) | %s",
                             m.connectionsOpen(), m.connectionsAccepted(), perSecond[0], m.connectionsClosed(),
                             perSecond[1], m.connectionsRejected(), Rates.bytes(m.bytesRead()),
-                            Rates.bytes(perSecond[2]), Rates.bytes(m.bytesWritten()), Rates.bytes(perSecond[3]));
+                            Rates.bytes(perSecond[2]), Rates.bytes(m.bytesWritten()), Rates.bytes(perSecond[3]),
+                            CommonOptions.budgetStats(m));
                 });
     }
 

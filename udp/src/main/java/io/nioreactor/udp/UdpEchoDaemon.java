@@ -50,7 +50,7 @@ public final class UdpEchoDaemon implements Callable<Integer> {
         common.check(rateLimit >= 0, "--rate-limit", rateLimit + " must not be negative");
         UdpEchoHandler handler = new UdpEchoHandler(allowPrivilegedSourcePorts, rateLimit);
 
-        EventLoop loop = EventLoop.start("udp-echo");
+        EventLoop loop = EventLoop.start("udp-echo", common.loopOptions());
         UdpEndpoint endpoint = Serving.awaitBound(loop, loop.bindUdp(address, UdpOptions.defaults(), handler));
         if (endpoint == null) {
             return DaemonMain.EXIT_FAILURE;
@@ -62,10 +62,11 @@ public final class UdpEchoDaemon implements Callable<Integer> {
                             m.datagramBytesReceived(), m.datagramBytesSent());
                     return String.format(Locale.ROOT,
                             "in %d (%.0f/s, %s/s) | out %d (%.0f/s, %s/s) | refused %d | rate-limited %d"
-                                    + " | dropped %d | errors %d",
+                                    + " | dropped %d | errors %d | %s",
                             m.datagramsReceived(), perSecond[0], Rates.bytes(perSecond[2]),
                             m.datagramsSent(), perSecond[1], Rates.bytes(perSecond[3]),
-                            handler.refused(), handler.rateLimited(), m.datagramsDropped(), m.datagramErrors());
+                            handler.refused(), handler.rateLimited(), m.datagramsDropped(), m.datagramErrors(),
+                            CommonOptions.budgetStats(m));
                 });
     }
 }

@@ -76,7 +76,7 @@ public final class ChannelOpener {
     private void onLoop(CompletableFuture<?> future, Action action) {
         Runnable task = () -> {
             if (!loop.acceptsNewChannels()) {
-                future.completeExceptionally(new IllegalStateException("loop " + loop.name() + " is shutting down"));
+                future.completeExceptionally(new RejectedExecutionException("loop " + loop.name() + " is shutting down"));
                 return;
             }
             try {

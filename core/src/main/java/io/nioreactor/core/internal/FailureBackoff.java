@@ -1,13 +1,14 @@
 package io.nioreactor.core.internal;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 
 /**
  * What the loop does when an iteration fails outside any one channel (in select itself, say,
  * when the process is out of file descriptors): log at most once a second, and when it keeps
- * failing, pause up to 100 ms per iteration rather than spin a core at 100%. Loop thread only.
+ * failing, make the next select wait up to 100 ms instead of polling, rather than spin a core at
+ * 100%. The loop never sleeps: the wait is a select, which a new task or a timer ends early.
+ * Loop thread only.
  */
 final class FailureBackoff {
 
@@ -26,9 +27,13 @@ final class FailureBackoff {
             log.warn("loop {}: unexpected error ({} in a row, {} not logged), the loop goes on",
                     loopName, consecutive, logThrottle.suppressed(), t);
         }
-        if (consecutive > 1) {
-            long pauseMillis = Math.min(MAX_PAUSE_MILLIS, 1L << Math.min(consecutive - 2, 7));
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+    }
+
+    /** @return how long the next select should wait at least: 0 after a success, then 1, 2, 4 ... 100 ms */
+    long pauseMillis() {
+        if (consecutive < 2) {
+            return 0;
         }
+        return Math.min(MAX_PAUSE_MILLIS, 1L << Math.min(consecutive - 2, 7));
     }
 }

@@ -2,6 +2,7 @@ package io.nioreactor.core.internal;
 
 import io.nioreactor.core.Cancellable;
 import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.LoopOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,8 @@ public final class LoopCore {
     static final int READ_BUFFER_SIZE = 64 * 1024;
     /** Idle outbound chunks kept for reuse: 256 x 16 KiB = 4 MiB per loop at most. */
     static final int MAX_POOLED_CHUNKS = 256;
+    /** A read while the send budget is spent takes at most one chunk's worth. */
+    static final int BUDGET_SPENT_READ_SIZE = ChunkPool.CHUNK_SIZE;
 
     private static final int RUNNING = 0;
     private static final int SHUTTING_DOWN = 1;
@@ -53,8 +56,9 @@ public final class LoopCore {
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final TimerQueue timers = new TimerQueue();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    private final ChunkPool chunkPool = new ChunkPool(MAX_POOLED_CHUNKS);
-    private final LoopCounters counters = new LoopCounters();
+    private final SendBudget budget;
+    private final ChunkPool chunkPool;
+    private final LoopCounters counters;
     /** Created once: a method reference per select call would allocate. */
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
 
@@ -64,11 +68,20 @@ public final class LoopCore {
     private boolean ioNanosValid;
     private ScheduledTask shutdownDeadline;
     private final FailureBackoff failureBackoff = new FailureBackoff();
+    /** One line a second at most per kind of failure, with the count held back since the last. */
+    private final LogThrottle handlerFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle taskFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle allocationFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
 
-    private LoopCore(EventLoop owner, String name, Selector selector) {
+    private LoopCore(EventLoop owner, String name, Selector selector, LoopOptions options) {
         this.owner = owner;
         this.name = name;
         this.selector = selector;
+        this.budget = new SendBudget(options.maxQueuedBytes());
+        this.counters = new LoopCounters(budget);
+        // Idle chunks are memory outside the budget: keep at most a quarter of it.
+        int pooled = (int) Math.min(MAX_POOLED_CHUNKS, options.maxQueuedBytes() / 4 / ChunkPool.CHUNK_SIZE);
+        this.chunkPool = new ChunkPool(pooled, budget, counters.bufferAllocationFailures);
         this.tasks = new TaskInbox(selector);
         this.thread = new Thread(this::run, name);
     }
@@ -76,12 +89,13 @@ public final class LoopCore {
     /**
      * Opens a selector and starts the loop thread.
      *
-     * @param owner the public face of this loop
-     * @param name  the thread's name
+     * @param owner   the public face of this loop
+     * @param name    the thread's name
+     * @param options the loop's settings
      * @return the running loop
      * @throws UncheckedIOException if no selector can be opened
      */
-    public static LoopCore start(EventLoop owner, String name) {
+    public static LoopCore start(EventLoop owner, String name, LoopOptions options) {
         Selector selector;
         try {
             selector = Selector.open();
@@ -89,7 +103,7 @@ public final class LoopCore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for loop " + name, e);
         }
-        LoopCore core = new LoopCore(owner, name, selector);
+        LoopCore core = new LoopCore(owner, name, selector, options);
         core.thread.start();
         return core;
     }
@@ -211,6 +225,20 @@ public final class LoopCore {
         return chunkPool;
     }
 
+    SendBudget budget() {
+        return budget;
+    }
+
+    /** The throttle for handler failures (TCP and UDP alike). */
+    LogThrottle handlerFailureLog() {
+        return handlerFailureLog;
+    }
+
+    /** The throttle for buffers the JVM could not allocate. */
+    LogThrottle allocationFailureLog() {
+        return allocationFailureLog;
+    }
+
     /** A time stamp for I/O activity: read once per iteration, only if some I/O asks for it. */
     long ioNanos() {
         if (!ioNanosValid) {
@@ -301,6 +329,7 @@ public final class LoopCore {
     private void runOnce() {
         try {
             select();
+            budget.resumeIfDue();
             runTimers();
             runTasks();
             counters.iterations.increment();
@@ -309,7 +338,7 @@ public final class LoopCore {
             throw e;
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
-            counters.handlerFailures.increment();
+            counters.loopErrors.increment();
             failureBackoff.failed(t, log, name);
         }
     }
@@ -327,17 +356,23 @@ public final class LoopCore {
         tasks.selected();
     }
 
-    /** 0 to poll, -1 to block until woken, otherwise milliseconds until the earliest timer. */
+    /**
+     * 0 to poll, -1 to block until woken, otherwise milliseconds until the earliest timer. While
+     * iterations keep failing, it waits the back-off instead of polling: the loop never sleeps,
+     * and a wakeup (a new task) or an expired timer still ends the wait early.
+     */
     private long selectTimeoutMillis() {
-        if (!tasks.isEmpty()) {
+        long backoff = failureBackoff.pauseMillis();
+        if (!tasks.isEmpty() && backoff == 0) {
             return 0;
         }
         long next = timers.nextDeadline();
         if (next == Long.MAX_VALUE) {
-            return -1;
+            return backoff > 0 ? backoff : -1;
         }
         long delay = next - System.nanoTime();
-        return delay <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(delay + 999_999);
+        long untilTimer = delay <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(delay + 999_999);
+        return backoff > 0 ? Math.max(1, Math.min(backoff, untilTimer)) : untilTimer;
     }
 
     private void dispatch(SelectionKey key) {
@@ -384,7 +419,9 @@ public final class LoopCore {
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
             counters.handlerFailures.increment();
-            log.warn("loop {}: a task failed: {}", name, task, t);
+            if (taskFailureLog.allow()) {
+                log.warn("loop {}: a task failed: {} ({} more not logged)", name, task, taskFailureLog.suppressed(), t);
+            }
         }
     }
 

@@ -5,6 +5,8 @@ import io.nioreactor.core.LoopMetrics;
 /** The loop's counters; written by the loop thread only, read from anywhere. */
 public final class LoopCounters implements LoopMetrics {
 
+    private final SendBudget budget;
+
     final Counter accepted = new Counter();
     final Counter connected = new Counter();
     final Counter closed = new Counter();
@@ -22,6 +24,12 @@ public final class LoopCounters implements LoopMetrics {
     final Counter datagramBytesSent = new Counter();
     final Counter datagramsDropped = new Counter();
     final Counter datagramErrors = new Counter();
+    final Counter loopErrors = new Counter();
+    final Counter bufferAllocationFailures = new Counter();
+
+    LoopCounters(SendBudget budget) {
+        this.budget = budget;
+    }
 
     @Override
     public long connectionsAccepted() {
@@ -114,12 +122,43 @@ public final class LoopCounters implements LoopMetrics {
     }
 
     @Override
+    public long loopErrors() {
+        return loopErrors.get();
+    }
+
+    @Override
+    public long bufferAllocationFailures() {
+        return bufferAllocationFailures.get();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return budget.queued();
+    }
+
+    @Override
+    public long peakQueuedBytes() {
+        return budget.peak();
+    }
+
+    @Override
+    public long maxQueuedBytes() {
+        return budget.max();
+    }
+
+    @Override
+    public long queueBudgetExhaustions() {
+        return budget.exhaustions();
+    }
+
+    @Override
     public String toString() {
         return "open=" + connectionsOpen() + " accepted=" + connectionsAccepted()
                 + " connected=" + connectionsConnected() + " closed=" + connectionsClosed()
                 + " rejected=" + connectionsRejected() + " errors=" + connectionErrors()
                 + " failures=" + handlerFailures() + " bytesRead=" + bytesRead()
                 + " bytesWritten=" + bytesWritten() + " datagramsIn=" + datagramsReceived()
-                + " datagramsOut=" + datagramsSent() + " datagramsDropped=" + datagramsDropped();
+                + " datagramsOut=" + datagramsSent() + " datagramsDropped=" + datagramsDropped()
+                + " queued=" + queuedBytes() + " peakQueued=" + peakQueuedBytes() + " maxQueued=" + maxQueuedBytes();
     }
 }

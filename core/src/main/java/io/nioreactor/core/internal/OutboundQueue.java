@@ -32,12 +32,20 @@ final class OutboundQueue {
         return pending;
     }
 
-    /** Copies the remaining bytes of {@code src} to the tail of the queue, consuming them. */
-    void append(ByteBuffer src) {
+    /**
+     * Copies the remaining bytes of {@code src} to the tail of the queue, consuming them.
+     *
+     * @return {@code false} if a chunk could not be allocated; {@code src} is then consumed
+     *         only as far as the bytes that were queued
+     */
+    boolean append(ByteBuffer src) {
         while (src.hasRemaining()) {
             ByteBuffer tail = count == 0 ? null : chunks[count - 1];
             if (tail == null || tail.limit() == tail.capacity()) {
                 tail = pool.acquire();
+                if (tail == null) {
+                    return false;
+                }
                 addChunk(tail);
             }
             int at = tail.limit();
@@ -47,6 +55,7 @@ final class OutboundQueue {
             src.position(src.position() + n);
             pending += n;
         }
+        return true;
     }
 
     /** One gathering write; returns the bytes the channel took. */

@@ -5,11 +5,14 @@ import io.nioreactor.core.ConnectionHandler;
 import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.TcpOptions;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +22,18 @@ import org.slf4j.LoggerFactory;
  * writability at the water marks. Every handler callback is guarded: a throwing handler
  * closes this connection only.
  */
-final class TcpConnection implements Connection, Endpoint {
+final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
+    private static final VarHandle OFF_LOOP_BYTES;
+
+    static {
+        try {
+            OFF_LOOP_BYTES = MethodHandles.lookup().findVarHandle(TcpConnection.class, "offLoopBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Reads per readiness at most, so one busy peer cannot starve the others. */
     private static final int MAX_READS_PER_EVENT = 16;
@@ -41,6 +53,8 @@ final class TcpConnection implements Connection, Endpoint {
     private final SocketAddress remoteAddress;
 
     private volatile boolean open = true;
+    /** Copies of off-loop writes on their way to the loop: they count toward the water marks. */
+    private volatile long offLoopBytes;
     private SelectionKey key;
     private ConnectionHandler handler;
     private int interestOps;
@@ -50,6 +64,8 @@ final class TcpConnection implements Connection, Endpoint {
     private boolean outputShutdownPending;
     private boolean outputShut;
     private boolean closing;
+    /** Paused because the loop's send budget is spent while this connection holds queued bytes. */
+    private boolean budgetPaused;
     private Object attachment;
 
     TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener)
@@ -116,9 +132,16 @@ final class TcpConnection implements Connection, Endpoint {
     }
 
     private void read() {
+        if (!wantsToRead()) {
+            updateInterest(); // readiness raced with a pause: drop OP_READ rather than spin
+            return;
+        }
         ByteBuffer buffer = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && wantsToRead(); i++) {
             buffer.clear();
+            if (loop.budget().exhausted()) {
+                buffer.limit(LoopCore.BUDGET_SPENT_READ_SIZE); // one chunk at most beyond the budget
+            }
             int n;
             try {
                 n = channel.read(buffer);
@@ -142,14 +165,52 @@ final class TcpConnection implements Connection, Endpoint {
                 handlerFailed(t);
                 return;
             }
-            if (n < buffer.capacity()) {
+            if (n < buffer.limit()) {
                 return; // the socket is most likely drained: do not pay for a read that returns 0
             }
         }
     }
 
     private boolean wantsToRead() {
-        return open && autoRead && !inputClosed && !closing;
+        return open && autoRead && !inputClosed && !closing && !budgetPaused
+                && !(loop.budget().exhausted() && !outbound.isEmpty());
+    }
+
+    /**
+     * The loop's send budget is spent and this connection holds queued bytes: stop reading and
+     * turn unwritable until the budget is back ({@link #budgetAvailable}) or the queue drains.
+     */
+    private void pauseForBudgetIfSpent() {
+        if (budgetPaused || !open || outbound.isEmpty() || !loop.budget().exhausted()) {
+            return;
+        }
+        budgetPaused = true;
+        writable = false;
+        loop.budget().await(this);
+    }
+
+    @Override
+    public void budgetAvailable() {
+        if (!budgetPaused || !open) {
+            return;
+        }
+        budgetPaused = false;
+        updateInterest();
+        becomeWritableIfDrained();
+    }
+
+    /** Below the low water mark and not paused by the budget: writable again, with onWritable. */
+    private void becomeWritableIfDrained() {
+        if (writable || !open || closing || budgetPaused
+                || outbound.pendingBytes() + offLoopBytes > lowWaterMark) {
+            return;
+        }
+        writable = true;
+        try {
+            handler.onWritable(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
     }
 
     private void onEndOfInput() {
@@ -191,16 +252,13 @@ final class TcpConnection implements Connection, Endpoint {
                     return;
                 }
             }
-        }
-        updateInterest();
-        if (!writable && outbound.pendingBytes() <= lowWaterMark && !closing) {
-            writable = true;
-            try {
-                handler.onWritable(this);
-            } catch (Throwable t) {
-                handlerFailed(t);
+            if (budgetPaused) { // holds nothing now: served again even while the budget is spent
+                budgetPaused = false;
+                loop.budget().leave(this);
             }
         }
+        updateInterest();
+        becomeWritableIfDrained();
     }
 
     // ---------------------------------------------------------------- Connection
@@ -208,9 +266,7 @@ final class TcpConnection implements Connection, Endpoint {
     @Override
     public boolean write(ByteBuffer data) {
         if (!loop.inEventLoop()) {
-            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-            loop.execute(() -> write(copy));
-            return open;
+            return writeFromElsewhere(data);
         }
         if (!open || closing || outputShutdownPending || outputShut) {
             return false;
@@ -229,12 +285,71 @@ final class TcpConnection implements Connection, Endpoint {
                 return true;
             }
         }
-        outbound.append(data);
-        if (writable && outbound.pendingBytes() > highWaterMark) {
+        if (!outbound.append(data)) {
+            outOfBufferMemory();
+            return false;
+        }
+        if (writable && outbound.pendingBytes() + offLoopBytes > highWaterMark) {
             writable = false;
         }
         updateInterest();
         return true;
+    }
+
+    /**
+     * Off the loop: copies the bytes now (the caller may reuse its buffer) and hands the copy to
+     * the loop. The copy counts toward this connection's water marks and the loop's send budget
+     * from this moment, so a thread that writes faster than the peer reads sees
+     * {@link #isWritable()} turn false.
+     */
+    private boolean writeFromElsewhere(ByteBuffer data) {
+        if (!open) {
+            return false;
+        }
+        int length = data.remaining();
+        ByteBuffer copy;
+        try {
+            copy = ByteBuffer.allocate(length);
+        } catch (OutOfMemoryError e) {
+            return false; // a buffer we asked for: the caller keeps its data and may retry
+        }
+        copy.put(data.duplicate()).flip();
+        OFF_LOOP_BYTES.getAndAdd(this, (long) length);
+        loop.budget().addOffLoop(length);
+        try {
+            loop.execute(() -> writeArrived(copy, length));
+        } catch (RejectedExecutionException e) {
+            OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
+            loop.budget().addOffLoop(-length);
+            return false;
+        }
+        data.position(data.limit());
+        return true;
+    }
+
+    /** Loop thread: an off-loop write's copy has arrived. */
+    private void writeArrived(ByteBuffer copy, int length) {
+        if (writable && outbound.pendingBytes() + offLoopBytes > highWaterMark) {
+            writable = false; // the writer may have seen isWritable() false: it gets onWritable later
+        }
+        OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
+        loop.budget().removeOffLoop(length);
+        if (!write(copy) && open) {
+            log.debug("{}: a write from another thread arrived after close or shutdownOutput", this);
+        }
+        becomeWritableIfDrained();
+    }
+
+    /**
+     * The JVM had no memory for the chunk this write needed. The stream cannot go on with a
+     * hole in it, so this connection is reset; the loop and every other connection go on.
+     */
+    private void outOfBufferMemory() {
+        if (loop.allocationFailureLog().allow()) {
+            log.warn("{}: no memory for an outbound buffer (direct memory exhausted), resetting the connection"
+                    + " ({} more not logged)", this, loop.allocationFailureLog().suppressed());
+        }
+        abort();
     }
 
     private void writeDirect(ByteBuffer data) throws IOException {
@@ -250,12 +365,12 @@ final class TcpConnection implements Connection, Endpoint {
 
     @Override
     public boolean isWritable() {
-        return open && writable;
+        return open && writable && offLoopBytes + outbound.pendingBytes() <= highWaterMark;
     }
 
     @Override
     public long pendingOutboundBytes() {
-        return outbound.pendingBytes();
+        return outbound.pendingBytes() + offLoopBytes;
     }
 
     @Override
@@ -407,13 +522,20 @@ final class TcpConnection implements Connection, Endpoint {
     private void handlerFailed(Throwable t) {
         Failures.rethrowIfFatal(t);
         loop.counters().handlerFailures.increment();
-        log.warn("{}: handler failed, closing the connection", this, t);
+        LogThrottle throttle = loop.handlerFailureLog();
+        if (throttle.allow()) {
+            log.warn("{}: handler failed, closing the connection ({} more not logged)", this, throttle.suppressed(), t);
+        }
         closeNow(t);
     }
 
     @Override
     public void onUnexpectedFailure(Throwable cause) {
-        log.warn("{}: unexpected failure, closing the connection", this, cause);
+        LogThrottle throttle = loop.handlerFailureLog();
+        if (throttle.allow()) {
+            log.warn("{}: unexpected failure, closing the connection ({} more not logged)",
+                    this, throttle.suppressed(), cause);
+        }
         closeNow(cause);
     }
 
@@ -427,7 +549,9 @@ final class TcpConnection implements Connection, Endpoint {
         abort();
     }
 
+    /** Sets the key's interest from the state; first pauses reading if the send budget says so. */
     private void updateInterest() {
+        pauseForBudgetIfSpent();
         int ops = (wantsToRead() ? SelectionKey.OP_READ : 0)
                 | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
         if (ops != interestOps) {
@@ -452,6 +576,10 @@ final class TcpConnection implements Connection, Endpoint {
             log.debug("{}: error on close: {}", this, e.toString());
         }
         outbound.clear();
+        if (budgetPaused) {
+            budgetPaused = false;
+            loop.budget().leave(this);
+        }
         if (idle != null) {
             idle.stop();
         }
@@ -466,7 +594,9 @@ final class TcpConnection implements Connection, Endpoint {
             } catch (Throwable t) {
                 Failures.rethrowIfFatal(t);
                 loop.counters().handlerFailures.increment();
-                log.warn("{}: onClose failed", this, t);
+                if (loop.handlerFailureLog().allow()) {
+                    log.warn("{}: onClose failed ({} more not logged)", this, loop.handlerFailureLog().suppressed(), t);
+                }
             }
         }
     }

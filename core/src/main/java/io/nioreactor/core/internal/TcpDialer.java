@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A client connect in progress: the key's attachment until the connection is established,
@@ -128,7 +129,7 @@ final class TcpDialer implements Endpoint {
 
     @Override
     public void beginShutdown() {
-        fail(new IllegalStateException("loop " + loop.name() + " is shutting down"));
+        fail(new RejectedExecutionException("loop " + loop.name() + " is shutting down"));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,27 +36,38 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
 
     private final LoopCore loop;
     private final DatagramChannel channel;
+    private final DatagramIo io;
     private final DatagramHandler handler;
     private final SocketAddress localAddress;
     private final DatagramSendQueue sendQueue;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final LogThrottle handlerFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
     private final LogThrottle errorLog = new LogThrottle(1, TimeUnit.SECONDS);
 
     private volatile boolean open = true;
     private SelectionKey key;
 
-    private UdpChannel(LoopCore loop, DatagramChannel channel, UdpOptions options, DatagramHandler handler)
-            throws IOException {
+    private UdpChannel(LoopCore loop, DatagramChannel channel, DatagramIo io, UdpOptions options,
+            DatagramHandler handler) throws IOException {
         this.loop = loop;
         this.channel = channel;
+        this.io = io;
         this.handler = handler;
         this.localAddress = channel.getLocalAddress();
-        this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes());
+        this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes(),
+                loop.budget(), loop.counters().bufferAllocationFailures);
     }
 
     static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
             throws IOException {
+        return open(loop, address, options, handler, DatagramIo::of);
+    }
+
+    /**
+     * As {@link #open(LoopCore, SocketAddress, UdpOptions, DatagramHandler)}, with the socket's
+     * calls made through what {@code ioFactory} makes of the bound channel: a seam for tests.
+     */
+    static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler,
+            IoFactory ioFactory) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
@@ -67,7 +79,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
         try {
             configure(channel, options);
             channel.bind(address);
-            UdpChannel endpoint = new UdpChannel(loop, channel, options, handler);
+            UdpChannel endpoint = new UdpChannel(loop, channel, ioFactory.create(channel), options, handler);
             endpoint.key = loop.register(channel, SelectionKey.OP_READ, endpoint);
             log.debug("bound {}", endpoint);
             return endpoint;
@@ -116,7 +128,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
             buffer.clear();
             SocketAddress sender;
             try {
-                sender = channel.receive(buffer);
+                sender = io.receive(buffer);
             } catch (IOException e) {
                 error("receive", null, e);
                 continue; // an ICMP error reported on receive; the next datagram may be fine
@@ -132,9 +144,10 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
             } catch (Throwable t) {
                 Failures.rethrowIfFatal(t);
                 loop.counters().handlerFailures.increment();
-                if (handlerFailureLog.allow()) {
+                LogThrottle throttle = loop.handlerFailureLog();
+                if (throttle.allow()) {
                     log.warn("{}: handler failed on a datagram from {} ({} more not logged)",
-                            this, Addresses.describe(sender), handlerFailureLog.suppressed(), t);
+                            this, Addresses.describe(sender), throttle.suppressed(), t);
                 }
             }
         }
@@ -144,9 +157,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
     public boolean send(ByteBuffer data, SocketAddress target) {
         Objects.requireNonNull(target, "target");
         if (!loop.inEventLoop()) {
-            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-            loop.execute(() -> send(copy, target));
-            return true;
+            return sendFromElsewhere(data, target);
         }
         if (!open) {
             loop.counters().datagramsDropped.increment();
@@ -155,7 +166,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
         if (sendQueue.isEmpty()) {
             int length = data.remaining();
             try {
-                if (channel.send(data, target) > 0 || length == 0) { // an empty datagram sends 0 bytes
+                if (io.send(data, target) > 0 || length == 0) { // an empty datagram sends 0 bytes
                     sent(length);
                     return true;
                 }
@@ -172,12 +183,42 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
         return true;
     }
 
+    /**
+     * Off the loop: copies the datagram now (the caller may reuse its buffer), counted toward the
+     * loop's send budget until the loop sends or drops it.
+     */
+    private boolean sendFromElsewhere(ByteBuffer data, SocketAddress target) {
+        if (!open) {
+            return false;
+        }
+        int length = data.remaining();
+        ByteBuffer copy;
+        try {
+            copy = ByteBuffer.allocate(length);
+        } catch (OutOfMemoryError e) {
+            return false; // a buffer we asked for: the caller keeps its data
+        }
+        copy.put(data.duplicate()).flip();
+        loop.budget().addOffLoop(length);
+        try {
+            loop.execute(() -> {
+                loop.budget().removeOffLoop(length);
+                send(copy, target);
+            });
+        } catch (RejectedExecutionException e) {
+            loop.budget().addOffLoop(-length);
+            return false;
+        }
+        data.position(data.limit());
+        return true;
+    }
+
     private void flushQueue() {
         for (int i = 0; i < SEND_BATCH && !sendQueue.isEmpty(); i++) {
             ByteBuffer payload = sendQueue.peekPayload();
             int length = payload.remaining();
             try {
-                if (channel.send(payload, sendQueue.peekTarget()) == 0 && length > 0) {
+                if (io.send(payload, sendQueue.peekTarget()) == 0 && length > 0) {
                     return; // still full: wait for the next OP_WRITE
                 }
                 sent(length);
@@ -257,5 +298,11 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
     @Override
     public String toString() {
         return "udp " + Addresses.describe(localAddress);
+    }
+
+    /** Makes the calls a bound channel's endpoint goes through; may configure the channel. */
+    @FunctionalInterface
+    interface IoFactory {
+        DatagramIo create(DatagramChannel channel) throws IOException;
     }
 }

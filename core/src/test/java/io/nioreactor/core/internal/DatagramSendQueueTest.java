@@ -19,7 +19,7 @@ class DatagramSendQueueTest {
 
     @Test
     void refusesTheDatagramThatWouldPassTheCountBound() {
-        DatagramSendQueue queue = new DatagramSendQueue(2, 1 << 20);
+        DatagramSendQueue queue = queue(2, 1 << 20, 1 << 20);
 
         assertTrue(queue.offer(ByteBuffer.allocate(10), TARGET));
         assertTrue(queue.offer(ByteBuffer.allocate(10), TARGET));
@@ -32,7 +32,7 @@ class DatagramSendQueueTest {
 
     @Test
     void refusesTheDatagramThatWouldPassTheByteBound() {
-        DatagramSendQueue queue = new DatagramSendQueue(100, 1_000);
+        DatagramSendQueue queue = queue(100, 1_000, 1 << 20);
 
         assertTrue(queue.offer(ByteBuffer.allocate(600), TARGET));
         assertFalse(queue.offer(ByteBuffer.allocate(401), TARGET));
@@ -43,7 +43,7 @@ class DatagramSendQueueTest {
 
     @Test
     void keepsACopyInOrderWithItsTarget() {
-        DatagramSendQueue queue = new DatagramSendQueue(10, 1_000);
+        DatagramSendQueue queue = queue(10, 1_000, 1 << 20);
         ByteBuffer original = ByteBuffer.wrap(new byte[] {1, 2, 3});
         queue.offer(original, TARGET);
         original.clear().put(new byte[] {9, 9, 9});
@@ -52,5 +52,28 @@ class DatagramSendQueueTest {
         assertEquals(TARGET, queue.peekTarget());
         assertEquals(1, queue.clear());
         assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    void refusesWhileTheLoopsSendBudgetIsSpentAndCountsWhatItHolds() {
+        SendBudget budget = new SendBudget(64 * 1024);
+        DatagramSendQueue queue = new DatagramSendQueue(100, 1 << 20, budget, new Counter());
+
+        assertTrue(queue.offer(ByteBuffer.allocate(50_000), TARGET));
+        assertEquals(50_000, budget.queued());
+        assertTrue(queue.offer(ByteBuffer.allocate(20_000), TARGET), "the datagram that crosses the budget is taken");
+        assertTrue(budget.exhausted());
+        assertFalse(queue.offer(ByteBuffer.allocate(1), TARGET), "none once the budget is spent");
+
+        queue.removeFirst();
+        assertFalse(budget.exhausted(), "half the budget or less: available again");
+        assertEquals(20_000, budget.queued());
+        assertEquals(1, queue.clear());
+        assertEquals(0, budget.queued());
+        assertEquals(70_000, budget.peak());
+    }
+
+    private static DatagramSendQueue queue(int maxDatagrams, long maxBytes, long budget) {
+        return new DatagramSendQueue(maxDatagrams, maxBytes, new SendBudget(budget), new Counter());
     }
 }

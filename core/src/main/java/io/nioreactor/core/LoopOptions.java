@@ -1,0 +1,127 @@
+package io.nioreactor.core;
+
+import io.nioreactor.core.internal.DirectMemory;
+
+/**
+ * Immutable settings of one {@link EventLoop}.
+ *
+ * <p>Built with {@link #builder()}; a bad value throws {@link IllegalArgumentException} naming
+ * the option and the value.
+ *
+ * <pre>{@code
+ * EventLoop loop = EventLoop.start("echo", LoopOptions.builder().maxQueuedBytes(32 << 20).build());
+ * }</pre>
+ */
+public final class LoopOptions {
+
+    /** The share of the JVM's direct-memory limit that the default budget takes: one quarter. */
+    public static final int DEFAULT_BUDGET_DIVISOR = 4;
+
+    private static final LoopOptions DEFAULTS = builder().build();
+
+    private final long maxQueuedBytes;
+
+    private LoopOptions(Builder b) {
+        this.maxQueuedBytes = b.maxQueuedBytes;
+    }
+
+    /**
+     * The defaults: a send budget of {@link #defaultMaxQueuedBytes()}.
+     *
+     * @return the default options
+     */
+    public static LoopOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The loop's budget for bytes held for sending, over all its connections and endpoints:
+     * TCP outbound queues (counted in whole 16 KiB chunks, the memory they hold), copies made by
+     * {@link Connection#write} and {@link UdpEndpoint#send} called off the loop while they wait
+     * for it, and queued datagrams.
+     *
+     * <p>When the loop holds more than this, it pauses reading on every connection that has
+     * bytes queued (whatever its auto-read setting), {@link Connection#isWritable()} turns
+     * {@code false} for them, and datagrams that cannot be sent at once are dropped. Once the
+     * loop holds half the budget or less, the paused connections read again and get
+     * {@link ConnectionHandler#onWritable}. Connections with nothing queued are served all along,
+     * one read of at most 16 KiB at a time while the budget is spent, so the loop never holds
+     * more than the budget plus 64 KiB (one read) per connection.
+     *
+     * @return the budget in bytes
+     */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    /**
+     * The default send budget: a quarter of the JVM's direct-memory limit
+     * ({@code -XX:MaxDirectMemorySize}, or the heap's maximum when that is not set), at least
+     * 1 MiB. A quarter leaves room for the read buffers, the pool of idle chunks and one read per
+     * connection that is still served while the budget is spent, so the default is safe in a
+     * 64 MiB container (16 MiB) and generous on a large heap.
+     *
+     * @return the default budget in bytes
+     */
+    public static long defaultMaxQueuedBytes() {
+        return Math.max(1 << 20, DirectMemory.limit() / DEFAULT_BUDGET_DIVISOR);
+    }
+
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder holding a copy of these values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxQueuedBytes = maxQueuedBytes;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "LoopOptions[maxQueuedBytes=" + maxQueuedBytes + "]";
+    }
+
+    /** Builds {@link LoopOptions}; each setter checks its value. Not thread-safe. */
+    public static final class Builder {
+
+        private long maxQueuedBytes = defaultMaxQueuedBytes();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the loop's send budget; see {@link LoopOptions#maxQueuedBytes()}.
+         *
+         * @param bytes at least 64 KiB
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 64 KiB
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes must be at least 65536 (64 KiB), not " + bytes);
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         */
+        public LoopOptions build() {
+            return new LoopOptions(this);
+        }
+    }
+}
