@@ -66,6 +66,24 @@ class EventLoopTest {
     }
 
     @Test
+    void tasksRunAndIterationsAreCounted() throws Exception {
+        CompletableFuture<long[]> before = new CompletableFuture<>();
+        loop.execute(() -> before.complete(new long[] {loop.metrics().tasksRun(), loop.metrics().loopIterations()}));
+        long[] counts = before.get(5, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 10; i++) {
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            loop.execute(() -> ran.complete(null));
+            ran.get(5, TimeUnit.SECONDS); // one at a time: each wakes the loop for an iteration of its own
+        }
+
+        // The task that read "before" was counted after it ran: 1 + 10 more.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().tasksRun() == counts[0] + 11);
+        assertTrue(loop.metrics().loopIterations() >= counts[1] + 10,
+                "iterations " + loop.metrics().loopIterations() + ", before " + counts[1]);
+    }
+
+    @Test
     void tasksFromOneThreadRunInSubmissionOrder() throws Exception {
         List<Integer> order = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 5_000; i++) {

@@ -106,4 +106,30 @@ class ShutdownTest {
         assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, listen);
         assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, connect);
     }
+
+    @Test
+    void listenAndBindDuringAGracefulShutdownAreRejectedAsAfterIt() throws Exception {
+        EventLoop loop = EventLoop.start("shutdown-draining-test");
+        byte[] payload = new byte[8 << 20]; // a peer that never reads keeps the shutdown draining
+        Greeter greeter = new Greeter(payload, 1);
+        SocketAddress address = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> greeter).join().localAddress();
+
+        try (SocketChannel stubborn = Loopback.connect(address)) {
+            assertTrue(greeter.opened.await(5, TimeUnit.SECONDS));
+            CompletableFuture<Void> terminated = loop.shutdownGracefully(Duration.ofSeconds(30));
+
+            Throwable listen = assertThrows(CompletionException.class,
+                    () -> loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> greeter).join()).getCause();
+            Throwable bind = assertThrows(CompletionException.class, () -> loop.bindUdp(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), UdpOptions.defaults(), (e, d, s) -> { }).join())
+                    .getCause();
+
+            assertFalse(terminated.isDone(), "still draining: this is the shutting-down state, not the terminated one");
+            assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, listen);
+            assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, bind);
+            assertEquals("loop shutdown-draining-test is shutting down", listen.getMessage());
+            stubborn.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        }
+        loop.terminationFuture().get(10, TimeUnit.SECONDS);
+    }
 }

@@ -18,7 +18,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -146,14 +148,22 @@ class TcpConnectionTest {
         TcpOptions options = TcpOptions.builder().idleTimeout(Duration.ofMillis(400)).build();
         SocketAddress server = loop.listenTcp(ANY_PORT_V4, options, c -> new TestEchoHandler()).join().localAddress();
 
-        try (SocketChannel idle = Loopback.connect(server); SocketChannel active = Loopback.connect(server)) {
+        try (SocketChannel active = Loopback.connect(server)) {
+            long connected = System.nanoTime();
+            SocketChannel idle = Loopback.connect(server); // accepted after this: its timer starts later
             idle.configureBlocking(false);
             // Each poll keeps the active connection busy and checks whether the idle one ended.
-            await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> {
+            await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() -> {
                 Loopback.writeAscii(active, "ping");
                 assertEquals("ping", Loopback.readAscii(active, 4));
                 return idle.read(ByteBuffer.allocate(1)) < 0;
             });
+            long closedAfterMillis = (System.nanoTime() - connected) / 1_000_000;
+            idle.close();
+            System.out.printf("[measure] idle timeout 400 ms: the idle connection ended %d ms after connecting%n",
+                    closedAfterMillis);
+            assertTrue(closedAfterMillis >= 400, "closed before its timeout: " + closedAfterMillis + " ms");
+            assertTrue(closedAfterMillis < 4_000, "closed an order of magnitude late: " + closedAfterMillis + " ms");
 
             Loopback.writeAscii(active, "still open");
             assertEquals("still open", Loopback.readAscii(active, 10));
@@ -244,7 +254,6 @@ class TcpConnectionTest {
 
         try (SocketChannel a = Loopback.connect(server.localAddress());
              SocketChannel b = Loopback.connect(server.localAddress())) {
-            assertTrue(b.isConnected());
             await().atMost(5, TimeUnit.SECONDS).until(() -> server.openConnections() == 2);
             try (SocketChannel c = Loopback.connect(server.localAddress())) {
                 assertEquals(0, Loopback.drainToEnd(c));
@@ -252,6 +261,8 @@ class TcpConnectionTest {
             assertEquals(1, loop.metrics().connectionsRejected());
             Loopback.writeAscii(a, "a");
             assertEquals("a", Loopback.readAscii(a, 1));
+            Loopback.writeAscii(b, "b");
+            assertEquals("b", Loopback.readAscii(b, 1));
         }
         await().atMost(5, TimeUnit.SECONDS).until(() -> server.openConnections() == 0);
         Loopback.assertEchoes(server.localAddress(), 10, 6);
@@ -277,7 +288,7 @@ class TcpConnectionTest {
             for (int i = 0; i < 1_000; i++) {
                 String line = i + ",";
                 expected.append(line);
-                assertTrue(connection.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII))));
+                connection.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
             }
             connection.close();
 
@@ -301,6 +312,101 @@ class TcpConnectionTest {
             IOException reset = assertThrows(IOException.class,
                     () -> Loopback.drainToEnd(client));
             assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+        }
+    }
+
+    @Test
+    void aWriteFromAnotherThreadCountsTowardTheWaterMarksUntilTheLoopHasWrittenIt() throws Exception {
+        CompletableFuture<Connection> opened = new CompletableFuture<>();
+        AtomicInteger writableAgain = new AtomicInteger();
+        SocketAddress server = listen(TcpOptions.defaults(), new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                opened.complete(c);
+            }
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+            }
+
+            @Override
+            public void onWritable(Connection c) {
+                writableAgain.incrementAndGet();
+            }
+        });
+
+        try (SocketChannel client = Loopback.connect(server)) {
+            Connection connection = opened.get(5, TimeUnit.SECONDS);
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> awaitQuietly(release)); // hold the loop: the copy must wait in its queue
+            ByteBuffer data = ByteBuffer.allocate(100 * 1024);
+
+            assertTrue(connection.write(data));
+
+            assertFalse(data.hasRemaining(), "the caller's buffer is consumed");
+            assertEquals(100 * 1024, connection.pendingOutboundBytes(), "the copy counts at once");
+            assertFalse(connection.isWritable(), "100 KiB is above the 64 KiB high water mark");
+            assertTrue(loop.metrics().queuedBytes() >= 100 * 1024, "and toward the loop's budget");
+            release.countDown();
+
+            assertEquals(100 * 1024, Loopback.readAscii(client, 100 * 1024).length());
+            await().atMost(5, TimeUnit.SECONDS).until(() -> writableAgain.get() == 1);
+            assertTrue(connection.isWritable());
+            assertEquals(0, connection.pendingOutboundBytes());
+            await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().queuedBytes() == 0);
+        }
+    }
+
+    @Test
+    void aWriteFromAnotherThreadToAClosedConnectionIsRefusedAndLeavesTheDataUntouched() throws Exception {
+        TestEchoHandler echo = new TestEchoHandler();
+        SocketAddress server = listen(TcpOptions.defaults(), echo);
+        try (SocketChannel client = Loopback.connect(server)) {
+            await().atMost(5, TimeUnit.SECONDS).until(() -> echo.connection != null);
+            echo.connection.close();
+            echo.closed.get(5, TimeUnit.SECONDS);
+            assertEquals(0, Loopback.drainToEnd(client));
+            ByteBuffer data = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5});
+
+            assertFalse(echo.connection.write(data));
+
+            assertEquals(5, data.remaining(), "a refused write leaves the buffer as it was");
+        }
+    }
+
+    @Test
+    void shutdownOutputWithBytesStillQueuedSendsThemAllThenEndOfStream() throws Exception {
+        byte[] payload = new byte[8 << 20]; // far more than the socket buffers hold: it queues
+        new java.util.SplittableRandom(11).nextBytes(payload);
+        CompletableFuture<Long> queuedAtShutdown = new CompletableFuture<>();
+        SocketAddress server = listen(TcpOptions.defaults(), new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                c.write(ByteBuffer.wrap(payload));
+                queuedAtShutdown.complete(c.pendingOutboundBytes());
+                c.shutdownOutput();
+            }
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+            }
+        });
+
+        try (SocketChannel client = Loopback.connect(server)) {
+            assertTrue(queuedAtShutdown.get(5, TimeUnit.SECONDS) > 0, "bytes were still queued at shutdownOutput");
+
+            Loopback.Digest received = Loopback.readDigest(client); // until end of stream
+
+            assertEquals(payload.length, received.bytes());
+            assertArrayEquals(Loopback.sha256().digest(payload), received.sha256());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

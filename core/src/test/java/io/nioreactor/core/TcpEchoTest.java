@@ -2,7 +2,6 @@ package io.nioreactor.core;
 
 import static io.nioreactor.core.Loopback.ANY_PORT_V4;
 import static io.nioreactor.core.Loopback.ANY_PORT_V6;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -84,6 +83,5 @@ class TcpEchoTest {
             assertEquals(100_000, loop.metrics().bytesWritten());
             assertEquals(1, loop.metrics().connectionsClosed());
         });
-        assertTrue(loop.metrics().loopIterations() > 0, "loop iterations counted");
     }
 }

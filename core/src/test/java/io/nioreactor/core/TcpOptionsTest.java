@@ -1,5 +1,6 @@
 package io.nioreactor.core;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -41,10 +42,26 @@ class TcpOptionsTest {
 
     @Test
     void toBuilderCopiesEveryValue() {
-        TcpOptions options = TcpOptions.builder().backlog(7).idleTimeout(Duration.ofSeconds(3))
-                .highWaterMark(100).lowWaterMark(50).maxConnections(9).keepAlive(true).build();
+        // Every one of the twelve values set away from its default, so a value toBuilder forgets shows.
+        TcpOptions options = TcpOptions.builder().reuseAddress(false).reusePort(true).backlog(7).tcpNoDelay(false)
+                .keepAlive(true).receiveBufferSize(1000).sendBufferSize(2000).highWaterMark(100).lowWaterMark(50)
+                .idleTimeout(Duration.ofSeconds(3)).connectTimeout(Duration.ofSeconds(4)).maxConnections(9).build();
 
-        assertEquals(options.toString(), options.toBuilder().build().toString());
+        TcpOptions copy = options.toBuilder().build();
+
+        assertAll(
+                () -> assertEquals(false, copy.reuseAddress()),
+                () -> assertEquals(true, copy.reusePort()),
+                () -> assertEquals(7, copy.backlog()),
+                () -> assertEquals(false, copy.tcpNoDelay()),
+                () -> assertEquals(true, copy.keepAlive()),
+                () -> assertEquals(1000, copy.receiveBufferSize()),
+                () -> assertEquals(2000, copy.sendBufferSize()),
+                () -> assertEquals(100, copy.highWaterMark()),
+                () -> assertEquals(50, copy.lowWaterMark()),
+                () -> assertEquals(Duration.ofSeconds(3), copy.idleTimeout()),
+                () -> assertEquals(Duration.ofSeconds(4), copy.connectTimeout()),
+                () -> assertEquals(9, copy.maxConnections()));
     }
 
     private static void assertMessage(String expected, Runnable build) {
