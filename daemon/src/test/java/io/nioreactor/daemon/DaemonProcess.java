@@ -145,6 +145,21 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /**
+     * Sends a signal by name through the shell's {@code kill}, for the signals the JDK cannot
+     * send itself (it sends only SIGTERM and SIGKILL).
+     *
+     * @param name the signal, such as {@code INT}
+     * @throws IOException          if the shell cannot be started
+     * @throws InterruptedException if interrupted
+     */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " exited " + kill.exitValue());
+        }
+    }
+
+    /**
      * Waits for the exit.
      *
      * @param timeout how long at most

@@ -85,9 +85,10 @@ public final class TcpEchoDaemon implements Callable<Integer> {
                     double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(),
                             m.bytesRead(), m.bytesWritten());
                     return String.format(Locale.ROOT,
-                            "open %d | accepted %d (%.0f/s) | closed %d (%.0f/s) | rejected %d | in %s (%s/s) | out %s (%s/s) | %s",
+                            "open %d | accepted %d (%.0f/s) | closed %d (%.0f/s) | rejected %d | accept pauses %d"
+                                    + " | in %s (%s/s) | out %s (%s/s) | %s",
                             m.connectionsOpen(), m.connectionsAccepted(), perSecond[0], m.connectionsClosed(),
-                            perSecond[1], m.connectionsRejected(), Rates.bytes(m.bytesRead()),
+                            perSecond[1], m.connectionsRejected(), m.acceptPauses(), Rates.bytes(m.bytesRead()),
                             Rates.bytes(perSecond[2]), Rates.bytes(m.bytesWritten()), Rates.bytes(perSecond[3]),
                             CommonOptions.budgetStats(m));
                 });

@@ -2,7 +2,10 @@ package io.nioreactor.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
 import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.TcpOptions;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -28,14 +32,18 @@ class EchoHandlerTest {
 
     @Test
     void afterThePeerHalfClosesEverythingItSentIsEchoedThenOurSideCloses() throws Exception {
-        // Small water marks: the handler pauses and resumes reading many times on the way.
-        TcpOptions options = TcpOptions.builder().highWaterMark(8 * 1024).lowWaterMark(1024).build();
+        // Small water marks and kernel buffers: the handler pauses and resumes reading many times.
+        TcpOptions options = TcpOptions.builder().highWaterMark(8 * 1024).lowWaterMark(1024)
+                .sendBufferSize(4096).receiveBufferSize(4096).build();
+        PauseCounter counting = new PauseCounter();
         InetSocketAddress server = (InetSocketAddress) loop.listenTcp(new InetSocketAddress("127.0.0.1", 0), options,
-                c -> EchoHandler.INSTANCE).join().localAddress();
+                c -> counting).join().localAddress();
         byte[] sent = new byte[8 << 20];
         new Random(3).nextBytes(sent);
 
-        try (Socket client = new Socket(server.getAddress(), server.getPort())) {
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(server);
             CompletableFuture<byte[]> received = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 try {
@@ -55,5 +63,38 @@ class EchoHandlerTest {
             assertArrayEquals(sent, received.get(30, TimeUnit.SECONDS));
         }
         assertEquals(sent.length, loop.metrics().bytesWritten());
+        System.out.printf("[measure] 8 MiB through 8 KiB / 1 KiB water marks: reading paused %d times, resumed %d times%n",
+                counting.pauses, counting.resumes);
+        assertTrue(counting.pauses >= 10, "reading paused only " + counting.pauses + " times");
+        assertTrue(counting.resumes >= counting.pauses - 1, "resumed " + counting.resumes + " of " + counting.pauses);
+    }
+
+    /** EchoHandler, counting each time it turns reading off and back on. Loop thread only. */
+    private static final class PauseCounter implements ConnectionHandler {
+        volatile int pauses;
+        volatile int resumes;
+
+        @Override
+        public void onRead(Connection connection, ByteBuffer data) {
+            boolean wasReading = connection.isAutoRead();
+            EchoHandler.INSTANCE.onRead(connection, data);
+            if (wasReading && !connection.isAutoRead()) {
+                pauses++;
+            }
+        }
+
+        @Override
+        public void onWritable(Connection connection) {
+            boolean wasReading = connection.isAutoRead();
+            EchoHandler.INSTANCE.onWritable(connection);
+            if (!wasReading && connection.isAutoRead()) {
+                resumes++;
+            }
+        }
+
+        @Override
+        public void onInputClosed(Connection connection) {
+            EchoHandler.INSTANCE.onInputClosed(connection);
+        }
     }
 }

@@ -24,6 +24,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The daemon as a user runs it: the built jar in a process of its own. */
 @Timeout(60)
@@ -82,8 +84,9 @@ class TcpEchoDaemonIT {
         }
     }
 
-    @Test
-    void sigtermWithClientsConnectedExits0AndClosesThem() throws Exception {
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"TERM", "INT"})
+    void sigtermOrSigintWithClientsConnectedExits0AndClosesThem(String signal) throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", "0", "--shutdown-timeout", "5s")) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
             List<Socket> clients = new ArrayList<>();
@@ -94,7 +97,7 @@ class TcpEchoDaemonIT {
                     clients.add(client);
                 }
 
-                daemon.terminate();
+                daemon.signal(signal);
 
                 assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
                 for (Socket client : clients) {

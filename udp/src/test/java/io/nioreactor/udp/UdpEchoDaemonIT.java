@@ -30,7 +30,7 @@ class UdpEchoDaemonIT {
     private static final int[] SIZES = {0, 1, 512, 1472, 8192, 65507};
 
     @Test
-    void echoesEverySizeExactlyOverIpv4AndIpv6() throws Exception {
+    void echoesEverySizeExactlyOverIpv4AndIpv6AndExits0OnSigtermOrSigint() throws Exception {
         for (String host : new String[] {"127.0.0.1", "::1"}) {
             try (DaemonProcess daemon = DaemonProcess.start(JAR, "--host", host, "--port", "0")) {
                 String[] start = daemon.awaitStartLine();
@@ -43,8 +43,9 @@ class UdpEchoDaemonIT {
                         assertArrayEquals(payload, roundTrip(client, server, payload), size + " bytes over " + host);
                     }
                 }
-                daemon.terminate();
+                daemon.signal(host.contains(":") ? "INT" : "TERM"); // SIGINT must end it as cleanly as SIGTERM
                 assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
+                assertTrue(daemon.stdout().stream().anyMatch(l -> l.contains("stopped:")), daemon.stdout().toString());
             }
         }
     }
