@@ -25,8 +25,9 @@ public final class UdpOptions {
     }
 
     /**
-     * The defaults: SO_REUSEADDR on, kernel buffer sizes, a send queue of 1,024 datagrams or
-     * 4 MiB, whichever is reached first.
+     * The defaults: neither SO_REUSEADDR nor SO_REUSEPORT (a port another socket holds is
+     * refused), kernel buffer sizes, a send queue of 1,024 datagrams or 4 MiB, whichever is
+     * reached first.
      *
      * @return the default options
      */
@@ -43,12 +44,27 @@ public final class UdpOptions {
         return new Builder();
     }
 
-    /** @return whether SO_REUSEADDR is set (default {@code true}) */
+    /**
+     * Whether SO_REUSEADDR is set. Off by default, and best left off: on Linux it lets any
+     * number of UDP sockets whose owners all set it bind the same address, and the kernel then
+     * hands each datagram to one of them, so a second copy of a server started by mistake
+     * silently takes part of the traffic. (For TCP it means something else, rebinding a port
+     * while old connections sit in TIME_WAIT, which {@link TcpOptions#reuseAddress()} keeps on.)
+     *
+     * @return whether SO_REUSEADDR is set (default {@code false})
+     */
     public boolean reuseAddress() {
         return reuseAddress;
     }
 
-    /** @return whether SO_REUSEPORT is set (default {@code false}) */
+    /**
+     * Whether SO_REUSEPORT is set: an explicit opt-in to share the port with other sockets
+     * that set it too (of the same user), each receiving a share of the datagrams, for instance
+     * a new process joining the old one's port for a restart without downtime. Off by default,
+     * so a taken port is refused.
+     *
+     * @return whether SO_REUSEPORT is set (default {@code false})
+     */
     public boolean reusePort() {
         return reusePort;
     }
@@ -73,6 +89,22 @@ public final class UdpOptions {
         return sendQueueBytes;
     }
 
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder holding a copy of these values
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.reuseAddress = reuseAddress;
+        b.reusePort = reusePort;
+        b.receiveBufferSize = receiveBufferSize;
+        b.sendBufferSize = sendBufferSize;
+        b.sendQueueDatagrams = sendQueueDatagrams;
+        b.sendQueueBytes = sendQueueBytes;
+        return b;
+    }
+
     @Override
     public String toString() {
         return "UdpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort
@@ -82,7 +114,7 @@ public final class UdpOptions {
 
     /** Builds {@link UdpOptions}. Not thread-safe; each setter checks its value at once. */
     public static final class Builder {
-        private boolean reuseAddress = true;
+        private boolean reuseAddress;
         private boolean reusePort;
         private int receiveBufferSize;
         private int sendBufferSize;
@@ -93,7 +125,8 @@ public final class UdpOptions {
         }
 
         /**
-         * @param on whether to set SO_REUSEADDR
+         * @param on whether to set SO_REUSEADDR; see {@link UdpOptions#reuseAddress()} before
+         *           turning it on
          * @return this builder
          */
         public Builder reuseAddress(boolean on) {
@@ -102,7 +135,8 @@ public final class UdpOptions {
         }
 
         /**
-         * @param on whether to set SO_REUSEPORT; binding fails where the platform lacks it
+         * @param on whether to set SO_REUSEPORT, sharing the port on purpose; see
+         *           {@link UdpOptions#reusePort()}; binding fails where the platform lacks it
          * @return this builder
          */
         public Builder reusePort(boolean on) {

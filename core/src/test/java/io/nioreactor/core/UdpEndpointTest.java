@@ -220,6 +220,37 @@ class UdpEndpointTest {
         }
     }
 
+    @Test
+    void aPortTakenBySocketsThatAllowReuseIsStillRefusedAndNothingIsLeftBound() throws Exception {
+        int port;
+        try (java.nio.channels.DatagramChannel taken = java.nio.channels.DatagramChannel.open()) {
+            // As the previous default did: on Linux two sockets that both set SO_REUSEADDR share the port.
+            taken.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+
+            Throwable failure = assertThrows(CompletionException.class, () -> loop.bindUdp(
+                    new InetSocketAddress("127.0.0.1", port), UdpOptions.defaults(), ECHO).join()).getCause();
+
+            assertInstanceOf(BindException.class, failure);
+            assertEquals("cannot bind 127.0.0.1:" + port + ": Address already in use", failure.getMessage());
+        }
+        try (DatagramSocket plain = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+            assertEquals(port, plain.getLocalPort(), "the failed bind left no socket of ours on the port");
+        }
+    }
+
+    @Test
+    void reusePortSharesThePortOnPurpose() throws Exception {
+        UdpOptions sharing = UdpOptions.builder().reusePort(true).build();
+        InetSocketAddress first = (InetSocketAddress) loop.bindUdp(new InetSocketAddress("127.0.0.1", 0), sharing, ECHO)
+                .join().localAddress();
+
+        UdpEndpoint second = loop.bindUdp(first, sharing, ECHO).join();
+
+        assertEquals(first, second.localAddress());
+    }
+
     static byte[] roundTrip(DatagramSocket client, InetSocketAddress server, byte[] payload) throws Exception {
         client.send(new DatagramPacket(payload, payload.length, server));
         DatagramPacket reply = new DatagramPacket(new byte[65_535], 65_535);

@@ -25,6 +25,11 @@ public final class CommonOptions {
             description = "Log counts and rates at this interval, e.g. 10s; 0 = off (default).")
     private Duration statsInterval;
 
+    @Option(names = "--share-port",
+            description = "Share the port with other processes that ask for it too (SO_REUSEPORT), for instance a new"
+                    + " version started beside the old one; without it a taken port is refused.")
+    private boolean sharePort;
+
     @Option(names = "--max-queued", paramLabel = "SIZE", converter = LargeSizeConverter.class,
             description = "Bytes held for sending over all connections at most; beyond it reading pauses on those"
                     + " that hold queued bytes (default: a quarter of the JVM's direct-memory limit).")
@@ -61,6 +66,11 @@ public final class CommonOptions {
         if (!ok) {
             throw DaemonMain.usageError(spec, "Invalid value for option '" + flag + "': " + why);
         }
+    }
+
+    /** @return whether to share the port on purpose with other processes ({@code --share-port}) */
+    public boolean sharePort() {
+        return sharePort;
     }
 
     /** @return the loop's settings: the send budget of {@code --max-queued}, or the default */

@@ -71,6 +71,8 @@ public final class TcpEchoDaemon implements Callable<Integer> {
     @Override
     public Integer call() {
         InetSocketAddress inet = common.validateAndApply();
+        common.check(unixPath == null || !common.sharePort(), "--share-port",
+                "a Unix domain socket cannot be shared; leave out --unix or --share-port");
         TcpOptions options = options();
         SocketAddress address = unixPath != null ? UnixDomainSocketAddress.of(unixPath) : inet;
 
@@ -103,6 +105,7 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         common.check(!idleTimeout.isNegative(), "--idle-timeout", idleTimeout + " must not be negative");
         common.check(!shutdownTimeout.isNegative(), "--shutdown-timeout", shutdownTimeout + " must not be negative");
         return TcpOptions.builder()
+                .reusePort(common.sharePort())
                 .idleTimeout(idleTimeout)
                 .maxConnections(maxConnections)
                 .backlog(backlog)

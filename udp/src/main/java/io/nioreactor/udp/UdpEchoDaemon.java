@@ -51,7 +51,7 @@ public final class UdpEchoDaemon implements Callable<Integer> {
         UdpEchoHandler handler = new UdpEchoHandler(allowPrivilegedSourcePorts, rateLimit);
 
         EventLoop loop = EventLoop.start("udp-echo", common.loopOptions());
-        UdpEndpoint endpoint = Serving.awaitBound(loop, loop.bindUdp(address, UdpOptions.defaults(), handler));
+        UdpEndpoint endpoint = Serving.awaitBound(loop, loop.bindUdp(address, UdpOptions.builder().reusePort(common.sharePort()).build(), handler));
         if (endpoint == null) {
             return DaemonMain.EXIT_FAILURE;
         }
