@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,6 +61,34 @@ class HandlerFailuresTest {
         });
         assertFalse(loop.terminationFuture().isDone(), "the loop goes on");
         Loopback.assertEchoes(bystanders, 100_000, 7);
+    }
+
+    @Test
+    void aBurstOfHandlerFailuresIsLoggedAtMostOnceASecondWithTheCountHeldBack() throws Exception {
+        SocketAddress server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> (connection, data) -> {
+            throw new IllegalStateException("handler failure for the test");
+        }).join().localAddress();
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < 50; i++) {
+                try (SocketChannel client = Loopback.connect(server)) {
+                    Loopback.writeAscii(client, "x");
+                    drainQuietly(client);
+                }
+            }
+            await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().handlerFailures() == 50);
+        } finally {
+            System.setErr(stderr);
+        }
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        long lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("handler failed, closing the connection")).count();
+        System.out.printf("[measure] 50 handler failures in %d s: %d WARN lines%n", seconds, lines);
+        org.junit.jupiter.api.Assertions.assertTrue(lines >= 1 && lines <= seconds + 2,
+                lines + " lines for 50 failures in " + seconds + " s");
     }
 
     private static void provoke(Callback callback, SocketChannel client) throws IOException {
