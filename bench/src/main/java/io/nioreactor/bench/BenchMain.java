@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code java -jar bench/target/bench.jar COMMAND}: load generators, peer servers, compare. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measures this reactor, and compares it with Netty, blocking and virtual-thread servers.",
-        subcommands = {TcpCommand.class, UdpCommand.class, IdleCommand.class, ServerCommand.class,
+        subcommands = {TcpCommand.class, UdpCommand.class, IdleCommand.class, ServerCommand.class, ScalingCommand.class,
             CompareCommand.class, HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
 

@@ -30,7 +30,8 @@ final class CompareCommand implements Callable<Integer> {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @Option(names = "--impls", defaultValue = "reactor,netty,blocking", split = ",",
-            description = "Servers to compare: reactor, netty, blocking, virtual (default: ${DEFAULT-VALUE}).")
+            description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual"
+                    + " (default: ${DEFAULT-VALUE}).")
     private List<String> impls;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -56,6 +57,14 @@ final class CompareCommand implements Callable<Integer> {
             description = "The java that runs the servers (default: this one). virtual needs 21+.")
     private String serverJava;
 
+    @Option(names = "--server-threads", defaultValue = "1", paramLabel = "N",
+            description = "Event loops of the reactor and worker threads of Netty's TCP servers (default: ${DEFAULT-VALUE}).")
+    private int serverThreads;
+
+    @Option(names = "--client-threads", defaultValue = "1", paramLabel = "N",
+            description = "Load threads, each with its share of a scenario's connections (default: ${DEFAULT-VALUE}).")
+    private int clientThreads;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
     private Path json;
 
@@ -66,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Map<String, Map<String, List<Sample>>> samples = new LinkedHashMap<>(); // scenario -> impl -> samples
         long errors = 0;
-        try (ServerPool servers = new ServerPool(java)) {
+        try (ServerPool servers = new ServerPool(java, serverThreads)) {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario scenario : scenarios) {
                     for (String impl : rotated(impls, round - 1)) {
@@ -143,12 +152,24 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private Sample run(Scenario scenario, ServerProcess server) throws Exception {
+        return measure(scenario, server, warmup, duration, clientThreads);
+    }
+
+    /**
+     * Runs a load scenario against a running server and reads the server's CPU and RSS around it.
+     *
+     * @param clientThreads load threads, each with its share of the scenario's streams
+     */
+    static Sample measure(Scenario scenario, ServerProcess server, Duration warmup, Duration duration,
+            int clientThreads) throws Exception {
         long pid = server.pid();
         long ticksBefore = ProcStats.cpuTicks(pid);
-        LoadResult result = scenario.proto().equals("tcp")
-                ? TcpLoad.run(server.address(), scenario.streams(), scenario.depth(), scenario.size(), warmup, duration, QUIET)
-                : UdpLoad.run(server.address(), scenario.streams(), scenario.depth(), scenario.size(),
-                        Duration.ofMillis(500), warmup, duration, QUIET);
+        int threads = Math.min(clientThreads, scenario.streams());
+        LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) ->
+                scenario.proto().equals("tcp")
+                        ? TcpLoad.run(server.address(), share, scenario.depth(), scenario.size(), warmup, duration, QUIET)
+                        : UdpLoad.run(server.address(), share, scenario.depth(), scenario.size(),
+                                Duration.ofMillis(500), warmup, duration, QUIET));
         double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND;
         // The CPU covers warm-up and window; scale it to the measured window's share.
         double windowShare = duration.toNanos() / (double) warmup.plus(duration).toNanos();
@@ -159,11 +180,13 @@ final class CompareCommand implements Callable<Integer> {
     /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */
     private static final class ServerPool implements AutoCloseable {
         private final String java;
+        private final int threads;
         private final Map<String, ServerProcess> running = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
 
-        ServerPool(String java) {
+        ServerPool(String java, int threads) {
             this.java = java;
+            this.threads = threads;
         }
 
         ServerProcess get(String impl, String proto) throws InterruptedException {
@@ -174,7 +197,7 @@ final class CompareCommand implements Callable<Integer> {
             ServerProcess server = running.get(key);
             if (server == null) {
                 try {
-                    server = ServerProcess.start(java, impl, proto);
+                    server = ServerProcess.start(java, impl, proto, threads);
                     running.put(key, server);
                 } catch (IOException e) {
                     skipped.put(key, e.getMessage());
@@ -191,7 +214,7 @@ final class CompareCommand implements Callable<Integer> {
                 return null;
             }
             try {
-                return ServerProcess.start(java, impl, proto);
+                return ServerProcess.start(java, impl, proto, threads);
             } catch (IOException e) {
                 skipped.put(key, e.getMessage());
                 System.err.println(key + ": skipped: " + e.getMessage());

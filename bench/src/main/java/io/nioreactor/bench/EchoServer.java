@@ -13,16 +13,23 @@ interface EchoServer extends AutoCloseable {
     void close() throws IOException;
 
     /**
-     * Starts {@code impl} ("reactor", "netty", "blocking", "virtual") for {@code proto}
-     * ("tcp", "udp") on {@code address}.
+     * Starts {@code impl} ("reactor", "netty" (NIO), "netty-epoll", "netty-io_uring", "blocking",
+     * "virtual") for {@code proto} ("tcp", "udp") on {@code address}, with {@code threads} event
+     * loops where the implementation has them (the reactor, Netty's TCP worker group).
      */
-    static EchoServer start(String impl, String proto, InetSocketAddress address) throws Exception {
+    static EchoServer start(String impl, String proto, InetSocketAddress address, int threads) throws Exception {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, was " + threads);
+        }
         boolean tcp = proto.equals("tcp");
+        if (impl.startsWith("netty")) {
+            NettyEchoServer.Transport transport = NettyEchoServer.Transport.parse(
+                    impl.equals("netty") ? "nio" : impl.substring("netty-".length()));
+            return tcp ? NettyEchoServer.tcp(address, transport, threads) : NettyEchoServer.udp(address, transport);
+        }
         switch (impl) {
             case "reactor":
-                return tcp ? ReactorEchoServer.tcp(address) : ReactorEchoServer.udp(address);
-            case "netty":
-                return tcp ? NettyEchoServer.tcp(address) : NettyEchoServer.udp(address);
+                return tcp ? ReactorEchoServer.tcp(address, threads) : ReactorEchoServer.udp(address, threads);
             case "blocking":
                 return tcp ? BlockingEchoServer.tcp(address, Threads.platform()) : BlockingEchoServer.udp(address, false);
             case "virtual":

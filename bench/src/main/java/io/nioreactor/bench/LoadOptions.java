@@ -3,6 +3,8 @@ package io.nioreactor.bench;
 import io.nioreactor.daemon.DurationConverter;
 import io.nioreactor.daemon.SizeConverter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,14 @@ import picocli.CommandLine.Option;
 
 /** The flags the tcp and udp load commands share, as a picocli mixin. */
 final class LoadOptions {
+
+    /** Where the progress of all but the first part of a parallel load goes. */
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Load threads, one event loop each with its share of the connections or sockets"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int threads;
 
     @Option(names = "--target", required = true, paramLabel = "HOST:PORT", converter = TargetConverter.class,
             description = "The echo server to load.")

@@ -1,5 +1,6 @@
 package io.nioreactor.bench;
 
+import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -16,6 +17,64 @@ import org.HdrHistogram.Histogram;
  * @param lost      datagrams not echoed within the loss timeout (UDP only)
  */
 record LoadResult(String label, long messages, int size, double seconds, Histogram roundTrip, long errors, long lost) {
+
+    /**
+     * The result of parts run side by side (one per load thread): messages, errors and losses
+     * summed, round trips merged, over the parts' mean window.
+     */
+    static LoadResult merge(String label, List<LoadResult> parts) {
+        Histogram all = new Histogram(parts.get(0).roundTrip().getHighestTrackableValue(), 3);
+        long messages = 0;
+        long errors = 0;
+        long lost = 0;
+        double seconds = 0;
+        for (LoadResult part : parts) {
+            all.add(part.roundTrip());
+            messages += part.messages();
+            errors += part.errors();
+            lost += part.lost();
+            seconds += part.seconds() / parts.size();
+        }
+        return new LoadResult(label, messages, parts.get(0).size(), seconds, all, errors, lost);
+    }
+
+    /**
+     * Runs {@code total} streams as {@code threads} loads side by side, each on its own event
+     * loop (a thread of its own) with its share of the streams, and merges their results.
+     *
+     * @param part runs one load: (its index, its number of streams) to its result
+     */
+    static LoadResult inParallel(String label, int threads, int total, PartRunner part) throws Exception {
+        if (threads < 1 || threads > total) {
+            throw new IllegalArgumentException("--threads must be between 1 and the number of streams (" + total
+                    + "), was " + threads);
+        }
+        if (threads == 1) {
+            return part.run(0, total);
+        }
+        java.util.concurrent.ExecutorService runners = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<LoadResult>> running = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int index = i;
+                int share = total / threads + (i < total % threads ? 1 : 0);
+                running.add(runners.submit(() -> part.run(index, share)));
+            }
+            List<LoadResult> parts = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<LoadResult> result : running) {
+                parts.add(result.get());
+            }
+            return merge(label, parts);
+        } finally {
+            runners.shutdownNow();
+        }
+    }
+
+    /** One part of a load run in parallel. */
+    @FunctionalInterface
+    interface PartRunner {
+        LoadResult run(int index, int streams) throws Exception;
+    }
 
     double messagesPerSecond() {
         return messages / seconds;

@@ -8,18 +8,30 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The peer baseline: Netty 4.1's NIO transport with one event loop thread, the same water
- * marks and the same backpressure rule as this project's echo handler.
+ * The peer baseline: Netty 4.2 with the transport a user picks (NIO, native epoll or io_uring)
+ * and N worker threads, the same water marks and the same backpressure rule as this project's
+ * echo handler. UDP is one channel on one thread, as Netty serves a datagram socket.
  */
 final class NettyEchoServer implements EchoServer {
 
@@ -31,11 +43,74 @@ final class NettyEchoServer implements EchoServer {
         this.channel = channel;
     }
 
-    static EchoServer tcp(InetSocketAddress bind) throws InterruptedException {
-        EventLoopGroup group = new NioEventLoopGroup(1);
+    /** A Netty transport: its I/O handler and channel classes. */
+    enum Transport {
+        NIO, EPOLL, IO_URING;
+
+        static Transport parse(String name) {
+            switch (name) {
+                case "nio":
+                    return NIO;
+                case "epoll":
+                    return EPOLL;
+                case "io_uring":
+                case "iouring":
+                    return IO_URING;
+                default:
+                    throw new IllegalArgumentException("unknown Netty transport: " + name + " (nio, epoll or io_uring)");
+            }
+        }
+
+        /** @throws IllegalStateException naming Netty's reason when the native transport cannot load here */
+        void ensureAvailable() {
+            if (this == EPOLL && !Epoll.isAvailable()) {
+                throw new IllegalStateException("Netty epoll is not available here: " + Epoll.unavailabilityCause());
+            }
+            if (this == IO_URING && !IoUring.isAvailable()) {
+                throw new IllegalStateException("Netty io_uring is not available here: " + IoUring.unavailabilityCause());
+            }
+        }
+
+        IoHandlerFactory ioHandler() {
+            switch (this) {
+                case EPOLL:
+                    return EpollIoHandler.newFactory();
+                case IO_URING:
+                    return IoUringIoHandler.newFactory();
+                default:
+                    return NioIoHandler.newFactory();
+            }
+        }
+
+        Class<? extends ServerChannel> serverChannel() {
+            switch (this) {
+                case EPOLL:
+                    return EpollServerSocketChannel.class;
+                case IO_URING:
+                    return IoUringServerSocketChannel.class;
+                default:
+                    return NioServerSocketChannel.class;
+            }
+        }
+
+        Class<? extends Channel> datagramChannel() {
+            switch (this) {
+                case EPOLL:
+                    return EpollDatagramChannel.class;
+                case IO_URING:
+                    return IoUringDatagramChannel.class;
+                default:
+                    return NioDatagramChannel.class;
+            }
+        }
+    }
+
+    static EchoServer tcp(InetSocketAddress bind, Transport transport, int threads) throws InterruptedException {
+        transport.ensureAvailable();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandler());
         Channel channel = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -45,12 +120,12 @@ final class NettyEchoServer implements EchoServer {
         return new NettyEchoServer(group, channel);
     }
 
-    static EchoServer udp(InetSocketAddress bind) throws InterruptedException {
-        EventLoopGroup group = new NioEventLoopGroup(1);
+    static EchoServer udp(InetSocketAddress bind, Transport transport) throws InterruptedException {
+        transport.ensureAvailable();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandler());
         Channel channel = new Bootstrap()
                 .group(group)
-                .channel(NioDatagramChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
+                .channel(transport.datagramChannel())
                 .handler(new UdpEcho())
                 .bind(bind).sync().channel();
         return new NettyEchoServer(group, channel);

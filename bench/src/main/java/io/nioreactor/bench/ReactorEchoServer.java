@@ -1,6 +1,6 @@
 package io.nioreactor.bench;
 
-import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.EventLoopGroup;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.UdpOptions;
 import io.nioreactor.tcp.EchoHandler;
@@ -9,30 +9,38 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** This project's echo handlers on one {@link EventLoop}: exactly what the daemons run. */
+/** This project's echo handlers on an {@link EventLoopGroup}: exactly what the daemons run. */
 final class ReactorEchoServer implements EchoServer {
 
-    private final EventLoop loop;
+    private final EventLoopGroup loops;
     private final InetSocketAddress address;
 
-    private ReactorEchoServer(EventLoop loop, InetSocketAddress address) {
-        this.loop = loop;
+    private ReactorEchoServer(EventLoopGroup loops, InetSocketAddress address) {
+        this.loops = loops;
         this.address = address;
     }
 
-    static EchoServer tcp(InetSocketAddress bind) {
-        EventLoop loop = EventLoop.start("reactor-echo");
-        InetSocketAddress address = (InetSocketAddress) loop.listenTcp(bind, TcpOptions.defaults(),
+    static EchoServer tcp(InetSocketAddress bind, int threads) {
+        EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
+        InetSocketAddress address = (InetSocketAddress) loops.listenTcp(bind, TcpOptions.defaults(),
                 c -> EchoHandler.INSTANCE).join().localAddress();
-        return new ReactorEchoServer(loop, address);
+        return new ReactorEchoServer(loops, address);
     }
 
-    static EchoServer udp(InetSocketAddress bind) {
-        EventLoop loop = EventLoop.start("reactor-echo");
+    static EchoServer udp(InetSocketAddress bind, int threads) {
+        EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
         // The bench talks from ephemeral ports and without a rate limit: the daemon's guards are off.
-        InetSocketAddress address = (InetSocketAddress) loop.bindUdp(bind, UdpOptions.defaults(),
-                new UdpEchoHandler(true, 0)).join().localAddress();
-        return new ReactorEchoServer(loop, address);
+        InetSocketAddress address = (InetSocketAddress) loops.bindUdp(bind, UdpOptions.defaults(),
+                () -> new UdpEchoHandler(true, 0)).join().localAddress();
+        return new ReactorEchoServer(loops, address);
+    }
+
+    /** @return connections accepted by each loop, for the spread over the loops */
+    String acceptedPerLoop() {
+        StringBuilder spread = new StringBuilder();
+        loops.metrics().perLoop().forEach(m -> spread.append(spread.length() == 0 ? "" : ",")
+                .append(m.connectionsAccepted() + m.datagramsReceived()));
+        return spread.toString();
     }
 
     @Override
@@ -42,6 +50,6 @@ final class ReactorEchoServer implements EchoServer {
 
     @Override
     public void close() {
-        loop.shutdownGracefully(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join();
+        loops.shutdownGracefully(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join();
     }
 }

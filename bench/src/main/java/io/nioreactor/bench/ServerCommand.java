@@ -9,12 +9,21 @@ import picocli.CommandLine.Option;
 
 /** {@code bench server}: one of the echo servers under comparison, until SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs an echo server: this reactor, Netty NIO (1 thread), blocking or virtual-thread java.net.")
+        description = "Runs an echo server: this reactor, Netty 4.2 (NIO, epoll or io_uring), blocking or"
+                + " virtual-thread java.net.")
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--impl", required = true, paramLabel = "IMPL",
-            description = "reactor, netty, blocking or virtual (virtual needs Java 21+).")
+            description = "reactor, netty, netty-epoll, netty-io_uring, blocking or virtual (virtual needs Java 21+).")
     private String impl;
+
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "For --impl netty: nio (default), epoll or io_uring.")
+    private String transport;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Event loops of the reactor, worker threads of Netty's TCP server (default: ${DEFAULT-VALUE}).")
+    private int threads;
 
     @Option(names = "--proto", defaultValue = "tcp", description = "tcp or udp (default: ${DEFAULT-VALUE}).")
     private String proto;
@@ -29,19 +38,26 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EchoServer server;
         try {
-            server = EchoServer.start(impl, proto, new InetSocketAddress(host, port));
+            String chosen = impl.equals("netty") && transport != null && !transport.equals("nio")
+                    ? "netty-" + transport : impl;
+            server = EchoServer.start(chosen, proto, new InetSocketAddress(host, port), threads);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println(e.getMessage());
             return 2;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (server instanceof ReactorEchoServer) {
+                    // Read by `bench scaling`: how evenly the work was spread over the loops.
+                    System.out.println("served per loop: " + ((ReactorEchoServer) server).acceptedPerLoop());
+                    System.out.flush();
+                }
                 server.close();
             } catch (Exception e) {
                 System.err.println("error stopping the server: " + e);
             }
         }));
-        System.out.println("listening on " + proto + " " + AddressFormat.describe(server.address()) + " (" + impl + ")");
+        System.out.println("listening on " + proto + " " + AddressFormat.describe(server.address()) + " (" + chosen + ")");
         System.out.flush();
         new CountDownLatch(1).await(); // serves until the process is stopped
         return 0;

@@ -18,6 +18,7 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final InetSocketAddress address;
     private final Path output;
+    private String servedPerLoop;
 
     private ServerProcess(Process process, InetSocketAddress address, Path output) {
         this.process = process;
@@ -30,10 +31,12 @@ final class ServerProcess implements AutoCloseable {
      *
      * @throws IOException with the server's own words when it does not start
      */
-    static ServerProcess start(String java, String impl, String proto) throws IOException, InterruptedException {
+    static ServerProcess start(String java, String impl, String proto, int threads)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("bench-server-" + impl, ".log");
         List<String> command = List.of(java, "-Xms64m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0");
+                BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0",
+                "--threads", Integer.toString(threads));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() - deadline < 0) {
@@ -61,6 +64,11 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** @return after {@link #close()}: what each reactor loop served, comma-separated, or {@code null} */
+    String servedPerLoop() {
+        return servedPerLoop;
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();
@@ -68,6 +76,11 @@ final class ServerProcess implements AutoCloseable {
             process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
             process.destroyForcibly();
+        }
+        for (String line : Files.readAllLines(output)) {
+            if (line.startsWith("served per loop: ")) {
+                servedPerLoop = line.substring("served per loop: ".length());
+            }
         }
         Files.deleteIfExists(output);
     }

@@ -24,7 +24,9 @@ final class UdpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return load.report(UdpLoad.run(load.target, sockets, load.depth, load.size, lossTimeout, load.warmup,
-                load.duration, System.err));
+        String label = String.format("udp %d sock x %d x %d B, %d thr", sockets, load.depth, load.size, load.threads);
+        return load.report(LoadResult.inParallel(label, load.threads, sockets, (part, share) ->
+                UdpLoad.run(load.target, share, load.depth, load.size, lossTimeout, load.warmup, load.duration,
+                        part == 0 ? System.err : LoadOptions.QUIET)));
     }
 }

@@ -225,6 +225,11 @@ public final class EventLoop implements Executor {
         return core.counters();
     }
 
+    /** The loop's body, for its group. */
+    LoopCore core() {
+        return core;
+    }
+
     @Override
     public String toString() {
         return "EventLoop[" + core.name() + "]";

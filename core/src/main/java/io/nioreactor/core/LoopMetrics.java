@@ -38,6 +38,14 @@ public interface LoopMetrics {
     long connectionsClosed();
 
     /**
+     * Connections this loop accepted and handed to another loop of its group, to be served
+     * there (a group listener that hands off rather than one listening socket per loop).
+     *
+     * @return the hand-off count
+     */
+    long connectionsHandedOff();
+
+    /**
      * Connections accepted and closed at once because a server was at its
      * {@link TcpOptions#maxConnections()}.
      *

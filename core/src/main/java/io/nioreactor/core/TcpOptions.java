@@ -22,6 +22,7 @@ public final class TcpOptions {
 
     private final boolean reuseAddress;
     private final boolean reusePort;
+    private final boolean listenerPerLoop;
     private final int backlog;
     private final boolean tcpNoDelay;
     private final boolean keepAlive;
@@ -36,6 +37,7 @@ public final class TcpOptions {
     private TcpOptions(Builder b) {
         this.reuseAddress = b.reuseAddress;
         this.reusePort = b.reusePort;
+        this.listenerPerLoop = b.listenerPerLoop;
         this.backlog = b.backlog;
         this.tcpNoDelay = b.tcpNoDelay;
         this.keepAlive = b.keepAlive;
@@ -76,6 +78,7 @@ public final class TcpOptions {
         Builder b = new Builder();
         b.reuseAddress = reuseAddress;
         b.reusePort = reusePort;
+        b.listenerPerLoop = listenerPerLoop;
         b.backlog = backlog;
         b.tcpNoDelay = tcpNoDelay;
         b.keepAlive = keepAlive;
@@ -94,9 +97,31 @@ public final class TcpOptions {
         return reuseAddress;
     }
 
-    /** @return whether listeners set SO_REUSEPORT (default {@code false}) */
+    /**
+     * Whether other processes may share the port: listeners set SO_REUSEPORT, and another
+     * process (of the same user) that sets it too can listen on the same address, the kernel
+     * spreading connections over both; for a restart beside the old process, say. Off by
+     * default, so a port another process holds is refused. A group's own listeners share their
+     * port among themselves either way (see {@link #listenerPerLoop()}).
+     *
+     * @return whether to share the port with other processes (default {@code false})
+     */
     public boolean reusePort() {
         return reusePort;
+    }
+
+    /**
+     * How an {@link EventLoopGroup} listens: {@code true} (the default), one listening socket
+     * per loop on the same address, with SO_REUSEPORT among the group's own sockets, so the
+     * kernel spreads connections over the loops and none is handed from loop to loop;
+     * {@code false}, one loop accepts and hands each connection to the next loop. Where
+     * SO_REUSEPORT is missing, and for Unix domain sockets, a group always hands off. A single
+     * {@link EventLoop} ignores it.
+     *
+     * @return whether a group listens on every loop (default {@code true})
+     */
+    public boolean listenerPerLoop() {
+        return listenerPerLoop;
     }
 
     /** @return the listen backlog (default 1024; the kernel may cap it) */
@@ -151,7 +176,7 @@ public final class TcpOptions {
 
     @Override
     public String toString() {
-        return "TcpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort
+        return "TcpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort + ", listenerPerLoop=" + listenerPerLoop
                 + ", backlog=" + backlog + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
                 + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
                 + ", highWaterMark=" + highWaterMark + ", lowWaterMark=" + lowWaterMark
@@ -165,6 +190,7 @@ public final class TcpOptions {
     public static final class Builder {
         private boolean reuseAddress = true;
         private boolean reusePort;
+        private boolean listenerPerLoop = true;
         private int backlog = 1024;
         private boolean tcpNoDelay = true;
         private boolean keepAlive;
@@ -189,12 +215,22 @@ public final class TcpOptions {
         }
 
         /**
-         * @param on whether listeners set SO_REUSEPORT; listening fails where the platform
-         *           lacks it
+         * @param on whether to share the port with other processes (SO_REUSEPORT); see
+         *           {@link TcpOptions#reusePort()}; listening fails where the platform lacks it
          * @return this builder
          */
         public Builder reusePort(boolean on) {
             this.reusePort = on;
+            return this;
+        }
+
+        /**
+         * @param on whether a group listens with one socket per loop (default) or hands
+         *           connections off from one accepting loop; see {@link TcpOptions#listenerPerLoop()}
+         * @return this builder
+         */
+        public Builder listenerPerLoop(boolean on) {
+            this.listenerPerLoop = on;
             return this;
         }
 

@@ -170,6 +170,42 @@ class EventLoopTest {
     }
 
     @Test
+    void cancellingATaskThatRanFailsAndOfTwoRacingCancelsExactlyOneWins() throws Exception {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        Cancellable done = loop.schedule(() -> ran.complete(null), Duration.ZERO);
+        ran.get(5, TimeUnit.SECONDS);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().tasksRun() > 0);
+
+        assertFalse(done.cancel(), "it ran already");
+        assertFalse(done.isCancelled());
+
+        int races = 2_000;
+        AtomicInteger doubleWins = new AtomicInteger();
+        java.util.concurrent.ExecutorService racers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < races; i++) {
+                Cancellable pending = loop.schedule(() -> { }, Duration.ofHours(1));
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<Boolean> cancel = () -> {
+                    start.await(5, TimeUnit.SECONDS);
+                    return pending.cancel();
+                };
+                java.util.concurrent.Future<Boolean> a = racers.submit(cancel);
+                java.util.concurrent.Future<Boolean> b = racers.submit(cancel);
+                boolean first = a.get(5, TimeUnit.SECONDS);
+                boolean second = b.get(5, TimeUnit.SECONDS);
+                if (first == second) {
+                    doubleWins.incrementAndGet();
+                }
+                assertTrue(pending.isCancelled());
+            }
+        } finally {
+            racers.shutdownNow();
+        }
+        assertEquals(0, doubleWins.get(), "races where both or neither cancel won, of " + races);
+    }
+
+    @Test
     void aFatalErrorEndsTheLoopAndIsReported() {
         EventLoop doomed = EventLoop.start("doomed");
         OutOfMemoryError fatal = new OutOfMemoryError("simulated for the test");

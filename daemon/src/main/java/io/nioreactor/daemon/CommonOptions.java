@@ -25,6 +25,10 @@ public final class CommonOptions {
             description = "Log counts and rates at this interval, e.g. 10s; 0 = off (default).")
     private Duration statsInterval;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event loops, one thread each (default: the number of available processors).")
+    private Integer threads;
+
     @Option(names = "--share-port",
             description = "Share the port with other processes that ask for it too (SO_REUSEPORT), for instance a new"
                     + " version started beside the old one; without it a taken port is refused.")
@@ -49,6 +53,7 @@ public final class CommonOptions {
         check(port >= 0 && port <= 65_535, "--port", port + " is not in 0..65535");
         check(!statsInterval.isNegative(), "--stats-interval", statsInterval + " must not be negative");
         check(maxQueued == null || maxQueued >= 64 * 1024, "--max-queued", maxQueued + " must be at least 64KiB");
+        check(threads == null || threads >= 1, "--threads", threads + " must be at least 1");
         InetSocketAddress address = new InetSocketAddress(host, port);
         check(!address.isUnresolved(), "--host", "cannot resolve '" + host + "'");
         logLevel.apply();
@@ -68,12 +73,17 @@ public final class CommonOptions {
         }
     }
 
+    /** @return the number of event loops: {@code --threads}, or the available processors */
+    public int threads() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
     /** @return whether to share the port on purpose with other processes ({@code --share-port}) */
     public boolean sharePort() {
         return sharePort;
     }
 
-    /** @return the loop's settings: the send budget of {@code --max-queued}, or the default */
+    /** @return the loops' settings: the send budget of {@code --max-queued} (for all loops), or the default */
     public LoopOptions loopOptions() {
         return maxQueued == null ? LoopOptions.defaults() : LoopOptions.builder().maxQueuedBytes(maxQueued).build();
     }

@@ -1,6 +1,6 @@
 package io.nioreactor.daemon;
 
-import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.EventLoopGroup;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,18 +21,18 @@ public final class GracefulExit {
     }
 
     /**
-     * Installs the shutdown hook for {@code loop}.
+     * Installs the shutdown hook for {@code loops}.
      *
-     * @param loop    the daemon's loop
+     * @param loops   the daemon's loops
      * @param timeout how long queued writes may drain
      */
-    public static void install(EventLoop loop, Duration timeout) {
+    public static void install(EventLoopGroup loops, Duration timeout) {
         Thread hook = new Thread(() -> {
             log.info("shutting down (timeout {} ms)", timeout.toMillis());
             int status = 0;
             try {
-                loop.shutdownGracefully(timeout).get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
-                log.info("stopped: {}", loop.metrics());
+                loops.shutdownGracefully(timeout).get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+                log.info("stopped: {}", loops.metrics());
             } catch (Exception e) {
                 log.error("shutdown did not complete cleanly: {}", e.toString());
                 status = 1;

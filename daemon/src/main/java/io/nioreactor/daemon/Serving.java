@@ -1,6 +1,6 @@
 package io.nioreactor.daemon;
 
-import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.EventLoopGroup;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,38 +18,38 @@ public final class Serving {
     }
 
     /**
-     * Waits for the bind; on failure prints its one-line reason on stderr and stops the loop.
+     * Waits for the bind; on failure prints its one-line reason on stderr and stops the loops.
      *
-     * @param loop  the daemon's loop
+     * @param loops the daemon's loops
      * @param bound the future of the bound server or endpoint
      * @param <T>   the server or endpoint type
      * @return the bound server or endpoint, or {@code null} if binding failed
      */
-    public static <T> T awaitBound(EventLoop loop, CompletableFuture<T> bound) {
+    public static <T> T awaitBound(EventLoopGroup loops, CompletableFuture<T> bound) {
         try {
             return bound.join();
         } catch (CompletionException e) {
             System.err.println(e.getCause().getMessage());
-            loop.shutdownGracefully(Duration.ZERO);
+            loops.shutdownGracefully(Duration.ZERO);
             return null;
         }
     }
 
     /**
      * Logs the start line, installs the graceful exit on SIGTERM/SIGINT, schedules the stats
-     * line, then blocks until the loop has terminated.
+     * line (totals over the loops), then blocks until every loop has terminated.
      *
-     * @param loop            the daemon's loop
+     * @param loops           the daemon's loops
      * @param transport       "tcp", "udp" or "unix", for the start line
      * @param address         the bound address
      * @param shutdownTimeout how long a graceful shutdown may take
      * @param statsInterval   how often to log {@code statsLine}; zero = never
      * @param statsLine       makes the stats line from the time since the previous one
-     * @return 0, the exit code of a daemon that stopped cleanly
+     * @return 0, the exit code of a daemon that stopped cleanly; 1 if a fatal error ended a loop
      */
-    public static int untilStopped(EventLoop loop, String transport, SocketAddress address, Duration shutdownTimeout,
-            Duration statsInterval, Function<Rates, String> statsLine) {
-        GracefulExit.install(loop, shutdownTimeout);
+    public static int untilStopped(EventLoopGroup loops, String transport, SocketAddress address,
+            Duration shutdownTimeout, Duration statsInterval, Function<Rates, String> statsLine) {
+        GracefulExit.install(loops, shutdownTimeout);
         log.info("listening on {} {}", transport, AddressFormat.describe(address));
         if (!statsInterval.isZero()) {
             Rates rates = new Rates();
@@ -57,12 +57,11 @@ public final class Serving {
                 @Override
                 public void run() {
                     log.info(statsLine.apply(rates));
-                    loop.schedule(this, statsInterval);
+                    loops.loops().get(0).schedule(this, statsInterval);
                 }
             };
-            loop.schedule(report, statsInterval);
+            loops.loops().get(0).schedule(report, statsInterval);
         }
-        loop.terminationFuture().join();
-        return 0;
+        return loops.terminationFuture().handle((ignored, fatal) -> fatal == null ? 0 : DaemonMain.EXIT_FAILURE).join();
     }
 }

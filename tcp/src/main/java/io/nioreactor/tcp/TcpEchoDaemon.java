@@ -1,6 +1,6 @@
 package io.nioreactor.tcp;
 
-import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.EventLoopGroup;
 import io.nioreactor.core.LoopMetrics;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
@@ -76,13 +76,13 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         TcpOptions options = options();
         SocketAddress address = unixPath != null ? UnixDomainSocketAddress.of(unixPath) : inet;
 
-        EventLoop loop = EventLoop.start("tcp-echo", common.loopOptions());
-        TcpServer server = Serving.awaitBound(loop, loop.listenTcp(address, options, c -> EchoHandler.INSTANCE));
+        EventLoopGroup loops = EventLoopGroup.start("tcp-echo", common.threads(), common.loopOptions());
+        TcpServer server = Serving.awaitBound(loops, loops.listenTcp(address, options, c -> EchoHandler.INSTANCE));
         if (server == null) {
             return DaemonMain.EXIT_FAILURE;
         }
-        LoopMetrics m = loop.metrics();
-        return Serving.untilStopped(loop, unixPath != null ? "unix" : "tcp", server.localAddress(), shutdownTimeout,
+        LoopMetrics m = loops.metrics();
+        return Serving.untilStopped(loops, unixPath != null ? "unix" : "tcp", server.localAddress(), shutdownTimeout,
                 common.statsInterval(), rates -> {
                     double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(),
                             m.bytesRead(), m.bytesWritten());

@@ -53,6 +53,35 @@ class TcpEchoDaemonIT {
     }
 
     @Test
+    void withFourThreadsItPrintsTheSameStartLineSpreadsConnectionsAndExits0() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", "0", "--threads", "4", "--log-level", "DEBUG")) {
+            String[] start = daemon.awaitStartLine();
+            assertEquals("tcp", start[0]);
+            assertTrue(start[1].startsWith("127.0.0.1:"), start[1]);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
+            for (int i = 0; i < 64; i++) {
+                EchoClients.echoOnce(address, ("client " + i).getBytes(StandardCharsets.US_ASCII), 10_000);
+            }
+            assertEquals(1, daemon.stdout().stream().filter(l -> l.contains("listening on tcp ")).count());
+            java.util.Set<String> loops = new java.util.TreeSet<>();
+            for (String line : daemon.stdout()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("opened connection .* on loop (\\S+)")
+                        .matcher(line);
+                if (m.find()) {
+                    loops.add(m.group(1));
+                }
+            }
+            assertEquals(java.util.Set.of("tcp-echo-0", "tcp-echo-1", "tcp-echo-2", "tcp-echo-3"), loops,
+                    "DEBUG names the loop serving each connection, and all four served");
+
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.contains("stopped: open=0 accepted=64")),
+                    "the stopped line shows totals: " + daemon.stdout());
+        }
+    }
+
+    @Test
     void aBadFlagExits2WithOneLineNamingIt() throws Exception {
         assertUsageError("Unknown option: '--bogus'", "--bogus");
         assertUsageError("'--port'", "--port", "seventy");
@@ -60,6 +89,8 @@ class TcpEchoDaemonIT {
         assertUsageError("'--idle-timeout'", "--idle-timeout", "5x");
         assertUsageError("'--low-water'", "--high-water", "1KiB");
         assertUsageError("'--log-level'", "--log-level", "LOUD");
+        assertUsageError("'--threads': 0 must be at least 1", "--threads", "0");
+        assertUsageError("'--threads': -1 must be at least 1", "--threads", "-1");
     }
 
     private static void assertUsageError(String expected, String... args) throws Exception {

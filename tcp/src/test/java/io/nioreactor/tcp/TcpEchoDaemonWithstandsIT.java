@@ -129,7 +129,7 @@ class TcpEchoDaemonWithstandsIT {
     void outOfFileDescriptorsItPausesAcceptingWithoutSpinningAndRecovers() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is needed");
         try (DaemonProcess daemon = DaemonProcess.start(List.of("/usr/bin/prlimit", "--nofile=256:256"), JAR,
-                "--port", "0", "--stats-interval", "1s")) {
+                "--port", "0", "--stats-interval", "1s", "--threads", "2")) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
             List<SocketChannel> clients = new ArrayList<>();
             try {
@@ -151,7 +151,7 @@ class TcpEchoDaemonWithstandsIT {
             long pauses = daemon.stdout().stream().filter(l -> l.contains("pausing accepts")).count();
             measure(String.format("under prlimit --nofile=256 with 400 clients: %d accept pauses logged;"
                     + " served a new client %d ms after the 400 left", pauses, (System.nanoTime() - left) / 1_000_000));
-            assertTrue(pauses <= 20, "accept pauses logged " + pauses + " times: one per back-off at most");
+            assertTrue(pauses <= 30, "accept pauses logged " + pauses + " times: one per back-off and listener at most");
             await().atMost(5, TimeUnit.SECONDS).until(() -> acceptPausesCounted(daemon) > 0);
             measure("accept pauses counted by the loop: " + acceptPausesCounted(daemon));
         }

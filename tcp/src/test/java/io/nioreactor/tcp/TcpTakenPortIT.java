@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A port another process holds is refused; a port whose previous owner died is taken back at
@@ -31,11 +33,12 @@ class TcpTakenPortIT {
     private static final Pattern ACCEPTED = Pattern.compile("accepted (\\d+) \\(");
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 
-    @Test
-    void aSecondDaemonOnATakenPortExits1AndTheFirstKeepsServing() throws Exception {
-        try (DaemonProcess first = DaemonProcess.start(JAR, "--port", "0")) {
+    @ParameterizedTest(name = "--threads {0}")
+    @ValueSource(strings = {"1", "2", "4"})
+    void aSecondDaemonOnATakenPortExits1AndTheFirstKeepsServing(String threads) throws Exception {
+        try (DaemonProcess first = DaemonProcess.start(JAR, "--port", "0", "--threads", threads)) {
             int port = first.awaitPort();
-            try (DaemonProcess second = DaemonProcess.start(JAR, "--port", Integer.toString(port))) {
+            try (DaemonProcess second = DaemonProcess.start(JAR, "--port", Integer.toString(port), "--threads", threads)) {
                 assertEquals(1, second.awaitExit(Duration.ofSeconds(20)), "the second daemon: " + second.stdout());
                 assertEquals(List.of("cannot listen on 127.0.0.1:" + port + ": Address already in use"), second.stderr());
             }
@@ -76,19 +79,21 @@ class TcpTakenPortIT {
         }
     }
 
-    @Test
-    void withSharePortTwoDaemonsShareThePortOnPurposeAndBothServe() throws Exception {
-        try (DaemonProcess a = DaemonProcess.start(JAR, "--port", "0", "--share-port", "--stats-interval", "200ms")) {
+    @ParameterizedTest(name = "--threads {0}")
+    @ValueSource(strings = {"1", "4"})
+    void withSharePortTwoDaemonsShareThePortOnPurposeAndBothServe(String threads) throws Exception {
+        try (DaemonProcess a = DaemonProcess.start(JAR, "--port", "0", "--share-port", "--stats-interval", "200ms",
+                "--threads", threads)) {
             int port = a.awaitPort();
             try (DaemonProcess b = DaemonProcess.start(JAR, "--port", Integer.toString(port), "--share-port",
-                    "--stats-interval", "200ms")) {
+                    "--stats-interval", "200ms", "--threads", threads)) {
                 assertEquals(port, b.awaitPort());
-                for (int i = 0; i < 32; i++) { // the kernel spreads connections over the two listeners
+                for (int i = 0; i < 64; i++) { // the kernel spreads connections over the listeners
                     EchoClients.echoOnce(new InetSocketAddress("127.0.0.1", port), HELLO, 10_000);
                 }
-                await().atMost(Duration.ofSeconds(5)).until(() -> accepted(a) + accepted(b) == 32);
-                System.out.printf("[measure] --share-port: 32 connections, %d to one daemon, %d to the other%n",
-                        accepted(a), accepted(b));
+                await().atMost(Duration.ofSeconds(5)).until(() -> accepted(a) + accepted(b) == 64);
+                System.out.printf("[measure] --share-port --threads %s: 64 connections, %d to one daemon, %d to the"
+                        + " other%n", threads, accepted(a), accepted(b));
                 assertTrue(accepted(a) > 0 && accepted(b) > 0, "both serve");
             }
         }

@@ -1,6 +1,6 @@
 package io.nioreactor.udp;
 
-import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.EventLoopGroup;
 import io.nioreactor.core.LoopMetrics;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
@@ -11,8 +11,12 @@ import io.nioreactor.daemon.Serving;
 import io.nioreactor.daemon.VersionProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,15 +52,22 @@ public final class UdpEchoDaemon implements Callable<Integer> {
     public Integer call() {
         InetSocketAddress address = common.validateAndApply();
         common.check(rateLimit >= 0, "--rate-limit", rateLimit + " must not be negative");
-        UdpEchoHandler handler = new UdpEchoHandler(allowPrivilegedSourcePorts, rateLimit);
+        SharedRateLimiter limiter = UdpEchoHandler.rateLimiter(rateLimit);
+        List<UdpEchoHandler> handlers = new CopyOnWriteArrayList<>();
+        Supplier<UdpEchoHandler> perLoop = () -> {
+            UdpEchoHandler handler = new UdpEchoHandler(allowPrivilegedSourcePorts, limiter);
+            handlers.add(handler);
+            return handler;
+        };
 
-        EventLoop loop = EventLoop.start("udp-echo", common.loopOptions());
-        UdpEndpoint endpoint = Serving.awaitBound(loop, loop.bindUdp(address, UdpOptions.builder().reusePort(common.sharePort()).build(), handler));
+        EventLoopGroup loops = EventLoopGroup.start("udp-echo", common.threads(), common.loopOptions());
+        UdpOptions options = UdpOptions.builder().reusePort(common.sharePort()).build();
+        UdpEndpoint endpoint = Serving.awaitBound(loops, loops.bindUdp(address, options, perLoop));
         if (endpoint == null) {
             return DaemonMain.EXIT_FAILURE;
         }
-        LoopMetrics m = loop.metrics();
-        return Serving.untilStopped(loop, "udp", endpoint.localAddress(), Duration.ofSeconds(1),
+        LoopMetrics m = loops.metrics();
+        return Serving.untilStopped(loops, "udp", endpoint.localAddress(), Duration.ofSeconds(1),
                 common.statsInterval(), rates -> {
                     double[] perSecond = rates.perSecond(m.datagramsReceived(), m.datagramsSent(),
                             m.datagramBytesReceived(), m.datagramBytesSent());
@@ -65,8 +76,13 @@ public final class UdpEchoDaemon implements Callable<Integer> {
                                     + " | dropped %d | errors %d | %s",
                             m.datagramsReceived(), perSecond[0], Rates.bytes(perSecond[2]),
                             m.datagramsSent(), perSecond[1], Rates.bytes(perSecond[3]),
-                            handler.refused(), handler.rateLimited(), m.datagramsDropped(), m.datagramErrors(),
+                            sum(handlers, UdpEchoHandler::refused), sum(handlers, UdpEchoHandler::rateLimited),
+                            m.datagramsDropped(), m.datagramErrors(),
                             CommonOptions.budgetStats(m));
                 });
+    }
+
+    private static long sum(List<UdpEchoHandler> handlers, ToLongFunction<UdpEchoHandler> count) {
+        return handlers.stream().mapToLong(count).sum();
     }
 }

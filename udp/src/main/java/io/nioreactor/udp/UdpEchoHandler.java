@@ -15,7 +15,8 @@ import java.nio.ByteBuffer;
  * where such services live, and it can cap the datagrams answered per second per source
  * address. What it refuses is counted.
  *
- * <p>Loop thread only; the counters may be read from any thread.
+ * <p>Loop thread only; the counters may be read from any thread. A group gives each loop a
+ * handler of its own, all sharing one rate limiter, so the limit holds per source address.
  */
 public final class UdpEchoHandler implements DatagramHandler {
 
@@ -23,7 +24,7 @@ public final class UdpEchoHandler implements DatagramHandler {
     static final int MAX_TRACKED_SOURCES = 65_536;
 
     private final boolean allowPrivilegedSourcePorts;
-    private final SourceRateLimiter rateLimiter;
+    private final SharedRateLimiter rateLimiter;
     private volatile long refused;
     private volatile long rateLimited;
 
@@ -32,9 +33,27 @@ public final class UdpEchoHandler implements DatagramHandler {
      * @param rateLimitPerSecond         datagrams answered per second per source address; 0 = no limit
      */
     public UdpEchoHandler(boolean allowPrivilegedSourcePorts, int rateLimitPerSecond) {
+        this(allowPrivilegedSourcePorts, rateLimiter(rateLimitPerSecond));
+    }
+
+    /**
+     * One of the handlers of a group's loops, sharing {@code rateLimiter} with the others.
+     *
+     * @param allowPrivilegedSourcePorts answer senders whose port is below 1024 too
+     * @param rateLimiter                the group's limiter, or {@code null} for no limit
+     */
+    UdpEchoHandler(boolean allowPrivilegedSourcePorts, SharedRateLimiter rateLimiter) {
         this.allowPrivilegedSourcePorts = allowPrivilegedSourcePorts;
-        this.rateLimiter = rateLimitPerSecond > 0
-                ? new SourceRateLimiter(rateLimitPerSecond, MAX_TRACKED_SOURCES, System::nanoTime) : null;
+        this.rateLimiter = rateLimiter;
+    }
+
+    /**
+     * @param rateLimitPerSecond datagrams answered per second per source address; 0 = no limit
+     * @return a limiter that the handlers of every loop can share, or {@code null} for no limit
+     */
+    static SharedRateLimiter rateLimiter(int rateLimitPerSecond) {
+        return rateLimitPerSecond > 0
+                ? new SharedRateLimiter(rateLimitPerSecond, MAX_TRACKED_SOURCES, System::nanoTime) : null;
     }
 
     @Override

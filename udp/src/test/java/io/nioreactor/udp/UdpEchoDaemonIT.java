@@ -128,11 +128,50 @@ class UdpEchoDaemonIT {
     }
 
     @Test
+    void withFourThreadsTheRateLimitHoldsPerSourceAddressAcrossTheLoops() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", "0", "--rate-limit", "10", "--threads", "4",
+                "--stats-interval", "200ms")) {
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
+            List<DatagramSocket> ports = new ArrayList<>();
+            long echoed = 0;
+            try {
+                for (int i = 0; i < 16; i++) { // one address, 16 source ports: the kernel spreads them over the loops
+                    ports.add(client("127.0.0.1", 300));
+                }
+                for (int round = 0; round < 10; round++) {
+                    for (DatagramSocket port : ports) {
+                        port.send(new DatagramPacket(new byte[8], 8, server));
+                    }
+                }
+                for (DatagramSocket port : ports) {
+                    echoed += drain(port);
+                }
+            } finally {
+                ports.forEach(DatagramSocket::close);
+            }
+            System.out.printf("[measure] --threads 4 --rate-limit 10: 160 datagrams from 16 ports of one address,"
+                    + " %d answered%n", echoed);
+            assertTrue(echoed >= 10 && echoed <= 20, "answered " + echoed + " of 160 at 10/s per address");
+            String limited = "rate-limited " + (160 - echoed) + " ";
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    daemon.stdout().stream().anyMatch(l -> l.contains(limited)));
+        }
+    }
+
+    @Test
     void badFlagsExit2AndATakenPortExits1() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(JAR, "--rate-limit", "lots")) {
             assertEquals(2, daemon.awaitExit(Duration.ofSeconds(20)));
             assertEquals(1, daemon.stderr().size(), daemon.stderr().toString());
             assertTrue(daemon.stderr().get(0).contains("'--rate-limit'"), daemon.stderr().get(0));
+        }
+        for (String threads : new String[] {"0", "-1"}) {
+            try (DaemonProcess daemon = DaemonProcess.start(JAR, "--threads", threads)) {
+                assertEquals(2, daemon.awaitExit(Duration.ofSeconds(20)));
+                assertEquals(1, daemon.stderr().size(), daemon.stderr().toString());
+                assertTrue(daemon.stderr().get(0).contains("'--threads': " + threads + " must be at least 1"),
+                        daemon.stderr().get(0));
+            }
         }
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
              DaemonProcess daemon = DaemonProcess.start(JAR, "--port", Integer.toString(taken.getLocalPort()))) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A port another process holds is refused: a second daemon started by mistake exits 1 and the
@@ -30,13 +31,14 @@ class UdpTakenPortIT {
     private static final Path JAR = Path.of("target", "udp-echo.jar");
     private static final Pattern RECEIVED = Pattern.compile(" - in (\\d+) \\(");
 
-    @ParameterizedTest(name = "{0} then {1}")
-    @CsvSource({"127.0.0.1,127.0.0.1", "::,::", "::,127.0.0.1"})
-    void aSecondDaemonOnATakenPortExits1AndTheFirstKeepsEveryDatagram(String firstHost, String secondHost)
-            throws Exception {
-        try (DaemonProcess first = DaemonProcess.start(JAR, "--host", firstHost, "--port", "0")) {
+    @ParameterizedTest(name = "{0} then {1}, --threads {2}")
+    @CsvSource({"127.0.0.1,127.0.0.1,1", "127.0.0.1,127.0.0.1,4", "::,::,2", "::,127.0.0.1,4"})
+    void aSecondDaemonOnATakenPortExits1AndTheFirstKeepsEveryDatagram(String firstHost, String secondHost,
+            String threads) throws Exception {
+        try (DaemonProcess first = DaemonProcess.start(JAR, "--host", firstHost, "--port", "0", "--threads", threads)) {
             int port = first.awaitPort();
-            try (DaemonProcess second = DaemonProcess.start(JAR, "--host", secondHost, "--port", Integer.toString(port))) {
+            try (DaemonProcess second = DaemonProcess.start(JAR, "--host", secondHost, "--port", Integer.toString(port),
+                    "--threads", threads)) {
                 long started = System.nanoTime();
                 assertEquals(1, second.awaitExit(Duration.ofSeconds(20)), "the second daemon: " + second.stdout());
                 System.out.printf("[measure] udp %s then %s: the second exited 1 after %d ms%n", firstHost, secondHost,
@@ -53,20 +55,29 @@ class UdpTakenPortIT {
                     assertArrayEquals(payload, roundTrip(client, server, payload), "datagram " + i);
                 }
             }
+            for (int i = 0; i < 16; i++) { // and from many source ports, which a group spreads over its loops
+                try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                    client.setSoTimeout(5_000);
+                    byte[] payload = {(byte) i, 43};
+                    assertArrayEquals(payload, roundTrip(client, server, payload), "source " + i);
+                }
+            }
         }
     }
 
-    @Test
-    void withSharePortTwoDaemonsShareThePortOnPurposeAndBothAnswer() throws Exception {
-        try (DaemonProcess a = DaemonProcess.start(JAR, "--port", "0", "--share-port", "--stats-interval", "200ms")) {
+    @ParameterizedTest(name = "--threads {0}")
+    @ValueSource(strings = {"1", "4"})
+    void withSharePortTwoDaemonsShareThePortOnPurposeAndBothAnswer(String threads) throws Exception {
+        try (DaemonProcess a = DaemonProcess.start(JAR, "--port", "0", "--share-port", "--stats-interval", "200ms",
+                "--threads", threads)) {
             int port = a.awaitPort();
             try (DaemonProcess b = DaemonProcess.start(JAR, "--port", Integer.toString(port), "--share-port",
-                    "--stats-interval", "200ms")) {
+                    "--stats-interval", "200ms", "--threads", threads)) {
                 assertEquals(port, b.awaitPort());
                 InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
                 List<DatagramSocket> clients = new ArrayList<>();
                 try {
-                    for (int i = 0; i < 32; i++) { // the kernel spreads by source address and port
+                    for (int i = 0; i < 64; i++) { // the kernel spreads by source address and port
                         DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
                         client.setSoTimeout(5_000);
                         clients.add(client);
@@ -75,9 +86,9 @@ class UdpTakenPortIT {
                 } finally {
                     clients.forEach(DatagramSocket::close);
                 }
-                await().atMost(Duration.ofSeconds(5)).until(() -> received(a) + received(b) == 32);
-                System.out.printf("[measure] --share-port: 32 sources answered, %d by one daemon, %d by the other%n",
-                        received(a), received(b));
+                await().atMost(Duration.ofSeconds(5)).until(() -> received(a) + received(b) == 64);
+                System.out.printf("[measure] --share-port --threads %s: 64 sources answered, %d by one daemon, %d by"
+                        + " the other%n", threads, received(a), received(b));
                 await().atMost(Duration.ofSeconds(1)).until(() -> received(a) > 0 && received(b) > 0);
             }
         }

@@ -253,6 +253,7 @@ public final class LoopCore {
     }
 
     void arm(ScheduledTask timer, long deadlineNanos) {
+        timer.rearm();
         timers.add(timer, deadlineNanos);
     }
 
@@ -299,8 +300,9 @@ public final class LoopCore {
         return key;
     }
 
-    /** Each registered endpoint calls this exactly once, when it closes. */
-    void deregistered() {
+    /** Each registered endpoint calls this exactly once, when it closes: cancels its key, uncounts it. */
+    void deregister(SelectionKey key) {
+        key.cancel();
         endpointsOpen--;
     }
 
@@ -396,7 +398,7 @@ public final class LoopCore {
             if (timer == null) {
                 return;
             }
-            if (!timer.isCancelled()) {
+            if (timer.startRunning()) {
                 runSafely(timer.action());
             }
         }

@@ -26,6 +26,7 @@ public final class LoopCounters implements LoopMetrics {
     final Counter datagramErrors = new Counter();
     final Counter loopErrors = new Counter();
     final Counter bufferAllocationFailures = new Counter();
+    final Counter handedOff = new Counter();
 
     LoopCounters(SendBudget budget) {
         this.budget = budget;
@@ -119,6 +120,11 @@ public final class LoopCounters implements LoopMetrics {
     @Override
     public long datagramErrors() {
         return datagramErrors.get();
+    }
+
+    @Override
+    public long connectionsHandedOff() {
+        return handedOff.get();
     }
 
     @Override

@@ -1,18 +1,37 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.Cancellable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A task with a deadline in the loop's {@link TimerQueue}.
  *
  * <p>The loop's own timers (idle, connect timeout, accept back-off) keep one instance each and
  * re-arm it, so a busy connection schedules nothing per read.
+ *
+ * <p>Its state moves once, atomically, from pending to either ran or cancelled: a task that ran
+ * cannot be cancelled, a cancelled one never runs, and of two threads cancelling at once exactly
+ * one wins.
  */
 public final class ScheduledTask implements Cancellable {
 
+    private static final int PENDING = 0;
+    private static final int RAN = 1;
+    private static final int CANCELLED = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(ScheduledTask.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final LoopCore loop;
     private final Runnable action;
-    private volatile boolean cancelled;
+    private volatile int state;
 
     // Owned by the loop thread.
     long deadlineNanos;
@@ -32,18 +51,27 @@ public final class ScheduledTask implements Cancellable {
         return heapIndex >= 0;
     }
 
+    /** Loop thread: claims the task for running; {@code false} if it was cancelled (or ran). */
+    boolean startRunning() {
+        return STATE.compareAndSet(this, PENDING, RAN);
+    }
+
+    /** Loop thread: one of the loop's own timers, armed again after it ran. */
+    void rearm() {
+        state = PENDING;
+    }
+
     @Override
     public boolean cancel() {
-        if (cancelled) {
+        if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
             return false;
         }
-        cancelled = true;
         loop.removeTimer(this);
         return true;
     }
 
     @Override
     public boolean isCancelled() {
-        return cancelled;
+        return state == CANCELLED;
     }
 }

@@ -44,7 +44,8 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     private final LoopCore loop;
     private final SocketChannel channel;
-    private final TcpListener listener;
+    /** The server's count of open connections, or {@code null} for a client connection. */
+    private final ConnectionLimit limit;
     private final int highWaterMark;
     private final int lowWaterMark;
     private final IdleWatch idle;
@@ -68,11 +69,11 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     private boolean budgetPaused;
     private Object attachment;
 
-    TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, TcpListener listener)
+    TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, ConnectionLimit limit)
             throws IOException {
         this.loop = loop;
         this.channel = channel;
-        this.listener = listener;
+        this.limit = limit;
         this.highWaterMark = options.highWaterMark();
         this.lowWaterMark = options.lowWaterMark();
         long idleTimeoutNanos = options.idleTimeout().toNanos();
@@ -111,7 +112,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             idle.start();
         }
         updateInterest();
-        log.debug("opened {}", this);
+        log.debug("opened {} on loop {}", this, loop.name());
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
@@ -567,8 +568,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         open = false;
         writable = false;
         if (key != null) {
-            key.cancel();
-            loop.deregistered();
+            loop.deregister(key);
         }
         try {
             channel.close();
@@ -584,8 +584,8 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             idle.stop();
         }
         loop.counters().closed.increment();
-        if (listener != null) {
-            listener.connectionClosed();
+        if (limit != null) {
+            limit.release();
         }
         log.debug("closed {}", this);
         if (handler != null) {

@@ -115,8 +115,7 @@ final class TcpDialer implements Endpoint {
         done = true;
         loop.disarm(timeout);
         if (key != null) {
-            key.cancel();
-            loop.deregistered();
+            loop.deregister(key);
         }
         SocketSetup.closeQuietly(channel);
         future.completeExceptionally(cause);

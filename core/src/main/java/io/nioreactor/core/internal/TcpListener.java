@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -16,6 +17,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * A listening socket on the loop. Accepts in bounded batches per readiness; when accept fails
  * (typically EMFILE/ENFILE, out of file descriptors) it stops watching for accepts for a
  * back-off that doubles up to one second, instead of spinning on a level-triggered selector.
+ *
+ * <p>An accepted connection lives on this loop, or, when the listener was given a
+ * {@link LoopChooser} (a group that hands connections off), on the loop the chooser names: the
+ * channel is then registered by a task on that loop, so no selector is touched from another
+ * thread. The count against {@code maxConnections} may be shared with a group's other listeners.
  */
-final class TcpListener implements TcpServer, Endpoint {
+final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
 
     private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
 
@@ -42,26 +49,50 @@ final class TcpListener implements TcpServer, Endpoint {
     private final SocketAddress localAddress;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final ScheduledTask resumeTimer;
+    private final ConnectionLimit limit;
+    private final LoopChooser chooser;
 
     private volatile boolean open = true;
-    private volatile int openConnections;
     private SelectionKey key;
     private boolean paused;
     private long backoffNanos = MIN_BACKOFF_NANOS;
 
     private TcpListener(LoopCore loop, ServerSocketChannel channel, TcpOptions options,
-            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) throws IOException {
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ConnectionLimit limit,
+            LoopChooser chooser) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.options = options;
         this.handlerFactory = handlerFactory;
+        this.limit = limit;
+        this.chooser = chooser;
         this.localAddress = channel.getLocalAddress();
         this.resumeTimer = loop.newTimer(this::resume);
+    }
+
+    /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
+    @FunctionalInterface
+    public interface LoopChooser {
+        /** @return the loop for the next connection, or {@code null} if none is running */
+        LoopCore next();
     }
 
     /** Binds and registers; the exception message reads "cannot listen on ADDRESS: reason". */
     static TcpListener open(LoopCore loop, SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) throws IOException {
+        return open(loop, address, options, handlerFactory, new ConnectionLimit(options.maxConnections()), null, false);
+    }
+
+    /**
+     * Binds and registers a listener of a group's server.
+     *
+     * @param limit        the server's count against maxConnections, shared by its listeners
+     * @param chooser      where to put accepted connections, or {@code null} for this loop
+     * @param sharedInGroup whether to set SO_REUSEPORT so the group's other listeners can bind too
+     */
+    static TcpListener open(LoopCore loop, SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ConnectionLimit limit,
+            LoopChooser chooser, boolean sharedInGroup) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlerFactory, "handlerFactory");
@@ -69,11 +100,14 @@ final class TcpListener implements TcpServer, Endpoint {
         ServerSocketChannel channel = ServerSocketChannel.open(family);
         try {
             SocketSetup.configureListener(channel, options);
+            if (sharedInGroup) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             if (family == StandardProtocolFamily.UNIX) {
                 UnixSocketFiles.prepareBind((UnixDomainSocketAddress) address);
             }
             channel.bind(address, options.backlog());
-            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory);
+            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory, limit, chooser);
             listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
             log.debug("listening on {}", Addresses.describe(listener.localAddress));
             return listener;
@@ -103,29 +137,54 @@ final class TcpListener implements TcpServer, Endpoint {
                 return;
             }
             backoffNanos = MIN_BACKOFF_NANOS;
-            if (openConnections >= options.maxConnections()) {
+            if (!limit.tryAcquire()) {
                 reject(accepted);
                 continue;
             }
-            try {
-                adopt(accepted);
-            } catch (IOException e) {
-                loop.counters().connectionErrors.increment();
-                log.debug("cannot set up an accepted connection: {}", e.toString());
-                SocketSetup.closeQuietly(accepted);
-            }
+            place(accepted);
         }
     }
 
-    /** Configures and registers an accepted channel, makes its handler and opens it. */
-    private void adopt(SocketChannel accepted) throws IOException {
-        SocketSetup.configureConnection(accepted, options);
-        TcpConnection connection = new TcpConnection(loop, accepted, options, this);
-        loop.counters().accepted.increment();
-        openConnections++;
+    /** On this loop, or handed to the loop the chooser names; a loop that has ended is skipped. */
+    private void place(SocketChannel accepted) {
+        LoopCore target = chooser == null ? loop : chooser.next();
+        if (target == null || target == loop) {
+            adopt(loop, accepted);
+            return;
+        }
+        try {
+            target.execute(() -> adopt(target, accepted));
+            loop.counters().handedOff.increment();
+        } catch (RejectedExecutionException e) {
+            adopt(loop, accepted); // it ended between the choice and the hand-off
+        }
+    }
+
+    /**
+     * Configures and registers an accepted channel on {@code target} (its thread), makes its
+     * handler and opens it.
+     */
+    private void adopt(LoopCore target, SocketChannel accepted) {
+        if (!target.acceptsNewChannels()) {
+            limit.release();
+            SocketSetup.closeQuietly(accepted); // that loop is shutting down
+            return;
+        }
+        TcpConnection connection;
+        try {
+            SocketSetup.configureConnection(accepted, options);
+            connection = new TcpConnection(target, accepted, options, limit);
+        } catch (IOException e) {
+            limit.release();
+            target.counters().connectionErrors.increment();
+            log.debug("cannot set up an accepted connection: {}", e.toString());
+            SocketSetup.closeQuietly(accepted);
+            return;
+        }
+        target.counters().accepted.increment();
         SelectionKey key;
         try {
-            key = loop.register(accepted, 0, connection);
+            key = target.register(accepted, 0, connection);
         } catch (IOException e) {
             connection.failedToOpen(null, e);
             return;
@@ -181,10 +240,6 @@ final class TcpListener implements TcpServer, Endpoint {
         }
     }
 
-    void connectionClosed() {
-        openConnections--;
-    }
-
     @Override
     public SocketAddress localAddress() {
         return localAddress;
@@ -197,7 +252,7 @@ final class TcpListener implements TcpServer, Endpoint {
 
     @Override
     public int openConnections() {
-        return openConnections;
+        return limit.open();
     }
 
     @Override
@@ -211,8 +266,7 @@ final class TcpListener implements TcpServer, Endpoint {
             return;
         }
         open = false;
-        key.cancel();
-        loop.deregistered();
+        loop.deregister(key);
         loop.disarm(resumeTimer);
         SocketSetup.closeQuietly(channel);
         if (localAddress instanceof UnixDomainSocketAddress) {

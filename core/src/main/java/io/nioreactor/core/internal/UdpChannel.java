@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * at once when the kernel takes the datagram, else queues a copy within the bounds of
  * {@link UdpOptions}, else drops and counts. ICMP errors are counted, never fatal.
  */
-final class UdpChannel implements UdpEndpoint, Endpoint {
+final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
 
     private static final Logger log = LoggerFactory.getLogger(UdpChannel.class);
 
@@ -59,7 +59,16 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
 
     static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
             throws IOException {
-        return open(loop, address, options, handler, DatagramIo::of);
+        return open(loop, address, options, handler, DatagramIo::of, false);
+    }
+
+    /**
+     * Binds one of a group's endpoints: with SO_REUSEPORT, so that the group's sockets on the
+     * other loops bind the same address and the kernel spreads datagrams by source.
+     */
+    static UdpChannel openInGroup(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
+            throws IOException {
+        return open(loop, address, options, handler, DatagramIo::of, true);
     }
 
     /**
@@ -67,7 +76,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
      * calls made through what {@code ioFactory} makes of the bound channel: a seam for tests.
      */
     static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler,
-            IoFactory ioFactory) throws IOException {
+            IoFactory ioFactory, boolean sharedInGroup) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
@@ -78,6 +87,9 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
         DatagramChannel channel = DatagramChannel.open(family);
         try {
             configure(channel, options);
+            if (sharedInGroup) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             channel.bind(address);
             UdpChannel endpoint = new UdpChannel(loop, channel, ioFactory.create(channel), options, handler);
             endpoint.key = loop.register(channel, SelectionKey.OP_READ, endpoint);
@@ -251,6 +263,11 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
         return localAddress;
     }
 
+    /** @return whether the caller runs on this endpoint's loop */
+    boolean inItsLoop() {
+        return loop.inEventLoop();
+    }
+
     @Override
     public boolean isOpen() {
         return open;
@@ -272,8 +289,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint {
             return;
         }
         open = false;
-        key.cancel();
-        loop.deregistered();
+        loop.deregister(key);
         loop.counters().datagramsDropped.add(sendQueue.clear());
         SocketSetup.closeQuietly(channel);
         log.debug("closed {}", this);

@@ -100,7 +100,7 @@ class UdpChannelFailuresTest {
     }
 
     private UdpChannel open(UdpOptions options, UdpChannel.IoFactory io) throws Exception {
-        return onLoop(() -> UdpChannel.open(loop, new InetSocketAddress("127.0.0.1", 0), options, ECHO, io));
+        return onLoop(() -> UdpChannel.open(loop, new InetSocketAddress("127.0.0.1", 0), options, ECHO, io, false));
     }
 
     private <T> T onLoop(Callable<T> action) throws Exception {

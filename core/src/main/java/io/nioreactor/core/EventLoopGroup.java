@@ -1,0 +1,286 @@
+package io.nioreactor.core;
+
+import io.nioreactor.core.internal.GroupChannels;
+import io.nioreactor.core.internal.LoopCore;
+import io.nioreactor.core.internal.SummedLoopMetrics;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * N {@link EventLoop}s that serve together: one thread and one selector each, typically one per
+ * core. Every connection is pinned to one loop for its whole life and every callback of it runs
+ * there, so handlers still need no locks.
+ *
+ * <pre>{@code
+ * EventLoopGroup group = EventLoopGroup.start("echo", Runtime.getRuntime().availableProcessors());
+ * TcpServer server = group.listenTcp(new InetSocketAddress("127.0.0.1", 7007), TcpOptions.defaults(),
+ *         connection -> new EchoHandler()).join();
+ * // ... later
+ * group.shutdownGracefully(Duration.ofSeconds(5)).join();
+ * }</pre>
+ *
+ * <p>{@link #listenTcp} on a TCP/IP address listens on every loop with a socket of its own
+ * (SO_REUSEPORT among the group's sockets), so the kernel spreads connections without a hand-off;
+ * for a Unix domain socket, or with {@link TcpOptions#listenerPerLoop()} off, one loop accepts
+ * and hands each connection to the next. {@link #bindUdp} binds one socket per loop the same way,
+ * each with a handler of its own. A port another process holds is refused, as for one loop.
+ *
+ * <p>A loop that ended (a fatal error) is skipped by {@link #next()} and by a hand-off listener;
+ * the others go on.
+ */
+public final class EventLoopGroup {
+
+    private final String name;
+    private final List<EventLoop> loops;
+    private final AtomicInteger next = new AtomicInteger();
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private final GroupMetrics metrics;
+
+    private EventLoopGroup(String name, List<EventLoop> loops) {
+        this.name = name;
+        this.loops = List.copyOf(loops);
+        List<LoopMetrics> each = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            each.add(loop.metrics());
+        }
+        this.metrics = new SummedLoopMetrics(each);
+        completeWhenAllEnd();
+    }
+
+    /**
+     * Starts {@code loops} loops with the default settings, on threads named
+     * {@code name-0}, {@code name-1}, ...
+     *
+     * @param name  the group's name, the prefix of its threads' names
+     * @param loops how many loops, at least 1
+     * @return the running group
+     * @throws IllegalArgumentException if {@code loops} is below 1
+     */
+    public static EventLoopGroup start(String name, int loops) {
+        return start(name, loops, LoopOptions.defaults());
+    }
+
+    /**
+     * Starts {@code loops} loops with the given settings, on threads named {@code name-0},
+     * {@code name-1}, ... The send budget {@link LoopOptions#maxQueuedBytes()} is for the whole
+     * group: each loop gets an even share of it (at least 64 KiB), so the default stays a
+     * quarter of the direct-memory limit however many loops there are.
+     *
+     * @param name    the group's name, the prefix of its threads' names
+     * @param loops   how many loops, at least 1
+     * @param options the settings; the send budget is split over the loops
+     * @return the running group
+     * @throws IllegalArgumentException if {@code loops} is below 1
+     */
+    public static EventLoopGroup start(String name, int loops, LoopOptions options) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        if (loops < 1) {
+            throw new IllegalArgumentException("loops must be at least 1, was " + loops);
+        }
+        LoopOptions perLoop = options.toBuilder()
+                .maxQueuedBytes(Math.max(64 * 1024, options.maxQueuedBytes() / loops)).build();
+        List<EventLoop> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < loops; i++) {
+                started.add(EventLoop.start(name + "-" + i, perLoop));
+            }
+        } catch (RuntimeException e) {
+            started.forEach(loop -> loop.shutdownGracefully(Duration.ZERO));
+            throw e;
+        }
+        return new EventLoopGroup(name, started);
+    }
+
+    /**
+     * The group's loops, in the order of their threads' names.
+     *
+     * <p>Any thread.
+     *
+     * @return an unmodifiable list
+     */
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    /**
+     * The next loop in turn (round robin), skipping loops that have ended.
+     *
+     * <p>Any thread.
+     *
+     * @return a running loop
+     * @throws RejectedExecutionException if every loop has ended
+     */
+    public EventLoop next() {
+        for (int i = 0; i < loops.size(); i++) {
+            EventLoop loop = loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
+            if (!loop.terminationFuture().isDone()) {
+                return loop;
+            }
+        }
+        throw new RejectedExecutionException("every loop of group " + name + " has ended");
+    }
+
+    /**
+     * Listens for TCP connections (or Unix domain stream connections) and serves each on one of
+     * the group's loops, balanced. Port 0 binds one ephemeral port for all of the group's
+     * sockets; read it from {@link TcpServer#localAddress()}. {@link TcpOptions#maxConnections()}
+     * holds for the whole server. {@link TcpServer#close()} closes every listening socket.
+     *
+     * <p>Any thread.
+     *
+     * @param address        where to listen
+     * @param options        the options
+     * @param handlerFactory called on the serving loop once per connection for its handler
+     * @return a future of the server; it fails with a {@link java.net.BindException} reading
+     *         {@code cannot listen on ADDRESS: Address already in use} when another socket holds
+     *         the address, and nothing of the group stays bound then
+     */
+    public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        List<LoopCore> running = runningCores();
+        if (running.isEmpty()) {
+            return CompletableFuture.failedFuture(new RejectedExecutionException("every loop of group " + name
+                    + " has ended"));
+        }
+        return GroupChannels.listenTcp(running, this::nextCoreOrNull, address, options, handlerFactory);
+    }
+
+    /**
+     * Opens a client connection on the next loop ({@link #next()}); as
+     * {@link EventLoop#connectTcp}.
+     *
+     * <p>Any thread.
+     *
+     * @param address the peer's address
+     * @param options the options
+     * @param handler the connection's handler
+     * @return a future of the connection
+     */
+    public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
+            ConnectionHandler handler) {
+        return next().connectTcp(address, options, handler);
+    }
+
+    /**
+     * Binds one UDP socket per loop on {@code address} (SO_REUSEPORT among the group's sockets;
+     * the kernel spreads datagrams by source address and port), each with a handler of its own
+     * from {@code handlers}: N threads never share a handler's state. A handler sees its own
+     * loop's socket as the endpoint of {@link DatagramHandler#onDatagram}. The returned
+     * endpoint sends through the caller's loop's socket when called on one of the group's loops,
+     * and closes them all.
+     *
+     * <p>Any thread.
+     *
+     * @param address  where to bind
+     * @param options  the options
+     * @param handlers called once per loop, for that loop's handler
+     * @return a future of the group's endpoint; it fails with a {@link java.net.BindException}
+     *         reading {@code cannot bind ADDRESS: Address already in use} when another socket
+     *         holds the address
+     */
+    public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options,
+            Supplier<? extends DatagramHandler> handlers) {
+        List<LoopCore> running = runningCores();
+        if (running.isEmpty()) {
+            return CompletableFuture.failedFuture(new RejectedExecutionException("every loop of group " + name
+                    + " has ended"));
+        }
+        return GroupChannels.bindUdp(running, address, options, handlers);
+    }
+
+    /**
+     * Shuts every loop down gracefully (see {@link EventLoop#shutdownGracefully}); a loop that
+     * ended already is not waited for twice.
+     *
+     * <p>Any thread.
+     *
+     * @param timeout how long queued writes may drain, on each loop at once
+     * @return the {@linkplain #terminationFuture() termination future}
+     */
+    public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
+        for (EventLoop loop : loops) {
+            loop.shutdownGracefully(timeout);
+        }
+        return termination;
+    }
+
+    /**
+     * A future completed once every loop has ended: normally, or exceptionally with the first
+     * fatal error that ended one of them.
+     *
+     * <p>Any thread.
+     *
+     * @return the termination future
+     */
+    public CompletableFuture<Void> terminationFuture() {
+        return termination;
+    }
+
+    /**
+     * The group's counters: summed, and per loop through {@link GroupMetrics#perLoop()}.
+     *
+     * <p>Any thread.
+     *
+     * @return the live metrics view
+     */
+    public GroupMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return the group's name, the prefix of its threads' names */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoopGroup[" + name + ", " + loops.size() + " loops]";
+    }
+
+    private List<LoopCore> runningCores() {
+        List<LoopCore> running = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            if (!loop.isShuttingDown() && !loop.terminationFuture().isDone()) {
+                running.add(loop.core());
+            }
+        }
+        return running;
+    }
+
+    private LoopCore nextCoreOrNull() {
+        try {
+            return next().core();
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void completeWhenAllEnd() {
+        AtomicInteger running = new AtomicInteger(loops.size());
+        AtomicReference<Throwable> firstFatal = new AtomicReference<>();
+        for (EventLoop loop : loops) {
+            loop.terminationFuture().whenComplete((ignored, fatal) -> {
+                if (fatal != null) {
+                    firstFatal.compareAndSet(null, fatal);
+                }
+                if (running.decrementAndGet() == 0) {
+                    if (firstFatal.get() == null) {
+                        termination.complete(null);
+                    } else {
+                        termination.completeExceptionally(firstFatal.get());
+                    }
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.Connection;
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.DatagramHandler;
+import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.TcpServer;
+import io.nioreactor.core.UdpEndpoint;
+import io.nioreactor.core.UdpOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Opens a group's listeners and UDP endpoints, from any thread.
+ *
+ * <p><b>One socket per loop.</b> On a TCP/IP or UDP address, where the platform has SO_REUSEPORT,
+ * every loop binds a socket of its own to the same address and the kernel spreads connections
+ * (or datagrams, by source) over them: nothing is handed from loop to loop. Port 0 binds the
+ * first and gives its port to the rest.
+ *
+ * <p><b>A taken port is refused.</b> SO_REUSEPORT would let another process of the same user that
+ * sets it too join the port. Unless sharing was asked for ({@code reusePort}), a probe socket
+ * without SO_REUSEPORT binds the address first: if another socket holds it, that bind fails and
+ * so does the group's, before any socket of the group is bound. The probe is closed just before
+ * the group's first socket binds, so another process can take the port only in those few
+ * microseconds, and later only by setting SO_REUSEPORT itself, that is, by asking to share.
+ *
+ * <p><b>Hand-off.</b> For Unix domain sockets, where SO_REUSEPORT is missing, or when
+ * {@link TcpOptions#listenerPerLoop()} is off, one loop accepts and hands each connection to
+ * the next loop of the group.
+ */
+public final class GroupChannels {
+
+    private static final boolean REUSE_PORT = reusePortSupported();
+
+    private GroupChannels() {
+    }
+
+    /**
+     * Listens on {@code address} for the group.
+     *
+     * @param loops          the group's running loops, at least one
+     * @param chooser        the group's round robin over its running loops, for hand-offs
+     * @param address        where to listen
+     * @param options        the options; {@code maxConnections} holds for the whole server
+     * @param handlerFactory called on the serving loop for each connection's handler
+     * @return a future of the group's server
+     */
+    public static CompletableFuture<TcpServer> listenTcp(List<LoopCore> loops, TcpListener.LoopChooser chooser,
+            SocketAddress address, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handlerFactory, "handlerFactory");
+        ConnectionLimit limit = new ConnectionLimit(options.maxConnections());
+        boolean perLoop = loops.size() > 1 && options.listenerPerLoop() && REUSE_PORT
+                && address instanceof InetSocketAddress;
+        if (!perLoop) {
+            LoopCore acceptor = loops.get(0);
+            TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser : null;
+            return onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory, limit, handOff,
+                    false))
+                    .thenApply(listener -> new GroupTcpServer(List.of(listener), limit));
+        }
+        return bindAll(loops, address, options.reusePort(),
+                () -> ServerSocketChannel.open(Addresses.familyOf(address)), "cannot listen on ",
+                (loop, at) -> TcpListener.open(loop, at, options, handlerFactory, limit, null, true),
+                listeners -> new GroupTcpServer(new ArrayList<>(listeners), limit));
+    }
+
+    /**
+     * Binds a UDP endpoint on every loop of the group, each with a handler of its own.
+     *
+     * @param loops    the group's running loops, at least one
+     * @param address  where to bind
+     * @param options  the options
+     * @param handlers called once per loop for that loop's handler
+     * @return a future of the group's endpoint
+     */
+    public static CompletableFuture<UdpEndpoint> bindUdp(List<LoopCore> loops, SocketAddress address,
+            UdpOptions options, Supplier<? extends DatagramHandler> handlers) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handlers, "handlers");
+        if (loops.size() == 1 || !REUSE_PORT) {
+            LoopCore only = loops.get(0);
+            return onLoop(only, () -> UdpChannel.open(only, address, options, handlers.get()))
+                    .thenApply(endpoint -> new GroupUdpEndpoint(List.of(endpoint)));
+        }
+        return bindAll(loops, address, options.reusePort(),
+                () -> DatagramChannel.open(Addresses.familyOf(address)), "cannot bind ",
+                (loop, at) -> UdpChannel.openInGroup(loop, at, options, handlers.get()),
+                GroupUdpEndpoint::new);
+    }
+
+    /**
+     * Probes the address (unless sharing was asked for), binds the first loop's socket, then the
+     * others on its address; if any fails, closes those that bound and fails with its cause.
+     */
+    private static <T extends Member, R> CompletableFuture<R> bindAll(List<LoopCore> loops,
+            SocketAddress address, boolean shareWithOthers, ProbeOpener probeOpener, String failurePrefix,
+            Binder<T> binder, Function<List<T>, R> assemble) {
+        SocketAddress first;
+        try {
+            first = shareWithOthers ? address : probe(address, probeOpener, failurePrefix);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return onLoop(loops.get(0), () -> binder.bind(loops.get(0), first)).thenCompose(head -> {
+            SocketAddress bound = head.localAddress();
+            List<CompletableFuture<T>> rest = new ArrayList<>();
+            for (LoopCore loop : loops.subList(1, loops.size())) {
+                rest.add(onLoop(loop, () -> binder.bind(loop, bound)));
+            }
+            return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+                List<T> all = new ArrayList<>();
+                all.add(head);
+                for (CompletableFuture<T> f : rest) {
+                    if (!f.isCompletedExceptionally()) {
+                        all.add(f.join());
+                    }
+                }
+                if (failure != null) {
+                    all.forEach(Member::close);
+                    throw failure instanceof CompletionException ? (CompletionException) failure
+                            : new CompletionException(failure);
+                }
+                return assemble.apply(all);
+            });
+        });
+    }
+
+    /** Binds a probe without SO_REUSEPORT: fails if another socket holds the address; returns its address. */
+    private static SocketAddress probe(SocketAddress address, ProbeOpener opener, String failurePrefix)
+            throws IOException {
+        try (NetworkChannel probe = opener.open()) {
+            if (probe instanceof ServerSocketChannel) {
+                // Like the listeners: TIME_WAIT leftovers do not block; a live listener does.
+                probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            probe.bind(address);
+            return probe.getLocalAddress();
+        } catch (IOException e) {
+            String message = failurePrefix + Addresses.describe(address) + ": " + e.getMessage();
+            IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    /** Runs {@code action} on the loop unless it is shutting down; any failure completes the future. */
+    static <T> CompletableFuture<T> onLoop(LoopCore loop, Callable<T> action) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Runnable task = () -> {
+            if (!loop.acceptsNewChannels()) {
+                future.completeExceptionally(new RejectedExecutionException("loop " + loop.name() + " is shutting down"));
+                return;
+            }
+            try {
+                future.complete(action.call());
+            } catch (Exception e) {
+                future.completeExceptionally(e);
+            }
+        };
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private static boolean reusePortSupported() {
+        try (ServerSocketChannel channel = ServerSocketChannel.open()) {
+            return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What a group binds on each loop: a listener or a UDP endpoint. */
+    interface Member {
+        SocketAddress localAddress();
+
+        CompletableFuture<Void> close();
+    }
+
+    @FunctionalInterface
+    private interface Binder<T> {
+        T bind(LoopCore loop, SocketAddress address) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface ProbeOpener {
+        NetworkChannel open() throws IOException;
+    }
+}

@@ -1,0 +1,51 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.TcpServer;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A group's TCP server: one listener per loop (sharded with SO_REUSEPORT) or one acceptor that
+ * hands connections off. One address, one close for all, counts over all. Any thread.
+ */
+public final class GroupTcpServer implements TcpServer {
+
+    private final List<TcpServer> listeners;
+    private final ConnectionLimit limit;
+
+    GroupTcpServer(List<TcpServer> listeners, ConnectionLimit limit) {
+        this.listeners = List.copyOf(listeners);
+        this.limit = limit;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return listeners.get(0).localAddress();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        return CompletableFuture.allOf(listeners.stream().map(TcpServer::close).toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return listeners.stream().anyMatch(TcpServer::isOpen);
+    }
+
+    @Override
+    public int openConnections() {
+        return limit.open();
+    }
+
+    /** @return how many listening sockets serve this address: the loops, or 1 when handing off */
+    public int listeningSockets() {
+        return listeners.size();
+    }
+
+    @Override
+    public String toString() {
+        return "group server " + Addresses.describe(localAddress()) + " (" + listeners.size() + " listeners)";
+    }
+}

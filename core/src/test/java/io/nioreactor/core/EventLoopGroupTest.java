@@ -1,0 +1,347 @@
+package io.nioreactor.core;
+
+import static io.nioreactor.core.Loopback.ANY_PORT_V4;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventLoopGroupTest {
+
+    private final List<EventLoopGroup> groups = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void shutdown() {
+        for (EventLoopGroup group : groups) {
+            group.shutdownGracefully(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS)
+                    .exceptionally(fatal -> null).join();
+        }
+    }
+
+    private EventLoopGroup group(int loops) {
+        EventLoopGroup group = EventLoopGroup.start("group-test", loops);
+        groups.add(group);
+        return group;
+    }
+
+    @ParameterizedTest(name = "{0} loops")
+    @ValueSource(ints = {1, 2, 4})
+    void aThousandClientsEchoExactlyEveryLoopServesAndEachConnectionStaysOnOneThread(int loops) throws Exception {
+        EventLoopGroup group = group(loops);
+        ThreadRecorder recorder = new ThreadRecorder();
+        TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> recorder.newHandler()).join();
+
+        echoFromClients(server.localAddress(), 1_000);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsClosed() == 1_000);
+        assertEquals(1_000, recorder.threadsPerConnection.size());
+        recorder.threadsPerConnection.forEach((connection, threads) ->
+                assertEquals(1, threads.size(), connection + " ran callbacks on " + threads));
+        List<Long> perLoop = acceptedPerLoop(group);
+        System.out.printf("[measure] %d loops, 1,000 connections: %s per loop, %d handed off%n",
+                loops, perLoop, group.metrics().connectionsHandedOff());
+        assertTrue(perLoop.stream().allMatch(n -> n > 0), "every loop served some: " + perLoop);
+        assertEquals(1_000, group.metrics().connectionsAccepted());
+        assertEquals(0, group.metrics().connectionsHandedOff(), "one listener per loop: nothing handed off");
+    }
+
+    @Test
+    void portZeroGivesOnePortToAListenerOnEveryLoopAndCloseFreesIt() throws Exception {
+        EventLoopGroup group = group(4);
+        TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+
+        assertEquals(4, listeningSocketsOn(port), "four listening sockets on port " + port + " in /proc/net/tcp");
+        Loopback.assertEchoes(server.localAddress(), 10_000, 1);
+
+        server.close().get(5, TimeUnit.SECONDS);
+        assertEquals(0, listeningSocketsOn(port));
+        try (ServerSocket again = new ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort(), "the port is free again");
+        }
+    }
+
+    @Test
+    void withoutAListenerPerLoopOneLoopAcceptsAndHandsConnectionsToTheOthers() throws Exception {
+        EventLoopGroup group = group(4);
+        TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).build();
+        TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> new TestEchoHandler()).join();
+
+        assertEquals(1, listeningSocketsOn(((InetSocketAddress) server.localAddress()).getPort()));
+        echoFromClients(server.localAddress(), 200);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsClosed() == 200);
+        List<Long> perLoop = acceptedPerLoop(group);
+        assertEquals(List.of(50L, 50L, 50L, 50L), perLoop, "round robin over the four loops");
+        assertEquals(150, group.metrics().connectionsHandedOff(), "all but the acceptor's own share");
+    }
+
+    @Test
+    void aUnixDomainSocketIsServedByEveryLoopThroughHandOffs() throws Exception {
+        EventLoopGroup group = group(4);
+        SocketAddress address = UnixDomainSocketAddress.of(dir.resolve("group.sock"));
+        TcpServer server = group.listenTcp(address, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+
+        echoFromClients(server.localAddress(), 100);
+        Loopback.assertEchoes(address, 1 << 20, 2);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsClosed() == 101);
+        assertTrue(acceptedPerLoop(group).stream().allMatch(n -> n > 0), "spread: " + acceptedPerLoop(group));
+        assertTrue(group.metrics().connectionsHandedOff() > 0);
+    }
+
+    @Test
+    void maxConnectionsHoldsForTheWholeGroup() throws Exception {
+        EventLoopGroup group = group(4);
+        TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.builder().maxConnections(10).build(),
+                c -> new TestEchoHandler()).join();
+        List<SocketChannel> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                clients.add(Loopback.connect(server.localAddress()));
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsRejected() == 20);
+            assertEquals(10, server.openConnections());
+            assertEquals(10, group.metrics().connectionsOpen());
+        } finally {
+            for (SocketChannel client : clients) {
+                client.close();
+            }
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> server.openConnections() == 0);
+        Loopback.assertEchoes(server.localAddress(), 100, 3);
+    }
+
+    @Test
+    void udpOnFourLoopsAnswersSixtyFourSourcesExactlyAndEveryLoopReceives() throws Exception {
+        EventLoopGroup group = group(4);
+        Set<Thread> handlerThreads = ConcurrentHashMap.newKeySet();
+        List<DatagramHandler> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        UdpEndpoint endpoint = group.bindUdp(new InetSocketAddress("127.0.0.1", 0), UdpOptions.defaults(), () -> {
+            DatagramHandler handler = (ep, data, sender) -> {
+                handlerThreads.add(Thread.currentThread());
+                ep.send(data, sender);
+            };
+            handlers.add(handler);
+            return handler;
+        }).join();
+
+        for (int i = 0; i < 64; i++) {
+            try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                client.setSoTimeout(5_000);
+                byte[] payload = ("source " + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                client.send(new DatagramPacket(payload, payload.length, endpoint.localAddress()));
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                client.receive(reply);
+                assertArrayEquals(payload, Arrays.copyOf(reply.getData(), reply.getLength()));
+            }
+        }
+
+        List<Long> perLoop = group.metrics().perLoop().stream().map(LoopMetrics::datagramsReceived)
+                .collect(Collectors.toList());
+        System.out.printf("[measure] UDP on 4 loops, 64 sources: %s datagrams per loop%n", perLoop);
+        assertEquals(4, handlers.size(), "one handler per loop");
+        assertEquals(4, handlerThreads.size(), "each handler on its own loop");
+        assertTrue(perLoop.stream().allMatch(n -> n > 0), "every loop received some: " + perLoop);
+        assertEquals(64, group.metrics().datagramsSent());
+    }
+
+    @Test
+    void aPortAnotherSocketHoldsIsRefusedAndNothingOfTheGroupStaysBound() throws Exception {
+        EventLoopGroup group = group(4);
+        int port;
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            port = taken.getLocalPort();
+            Throwable failure = assertThrows(CompletionException.class, () -> group.listenTcp(
+                    new InetSocketAddress("127.0.0.1", port), TcpOptions.defaults(), c -> new TestEchoHandler()).join())
+                    .getCause();
+            assertInstanceOf(BindException.class, failure);
+            assertEquals("cannot listen on 127.0.0.1:" + port + ": Address already in use", failure.getMessage());
+        }
+        assertEquals(0, listeningSocketsOn(port));
+
+        // Another group (whose sockets set SO_REUSEPORT) holds it: refused all the same.
+        EventLoopGroup other = group(2);
+        TcpServer held = other.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        Throwable failure = assertThrows(CompletionException.class, () -> group.listenTcp(held.localAddress(),
+                TcpOptions.defaults(), c -> new TestEchoHandler()).join()).getCause();
+        assertInstanceOf(BindException.class, failure);
+        assertEquals(2, listeningSocketsOn(((InetSocketAddress) held.localAddress()).getPort()));
+
+        UdpEndpoint udpHeld = other.bindUdp(new InetSocketAddress("127.0.0.1", 0), UdpOptions.defaults(),
+                () -> (ep, data, sender) -> ep.send(data, sender)).join();
+        Throwable udpFailure = assertThrows(CompletionException.class, () -> group.bindUdp(udpHeld.localAddress(),
+                UdpOptions.defaults(), () -> (ep, data, sender) -> { }).join()).getCause();
+        assertInstanceOf(BindException.class, udpFailure);
+        assertTrue(udpFailure.getMessage().startsWith("cannot bind 127.0.0.1:"), udpFailure.getMessage());
+    }
+
+    @Test
+    void shutdownDrainsEveryLoopAndCompletesOnceAndADeadLoopDoesNotHangIt() throws Exception {
+        EventLoopGroup group = group(3);
+        EventLoop doomed = group.loops().get(1);
+        OutOfMemoryError fatal = new OutOfMemoryError("simulated for the test");
+        doomed.execute(() -> {
+            throw fatal;
+        });
+        await().atMost(5, TimeUnit.SECONDS).until(() -> doomed.terminationFuture().isDone());
+        for (int i = 0; i < 10; i++) {
+            assertNotSame(doomed, group.next(), "next() skips the loop that died");
+        }
+        TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        echoFromClients(server.localAddress(), 50);
+
+        Throwable reported = assertThrows(CompletionException.class,
+                () -> group.shutdownGracefully(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join()).getCause();
+
+        assertSame(fatal, reported, "the group ends exceptionally with the fatal cause");
+        assertTrue(group.loops().stream().allMatch(loop -> loop.terminationFuture().isDone()));
+        assertSame(group.terminationFuture(), group.shutdownGracefully(Duration.ZERO), "the same future again");
+    }
+
+    @Test
+    void connectTcpUsesTheLoopsInTurn() throws Exception {
+        EventLoopGroup group = group(2);
+        TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        Set<EventLoop> used = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            Connection connection = group.connectTcp(server.localAddress(), TcpOptions.defaults(),
+                    (c, data) -> { }).get(5, TimeUnit.SECONDS);
+            used.add(connection.loop());
+            connection.close();
+        }
+        assertEquals(new HashSet<>(group.loops()), used);
+        assertEquals(4, group.metrics().connectionsConnected());
+    }
+
+    @Test
+    void badLoopCountsAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventLoopGroup.start("x", 0));
+        assertEquals("loops must be at least 1, was 0", e.getMessage());
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("x-0")));
+    }
+
+    @Test
+    void theSendBudgetIsSplitOverTheLoopsAndThreadsAreNamed() {
+        EventLoopGroup group = EventLoopGroup.start("named", 4, LoopOptions.builder().maxQueuedBytes(64 << 20).build());
+        groups.add(group);
+
+        assertEquals(64 << 20, group.metrics().maxQueuedBytes());
+        assertEquals(16 << 20, group.loops().get(3).metrics().maxQueuedBytes());
+        assertEquals(List.of("named-0", "named-1", "named-2", "named-3"),
+                group.loops().stream().map(EventLoop::name).collect(Collectors.toList()));
+    }
+
+    /** Connects {@code count} clients at once, echoes a line on each, closes them. */
+    private static void echoFromClients(SocketAddress server, int count) throws IOException {
+        List<SocketChannel> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                clients.add(Loopback.connect(server));
+            }
+            for (int i = 0; i < count; i++) {
+                Loopback.writeAscii(clients.get(i), String.format(Locale.ROOT, "client-%04d", i));
+            }
+            for (int i = 0; i < count; i++) {
+                assertEquals(String.format(Locale.ROOT, "client-%04d", i), Loopback.readAscii(clients.get(i), 11));
+            }
+        } finally {
+            for (SocketChannel client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    private static List<Long> acceptedPerLoop(EventLoopGroup group) {
+        return group.loops().stream().map(loop -> loop.metrics().connectionsAccepted()).collect(Collectors.toList());
+    }
+
+    /** Listening sockets (state 0A) on the port, IPv4, from /proc/net/tcp. */
+    static int listeningSocketsOn(int port) throws IOException {
+        String local = String.format(Locale.ROOT, ":%04X", port);
+        int count = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length > 3 && fields[1].endsWith(local) && fields[3].equals("0A")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Records the thread of every callback, per connection. */
+    private static final class ThreadRecorder {
+        final Map<Connection, Set<Thread>> threadsPerConnection = new ConcurrentHashMap<>();
+
+        ConnectionHandler newHandler() {
+            return new TestEchoHandler() {
+                @Override
+                public void onOpen(Connection c) {
+                    record(c);
+                    super.onOpen(c);
+                }
+
+                @Override
+                public void onRead(Connection c, ByteBuffer data) {
+                    record(c);
+                    super.onRead(c, data);
+                }
+
+                @Override
+                public void onInputClosed(Connection c) {
+                    record(c);
+                    super.onInputClosed(c);
+                }
+
+                @Override
+                public void onClose(Connection c, Throwable cause) {
+                    record(c);
+                    super.onClose(c, cause);
+                }
+            };
+        }
+
+        private void record(Connection connection) {
+            threadsPerConnection.computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet())
+                    .add(Thread.currentThread());
+        }
+    }
+}
