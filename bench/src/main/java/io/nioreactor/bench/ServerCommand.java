@@ -37,9 +37,9 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EchoServer server;
+        String chosen = impl.equals("netty") && transport != null && !transport.equals("nio")
+                ? "netty-" + transport : impl;
         try {
-            String chosen = impl.equals("netty") && transport != null && !transport.equals("nio")
-                    ? "netty-" + transport : impl;
             server = EchoServer.start(chosen, proto, new InetSocketAddress(host, port), threads);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println(e.getMessage());

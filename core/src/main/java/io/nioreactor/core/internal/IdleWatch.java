@@ -22,22 +22,22 @@ final class IdleWatch {
         this.loop = loop;
         this.timeoutNanos = timeoutNanos;
         this.onIdle = onIdle;
-        this.timer = loop.newTimer(this::fire);
+        this.timer = loop.timers().newTimer(this::fire);
     }
 
     void start() {
-        lastActivityNanos = loop.ioNanos();
-        loop.arm(timer, lastActivityNanos + timeoutNanos);
+        lastActivityNanos = loop.resources().ioNanos();
+        loop.timers().arm(timer, lastActivityNanos + timeoutNanos);
     }
 
     /** Something was read or written. */
     void touch() {
-        lastActivityNanos = loop.ioNanos();
+        lastActivityNanos = loop.resources().ioNanos();
     }
 
     void stop() {
         stopped = true;
-        loop.disarm(timer);
+        loop.timers().disarm(timer);
     }
 
     private void fire() {
@@ -47,12 +47,12 @@ final class IdleWatch {
         long now = System.nanoTime();
         long idleUntil = lastActivityNanos + timeoutNanos;
         if (idleUntil - now > 0) {
-            loop.arm(timer, idleUntil); // active since it was armed: look again when it could be idle
+            loop.timers().arm(timer, idleUntil); // active since it was armed: look again when it could be idle
             return;
         }
         onIdle.run();
         if (!stopped) {
-            loop.arm(timer, now + timeoutNanos);
+            loop.timers().arm(timer, now + timeoutNanos);
         }
     }
 }

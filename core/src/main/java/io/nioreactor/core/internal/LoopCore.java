@@ -1,11 +1,9 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.Cancellable;
-import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.LoopOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
@@ -17,71 +15,48 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of an {@link EventLoop}: one thread, one selector, a task queue and a timer queue.
+ * The body of an event loop: one thread, one selector, and the loop itself. Each iteration
+ * selects (with a timeout from the earliest timer, or none when tasks are waiting), dispatches
+ * ready keys, runs expired timers, then runs a bounded batch of tasks.
  *
- * <p>Each iteration selects (with a timeout from the earliest timer, or none when tasks are
- * waiting), dispatches ready keys, runs expired timers, then runs a bounded batch of tasks.
+ * <p>The rest has homes of its own: {@link LoopLifecycle} (running, shutting down, terminated),
+ * {@link LoopTimers}, {@link LoopResources} (what the channels borrow) and {@link TaskInbox}.
+ * It knows its public face only as an opaque object, handed down for {@code Connection.loop()}.
  */
 public final class LoopCore {
 
-    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    private static final Logger log = LoggerFactory.getLogger(LoopCore.class);
 
     /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
     static final int MAX_TASKS_PER_ITERATION = 1024;
-    /** Timers run per iteration at most, for the same reason. */
-    static final int MAX_TIMERS_PER_ITERATION = 1024;
-    /** The one read buffer shared by every connection of the loop. */
-    static final int READ_BUFFER_SIZE = 64 * 1024;
-    /** Idle outbound chunks kept for reuse: 256 x 16 KiB = 4 MiB per loop at most. */
-    static final int MAX_POOLED_CHUNKS = 256;
-    /** A read while the send budget is spent takes at most one chunk's worth. */
-    static final int BUDGET_SPENT_READ_SIZE = ChunkPool.CHUNK_SIZE;
 
-    private static final int RUNNING = 0;
-    private static final int SHUTTING_DOWN = 1;
-    private static final int TERMINATED = 2;
-
-    private final EventLoop owner;
+    private final Object facade;
     private final String name;
     private final Selector selector;
     private final Thread thread;
     private final TaskInbox tasks;
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final CompletableFuture<Void> termination = new CompletableFuture<>();
-    private final TimerQueue timers = new TimerQueue();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    private final SendBudget budget;
-    private final ChunkPool chunkPool;
-    private final LoopCounters counters;
+    private final LoopLifecycle lifecycle = new LoopLifecycle();
+    private final LoopTimers timers = new LoopTimers(this);
+    private final LoopResources resources;
     /** Created once: a method reference per select call would allocate. */
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private final Consumer<Runnable> runSafely = this::runSafely;
 
     // Loop thread only.
     private int endpointsOpen;
-    private long ioNanos;
-    private boolean ioNanosValid;
     private ScheduledTask shutdownDeadline;
     private final FailureBackoff failureBackoff = new FailureBackoff();
-    /** One line a second at most per kind of failure, with the count held back since the last. */
-    private final LogThrottle handlerFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
-    private final LogThrottle taskFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
-    private final LogThrottle allocationFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
 
-    private LoopCore(EventLoop owner, String name, Selector selector, LoopOptions options) {
-        this.owner = owner;
+    private LoopCore(Object facade, String name, Selector selector, LoopOptions options) {
+        this.facade = facade;
         this.name = name;
         this.selector = selector;
-        this.budget = new SendBudget(options.maxQueuedBytes());
-        this.counters = new LoopCounters(budget);
-        // Idle chunks are memory outside the budget: keep at most a quarter of it.
-        int pooled = (int) Math.min(MAX_POOLED_CHUNKS, options.maxQueuedBytes() / 4 / ChunkPool.CHUNK_SIZE);
-        this.chunkPool = new ChunkPool(pooled, budget, counters.bufferAllocationFailures);
+        this.resources = new LoopResources(options);
         this.tasks = new TaskInbox(selector);
         this.thread = new Thread(this::run, name);
     }
@@ -89,13 +64,13 @@ public final class LoopCore {
     /**
      * Opens a selector and starts the loop thread.
      *
-     * @param owner   the public face of this loop
+     * @param facade  the public face of this loop, handed back by {@link #facade()}
      * @param name    the thread's name
      * @param options the loop's settings
      * @return the running loop
      * @throws UncheckedIOException if no selector can be opened
      */
-    public static LoopCore start(EventLoop owner, String name, LoopOptions options) {
+    public static LoopCore start(Object facade, String name, LoopOptions options) {
         Selector selector;
         try {
             selector = Selector.open();
@@ -103,7 +78,7 @@ public final class LoopCore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for loop " + name, e);
         }
-        LoopCore core = new LoopCore(owner, name, selector, options);
+        LoopCore core = new LoopCore(facade, name, selector, options);
         core.thread.start();
         return core;
     }
@@ -135,17 +110,17 @@ public final class LoopCore {
 
     /** @return the loop's counters */
     public LoopCounters counters() {
-        return counters;
+        return resources.counters();
     }
 
     /** @return whether shutdown has begun */
     public boolean isShuttingDown() {
-        return state.get() != RUNNING;
+        return !lifecycle.isRunning();
     }
 
     /** @return the future completed when the loop thread has ended */
     public CompletableFuture<Void> terminationFuture() {
-        return termination;
+        return lifecycle.terminationFuture();
     }
 
     /**
@@ -158,13 +133,13 @@ public final class LoopCore {
         if (task == null) {
             throw new NullPointerException("task");
         }
-        if (state.get() == TERMINATED) {
+        if (lifecycle.isTerminated()) {
             throw new RejectedExecutionException("loop " + name + " has terminated");
         }
         boolean fromLoop = inEventLoop();
         tasks.offer(task, fromLoop);
         // The loop may have drained its queue for the last time between our check and offer.
-        if (!fromLoop && state.get() == TERMINATED && tasks.withdraw(task)) {
+        if (!fromLoop && lifecycle.isTerminated() && tasks.withdraw(task)) {
             throw new RejectedExecutionException("loop " + name + " has terminated");
         }
     }
@@ -177,24 +152,7 @@ public final class LoopCore {
      * @return a handle that cancels it
      */
     public Cancellable schedule(Runnable task, Duration delay) {
-        if (task == null) {
-            throw new NullPointerException("task");
-        }
-        long deadline = System.nanoTime() + Durations.delayNanos(delay);
-        ScheduledTask scheduled = new ScheduledTask(this, task);
-        if (inEventLoop()) {
-            if (state.get() == TERMINATED) {
-                throw new RejectedExecutionException("loop " + name + " has terminated");
-            }
-            timers.add(scheduled, deadline);
-        } else {
-            execute(() -> {
-                if (!scheduled.isCancelled()) {
-                    timers.add(scheduled, deadline);
-                }
-            });
-        }
-        return scheduled;
+        return timers.schedule(task, delay);
     }
 
     /**
@@ -205,73 +163,30 @@ public final class LoopCore {
      */
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
         long timeoutNanos = Durations.delayNanos(timeout);
-        if (state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
+        if (lifecycle.beginShutdown()) {
             execute(() -> beginShutdown(timeoutNanos));
         }
-        return termination;
+        return lifecycle.terminationFuture();
     }
 
-    // ---------------------------------------------------------------- loop thread only
-
-    EventLoop owner() {
-        return owner;
+    /**
+     * The public face of this loop, as its creator handed it down, for the channels'
+     * {@code loop()}.
+     *
+     * @param <T> the facade's type
+     * @return the facade
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T facade() {
+        return (T) facade;
     }
 
-    ByteBuffer readBuffer() {
-        return readBuffer;
+    boolean isTerminated() {
+        return lifecycle.isTerminated();
     }
 
-    ChunkPool chunkPool() {
-        return chunkPool;
-    }
-
-    SendBudget budget() {
-        return budget;
-    }
-
-    /** The throttle for handler failures (TCP and UDP alike). */
-    LogThrottle handlerFailureLog() {
-        return handlerFailureLog;
-    }
-
-    /** The throttle for buffers the JVM could not allocate. */
-    LogThrottle allocationFailureLog() {
-        return allocationFailureLog;
-    }
-
-    /** A time stamp for I/O activity: read once per iteration, only if some I/O asks for it. */
-    long ioNanos() {
-        if (!ioNanosValid) {
-            ioNanos = System.nanoTime();
-            ioNanosValid = true;
-        }
-        return ioNanos;
-    }
-
-    ScheduledTask newTimer(Runnable action) {
-        return new ScheduledTask(this, action);
-    }
-
-    void arm(ScheduledTask timer, long deadlineNanos) {
-        timer.rearm();
-        timers.add(timer, deadlineNanos);
-    }
-
-    void disarm(ScheduledTask timer) {
-        timers.remove(timer);
-    }
-
-    /** Any thread: removes a cancelled task from the timer queue. */
-    void removeTimer(ScheduledTask timer) {
-        if (inEventLoop()) {
-            timers.remove(timer);
-        } else if (state.get() != TERMINATED) {
-            try {
-                execute(() -> timers.remove(timer));
-            } catch (RejectedExecutionException e) {
-                log.debug("loop {} terminated before a cancelled timer was removed", name);
-            }
-        }
+    boolean acceptsNewChannels() {
+        return lifecycle.isRunning();
     }
 
     /**
@@ -290,8 +205,14 @@ public final class LoopCore {
         }
     }
 
-    boolean acceptsNewChannels() {
-        return state.get() == RUNNING;
+    // ---------------------------------------------------------------- loop thread only
+
+    LoopTimers timers() {
+        return timers;
+    }
+
+    LoopResources resources() {
+        return resources;
     }
 
     SelectionKey register(SelectableChannel channel, int ops, Endpoint endpoint) throws IOException {
@@ -311,7 +232,7 @@ public final class LoopCore {
     private void run() {
         Throwable fatal = null;
         try {
-            while (!(state.get() != RUNNING && endpointsOpen == 0 && shutdownStarted())) {
+            while (!(isShuttingDown() && endpointsOpen == 0 && shutdownStarted())) {
                 runOnce();
             }
         } catch (ClosedSelectorException e) {
@@ -331,22 +252,22 @@ public final class LoopCore {
     private void runOnce() {
         try {
             select();
-            budget.resumeIfDue();
-            runTimers();
+            resources.budget().resumeIfDue();
+            timers.runExpired(runSafely);
             runTasks();
-            counters.iterations.increment();
+            resources.counters().iterations.increment();
             failureBackoff.succeeded();
         } catch (ClosedSelectorException e) {
             throw e;
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
-            counters.loopErrors.increment();
+            resources.counters().loopErrors.increment();
             failureBackoff.failed(t, log, name);
         }
     }
 
     private void select() throws IOException {
-        ioNanosValid = false;
+        resources.newIteration();
         long timeoutMillis = selectTimeoutMillis();
         if (timeoutMillis == 0) {
             selector.selectNow(dispatcher);
@@ -386,21 +307,8 @@ public final class LoopCore {
             endpoint.onReady(key.readyOps());
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
-            counters.handlerFailures.increment();
+            resources.counters().handlerFailures.increment();
             endpoint.onUnexpectedFailure(t);
-        }
-    }
-
-    private void runTimers() {
-        long now = System.nanoTime();
-        for (int i = 0; i < MAX_TIMERS_PER_ITERATION; i++) {
-            ScheduledTask timer = timers.pollExpired(now);
-            if (timer == null) {
-                return;
-            }
-            if (timer.startRunning()) {
-                runSafely(timer.action());
-            }
         }
     }
 
@@ -417,19 +325,20 @@ public final class LoopCore {
     private void runSafely(Runnable task) {
         try {
             task.run();
-            counters.tasksRun.increment();
+            resources.counters().tasksRun.increment();
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
-            counters.handlerFailures.increment();
-            if (taskFailureLog.allow()) {
-                log.warn("loop {}: a task failed: {} ({} more not logged)", name, task, taskFailureLog.suppressed(), t);
+            resources.counters().handlerFailures.increment();
+            LogThrottle throttle = resources.taskFailureLog();
+            if (throttle.allow()) {
+                log.warn("loop {}: a task failed: {} ({} more not logged)", name, task, throttle.suppressed(), t);
             }
         }
     }
 
     private void beginShutdown(long timeoutNanos) {
-        shutdownDeadline = newTimer(this::forceCloseAll);
-        arm(shutdownDeadline, System.nanoTime() + timeoutNanos);
+        shutdownDeadline = timers.newTimer(this::forceCloseAll);
+        timers.arm(shutdownDeadline, System.nanoTime() + timeoutNanos);
         for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
             Endpoint endpoint = (Endpoint) key.attachment();
             try {
@@ -452,7 +361,7 @@ public final class LoopCore {
     }
 
     private void terminate(Throwable fatal) {
-        state.set(TERMINATED);
+        lifecycle.terminating();
         try {
             forceCloseAll();
         } catch (Throwable t) {
@@ -475,9 +384,7 @@ public final class LoopCore {
         }
         if (fatal == null) {
             log.debug("loop {} terminated", name);
-            termination.complete(null);
-        } else {
-            termination.completeExceptionally(fatal);
         }
+        lifecycle.terminated(fatal);
     }
 }

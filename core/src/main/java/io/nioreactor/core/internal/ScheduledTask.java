@@ -29,7 +29,7 @@ public final class ScheduledTask implements Cancellable {
         }
     }
 
-    private final LoopCore loop;
+    private final LoopTimers timers;
     private final Runnable action;
     private volatile int state;
 
@@ -38,8 +38,8 @@ public final class ScheduledTask implements Cancellable {
     long sequence;
     int heapIndex = -1;
 
-    ScheduledTask(LoopCore loop, Runnable action) {
-        this.loop = loop;
+    ScheduledTask(LoopTimers timers, Runnable action) {
+        this.timers = timers;
         this.action = action;
     }
 
@@ -66,7 +66,7 @@ public final class ScheduledTask implements Cancellable {
         if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
             return false;
         }
-        loop.removeTimer(this);
+        timers.cancelled(this);
         return true;
     }
 

@@ -78,7 +78,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         this.lowWaterMark = options.lowWaterMark();
         long idleTimeoutNanos = options.idleTimeout().toNanos();
         this.idle = idleTimeoutNanos > 0 ? new IdleWatch(loop, idleTimeoutNanos, this::onIdle) : null;
-        this.outbound = new OutboundQueue(loop.chunkPool());
+        this.outbound = new OutboundQueue(loop.resources().chunkPool());
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
     }
@@ -137,11 +137,11 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             updateInterest(); // readiness raced with a pause: drop OP_READ rather than spin
             return;
         }
-        ByteBuffer buffer = loop.readBuffer();
+        ByteBuffer buffer = loop.resources().readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && wantsToRead(); i++) {
             buffer.clear();
-            if (loop.budget().exhausted()) {
-                buffer.limit(LoopCore.BUDGET_SPENT_READ_SIZE); // one chunk at most beyond the budget
+            if (loop.resources().budget().exhausted()) {
+                buffer.limit(LoopResources.BUDGET_SPENT_READ_SIZE); // one chunk at most beyond the budget
             }
             int n;
             try {
@@ -157,7 +157,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 onEndOfInput();
                 return;
             }
-            loop.counters().bytesRead.add(n);
+            loop.resources().counters().bytesRead.add(n);
             active();
             buffer.flip();
             try {
@@ -174,7 +174,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     private boolean wantsToRead() {
         return open && autoRead && !inputClosed && !closing && !budgetPaused
-                && !(loop.budget().exhausted() && !outbound.isEmpty());
+                && !(loop.resources().budget().exhausted() && !outbound.isEmpty());
     }
 
     /**
@@ -182,12 +182,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
      * turn unwritable until the budget is back ({@link #budgetAvailable}) or the queue drains.
      */
     private void pauseForBudgetIfSpent() {
-        if (budgetPaused || !open || outbound.isEmpty() || !loop.budget().exhausted()) {
+        if (budgetPaused || !open || outbound.isEmpty() || !loop.resources().budget().exhausted()) {
             return;
         }
         budgetPaused = true;
         writable = false;
-        loop.budget().await(this);
+        loop.resources().budget().await(this);
     }
 
     @Override
@@ -235,7 +235,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 if (n == 0) {
                     break;
                 }
-                loop.counters().bytesWritten.add(n);
+                loop.resources().counters().bytesWritten.add(n);
                 active();
             }
         } catch (IOException e) {
@@ -255,7 +255,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             }
             if (budgetPaused) { // holds nothing now: served again even while the budget is spent
                 budgetPaused = false;
-                loop.budget().leave(this);
+                loop.resources().budget().leave(this);
             }
         }
         updateInterest();
@@ -316,12 +316,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         }
         copy.put(data.duplicate()).flip();
         OFF_LOOP_BYTES.getAndAdd(this, (long) length);
-        loop.budget().addOffLoop(length);
+        loop.resources().budget().addOffLoop(length);
         try {
             loop.execute(() -> writeArrived(copy, length));
         } catch (RejectedExecutionException e) {
             OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
-            loop.budget().addOffLoop(-length);
+            loop.resources().budget().addOffLoop(-length);
             return false;
         }
         data.position(data.limit());
@@ -334,7 +334,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             writable = false; // the writer may have seen isWritable() false: it gets onWritable later
         }
         OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
-        loop.budget().removeOffLoop(length);
+        loop.resources().budget().removeOffLoop(length);
         if (!write(copy) && open) {
             log.debug("{}: a write from another thread arrived after close or shutdownOutput", this);
         }
@@ -346,9 +346,9 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
      * hole in it, so this connection is reset; the loop and every other connection go on.
      */
     private void outOfBufferMemory() {
-        if (loop.allocationFailureLog().allow()) {
+        if (loop.resources().allocationFailureLog().allow()) {
             log.warn("{}: no memory for an outbound buffer (direct memory exhausted), resetting the connection"
-                    + " ({} more not logged)", this, loop.allocationFailureLog().suppressed());
+                    + " ({} more not logged)", this, loop.resources().allocationFailureLog().suppressed());
         }
         abort();
     }
@@ -359,7 +359,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             if (n == 0) {
                 return;
             }
-            loop.counters().bytesWritten.add(n);
+            loop.resources().counters().bytesWritten.add(n);
             active();
         }
     }
@@ -474,7 +474,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     @Override
     public EventLoop loop() {
-        return loop.owner();
+        return loop.facade();
     }
 
     @Override
@@ -511,7 +511,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     }
 
     private void ioFailed(IOException e) {
-        loop.counters().connectionErrors.increment();
+        loop.resources().counters().connectionErrors.increment();
         if (Failures.isPeerGone(e)) {
             log.debug("{}: peer gone: {}", this, e.toString());
         } else {
@@ -522,8 +522,8 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     private void handlerFailed(Throwable t) {
         Failures.rethrowIfFatal(t);
-        loop.counters().handlerFailures.increment();
-        LogThrottle throttle = loop.handlerFailureLog();
+        loop.resources().counters().handlerFailures.increment();
+        LogThrottle throttle = loop.resources().handlerFailureLog();
         if (throttle.allow()) {
             log.warn("{}: handler failed, closing the connection ({} more not logged)", this, throttle.suppressed(), t);
         }
@@ -532,7 +532,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     @Override
     public void onUnexpectedFailure(Throwable cause) {
-        LogThrottle throttle = loop.handlerFailureLog();
+        LogThrottle throttle = loop.resources().handlerFailureLog();
         if (throttle.allow()) {
             log.warn("{}: unexpected failure, closing the connection ({} more not logged)",
                     this, throttle.suppressed(), cause);
@@ -578,12 +578,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         outbound.clear();
         if (budgetPaused) {
             budgetPaused = false;
-            loop.budget().leave(this);
+            loop.resources().budget().leave(this);
         }
         if (idle != null) {
             idle.stop();
         }
-        loop.counters().closed.increment();
+        loop.resources().counters().closed.increment();
         if (limit != null) {
             limit.release();
         }
@@ -593,9 +593,9 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 handler.onClose(this, cause);
             } catch (Throwable t) {
                 Failures.rethrowIfFatal(t);
-                loop.counters().handlerFailures.increment();
-                if (loop.handlerFailureLog().allow()) {
-                    log.warn("{}: onClose failed ({} more not logged)", this, loop.handlerFailureLog().suppressed(), t);
+                loop.resources().counters().handlerFailures.increment();
+                if (loop.resources().handlerFailureLog().allow()) {
+                    log.warn("{}: onClose failed ({} more not logged)", this, loop.resources().handlerFailureLog().suppressed(), t);
                 }
             }
         }

@@ -37,7 +37,7 @@ final class TcpDialer implements Endpoint {
         this.options = options;
         this.handler = handler;
         this.future = future;
-        this.timeout = loop.newTimer(this::onTimeout);
+        this.timeout = loop.timers().newTimer(this::onTimeout);
     }
 
     static void dial(LoopCore loop, SocketAddress address, TcpOptions options, ConnectionHandler handler,
@@ -59,7 +59,7 @@ final class TcpDialer implements Endpoint {
         if (connected) {
             dialer.established();
         } else {
-            loop.arm(dialer.timeout, System.nanoTime() + options.connectTimeout().toNanos());
+            loop.timers().arm(dialer.timeout, System.nanoTime() + options.connectTimeout().toNanos());
         }
     }
 
@@ -82,7 +82,7 @@ final class TcpDialer implements Endpoint {
 
     private void established() {
         done = true;
-        loop.disarm(timeout);
+        loop.timers().disarm(timeout);
         TcpConnection connection;
         try {
             connection = new TcpConnection(loop, channel, options, null);
@@ -91,7 +91,7 @@ final class TcpDialer implements Endpoint {
             fail(connectFailure(e));
             return;
         }
-        loop.counters().connected.increment();
+        loop.resources().counters().connected.increment();
         connection.open(key, handler);
         future.complete(connection);
     }
@@ -113,7 +113,7 @@ final class TcpDialer implements Endpoint {
             return;
         }
         done = true;
-        loop.disarm(timeout);
+        loop.timers().disarm(timeout);
         if (key != null) {
             loop.deregister(key);
         }

@@ -67,7 +67,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         this.limit = limit;
         this.chooser = chooser;
         this.localAddress = channel.getLocalAddress();
-        this.resumeTimer = loop.newTimer(this::resume);
+        this.resumeTimer = loop.timers().newTimer(this::resume);
     }
 
     /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
@@ -154,7 +154,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         }
         try {
             target.execute(() -> adopt(target, accepted));
-            loop.counters().handedOff.increment();
+            loop.resources().counters().handedOff.increment();
         } catch (RejectedExecutionException e) {
             adopt(loop, accepted); // it ended between the choice and the hand-off
         }
@@ -176,12 +176,12 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
             connection = new TcpConnection(target, accepted, options, limit);
         } catch (IOException e) {
             limit.release();
-            target.counters().connectionErrors.increment();
+            target.resources().counters().connectionErrors.increment();
             log.debug("cannot set up an accepted connection: {}", e.toString());
             SocketSetup.closeQuietly(accepted);
             return;
         }
-        target.counters().accepted.increment();
+        target.resources().counters().accepted.increment();
         SelectionKey key;
         try {
             key = target.register(accepted, 0, connection);
@@ -201,7 +201,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
     }
 
     private void reject(SocketChannel accepted) {
-        loop.counters().rejected.increment();
+        loop.resources().counters().rejected.increment();
         log.debug("{}: at maxConnections ({}), closing a new connection", this, options.maxConnections());
         SocketSetup.closeQuietly(accepted);
     }
@@ -225,11 +225,11 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
     /** Logged once per back-off: at most one line a second while the condition lasts. */
     private void pause(String reason) {
         paused = true;
-        loop.counters().acceptPauses.increment();
+        loop.resources().counters().acceptPauses.increment();
         key.interestOps(0);
         long pauseMillis = TimeUnit.NANOSECONDS.toMillis(backoffNanos);
         log.warn("{}: {}; pausing accepts for {} ms", this, reason, pauseMillis);
-        loop.arm(resumeTimer, System.nanoTime() + backoffNanos);
+        loop.timers().arm(resumeTimer, System.nanoTime() + backoffNanos);
         backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
     }
 
@@ -267,7 +267,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         }
         open = false;
         loop.deregister(key);
-        loop.disarm(resumeTimer);
+        loop.timers().disarm(resumeTimer);
         SocketSetup.closeQuietly(channel);
         if (localAddress instanceof UnixDomainSocketAddress) {
             try {

@@ -54,7 +54,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
         this.handler = handler;
         this.localAddress = channel.getLocalAddress();
         this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes(),
-                loop.budget(), loop.counters().bufferAllocationFailures);
+                loop.resources().budget(), loop.resources().counters().bufferAllocationFailures);
     }
 
     static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
@@ -135,7 +135,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
     }
 
     private void receiveBatch() {
-        ByteBuffer buffer = loop.readBuffer();
+        ByteBuffer buffer = loop.resources().readBuffer();
         for (int i = 0; i < RECEIVE_BATCH && open; i++) {
             buffer.clear();
             SocketAddress sender;
@@ -149,14 +149,14 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
                 return;
             }
             buffer.flip();
-            loop.counters().datagramsReceived.increment();
-            loop.counters().datagramBytesReceived.add(buffer.remaining());
+            loop.resources().counters().datagramsReceived.increment();
+            loop.resources().counters().datagramBytesReceived.add(buffer.remaining());
             try {
                 handler.onDatagram(this, buffer, sender);
             } catch (Throwable t) {
                 Failures.rethrowIfFatal(t);
-                loop.counters().handlerFailures.increment();
-                LogThrottle throttle = loop.handlerFailureLog();
+                loop.resources().counters().handlerFailures.increment();
+                LogThrottle throttle = loop.resources().handlerFailureLog();
                 if (throttle.allow()) {
                     log.warn("{}: handler failed on a datagram from {} ({} more not logged)",
                             this, Addresses.describe(sender), throttle.suppressed(), t);
@@ -172,7 +172,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
             return sendFromElsewhere(data, target);
         }
         if (!open) {
-            loop.counters().datagramsDropped.increment();
+            loop.resources().counters().datagramsDropped.increment();
             return false;
         }
         if (sendQueue.isEmpty()) {
@@ -188,7 +188,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
             }
         }
         if (!sendQueue.offer(data, target)) {
-            loop.counters().datagramsDropped.increment();
+            loop.resources().counters().datagramsDropped.increment();
             return false;
         }
         key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -211,14 +211,14 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
             return false; // a buffer we asked for: the caller keeps its data
         }
         copy.put(data.duplicate()).flip();
-        loop.budget().addOffLoop(length);
+        loop.resources().budget().addOffLoop(length);
         try {
             loop.execute(() -> {
-                loop.budget().removeOffLoop(length);
+                loop.resources().budget().removeOffLoop(length);
                 send(copy, target);
             });
         } catch (RejectedExecutionException e) {
-            loop.budget().addOffLoop(-length);
+            loop.resources().budget().addOffLoop(-length);
             return false;
         }
         data.position(data.limit());
@@ -245,13 +245,13 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
     }
 
     private void sent(int length) {
-        loop.counters().datagramsSent.increment();
-        loop.counters().datagramBytesSent.add(length);
+        loop.resources().counters().datagramsSent.increment();
+        loop.resources().counters().datagramBytesSent.add(length);
     }
 
     /** Counted always; the message is only built when the throttle lets a line through. */
     private void error(String what, SocketAddress peer, IOException e) {
-        loop.counters().datagramErrors.increment();
+        loop.resources().counters().datagramErrors.increment();
         if (errorLog.allow() && log.isDebugEnabled()) {
             log.debug("{}: {} {} failed: {} ({} more not logged)", this, what,
                     peer == null ? "" : Addresses.describe(peer), e.toString(), errorLog.suppressed());
@@ -275,7 +275,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
 
     @Override
     public EventLoop loop() {
-        return loop.owner();
+        return loop.facade();
     }
 
     @Override
@@ -290,7 +290,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
         }
         open = false;
         loop.deregister(key);
-        loop.counters().datagramsDropped.add(sendQueue.clear());
+        loop.resources().counters().datagramsDropped.add(sendQueue.clear());
         SocketSetup.closeQuietly(channel);
         log.debug("closed {}", this);
         closed.complete(null);

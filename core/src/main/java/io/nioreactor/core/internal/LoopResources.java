@@ -1,0 +1,84 @@
+package io.nioreactor.core.internal;
+
+import io.nioreactor.core.LoopOptions;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a loop lends the channels it serves: the one read buffer, the pool of outbound chunks,
+ * the send budget, the counters, the log throttles and a clock read once per iteration.
+ * Loop thread only, except the counters, which any thread may read.
+ */
+final class LoopResources {
+
+    /** The one read buffer shared by every connection of the loop. */
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Idle outbound chunks kept for reuse: 256 x 16 KiB = 4 MiB per loop at most. */
+    static final int MAX_POOLED_CHUNKS = 256;
+    /** A read while the send budget is spent takes at most one chunk's worth. */
+    static final int BUDGET_SPENT_READ_SIZE = ChunkPool.CHUNK_SIZE;
+
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final SendBudget budget;
+    private final ChunkPool chunkPool;
+    private final LoopCounters counters;
+    /** One line a second at most per kind of failure, with the count held back since the last. */
+    private final LogThrottle handlerFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle taskFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle allocationFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private long ioNanos;
+    private boolean ioNanosValid;
+
+    LoopResources(LoopOptions options) {
+        this.budget = new SendBudget(options.maxQueuedBytes());
+        this.counters = new LoopCounters(budget);
+        // Idle chunks are memory outside the budget: keep at most a quarter of it.
+        int pooled = (int) Math.min(MAX_POOLED_CHUNKS, options.maxQueuedBytes() / 4 / ChunkPool.CHUNK_SIZE);
+        this.chunkPool = new ChunkPool(pooled, budget, counters.bufferAllocationFailures);
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    ChunkPool chunkPool() {
+        return chunkPool;
+    }
+
+    SendBudget budget() {
+        return budget;
+    }
+
+    LoopCounters counters() {
+        return counters;
+    }
+
+    /** The throttle for handler failures (TCP and UDP alike). */
+    LogThrottle handlerFailureLog() {
+        return handlerFailureLog;
+    }
+
+    /** The throttle for tasks and timers that threw. */
+    LogThrottle taskFailureLog() {
+        return taskFailureLog;
+    }
+
+    /** The throttle for buffers the JVM could not allocate. */
+    LogThrottle allocationFailureLog() {
+        return allocationFailureLog;
+    }
+
+    /** A time stamp for I/O activity: read once per iteration, only if some I/O asks for it. */
+    long ioNanos() {
+        if (!ioNanosValid) {
+            ioNanos = System.nanoTime();
+            ioNanosValid = true;
+        }
+        return ioNanos;
+    }
+
+    /** A new iteration: the next {@link #ioNanos()} reads the clock again. */
+    void newIteration() {
+        ioNanosValid = false;
+    }
+}
