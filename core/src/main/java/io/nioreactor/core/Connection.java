@@ -40,7 +40,11 @@ public interface Connection {
      * @param data the bytes to write, between position and limit
      * @return {@code true} if the bytes were taken; {@code false}, leaving {@code data}
      *         untouched, if the connection is closed, closing or its output was shut down (off
-     *         the loop: if it was closed at the call, or the JVM had no memory for the copy)
+     *         the loop: if it was closed at the call, or the JVM had no memory for the copy);
+     *         {@code false} too if the JVM had no memory for a buffer the write needed on the
+     *         loop: the connection is then reset (counted in
+     *         {@link LoopMetrics#bufferAllocationFailures()}), {@code data} consumed as far as
+     *         it was sent
      */
     boolean write(ByteBuffer data);
 

@@ -172,9 +172,10 @@ public interface LoopMetrics {
     long queuedBytes();
 
     /**
-     * The most {@link #queuedBytes()} has been since the loop started. It stays within
-     * {@link #maxQueuedBytes()} plus one read (64 KiB) per connection that was reading when the
-     * budget was spent.
+     * The most {@link #queuedBytes()} has been since the loop started. With handlers that write
+     * what they read it stays within {@link #maxQueuedBytes()}, plus one 16 KiB chunk per
+     * connection, plus one 64 KiB read (see {@link LoopOptions#maxQueuedBytes()}). For a group,
+     * the sum of its loops' peaks.
      *
      * @return the peak of the bytes held for sending
      */

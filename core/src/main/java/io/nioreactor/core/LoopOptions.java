@@ -54,8 +54,12 @@ public final class LoopOptions {
      * {@code false} for them, and datagrams that cannot be sent at once are dropped. Once the
      * loop holds half the budget or less, the paused connections read again and get
      * {@link ConnectionHandler#onWritable}. Connections with nothing queued are served all along,
-     * one read of at most 16 KiB at a time while the budget is spent, so the loop never holds
-     * more than the budget plus 64 KiB (one read) per connection.
+     * one read of at most 16 KiB at a time while the budget is spent. With handlers that write
+     * what they read (an echo, a proxy) the loop thus holds at most the budget, plus one 16 KiB
+     * chunk per connection, plus the one 64 KiB read that spent it. Writes are still accepted
+     * while the budget is spent: a handler or a thread that goes on writing although
+     * {@link Connection#isWritable()} is {@code false} is not stopped, and the bound is its to
+     * keep.
      *
      * @return the budget in bytes
      */
@@ -66,9 +70,10 @@ public final class LoopOptions {
     /**
      * The default send budget: a quarter of the JVM's direct-memory limit
      * ({@code -XX:MaxDirectMemorySize}, or the heap's maximum when that is not set), at least
-     * 1 MiB. A quarter leaves room for the read buffers, the pool of idle chunks and one read per
-     * connection that is still served while the budget is spent, so the default is safe in a
-     * 64 MiB container (16 MiB) and generous on a large heap.
+     * 1 MiB. A quarter leaves room for the read buffers, the pool of idle chunks and the chunk per
+     * connection that is still served while the budget is spent: in a 64 MiB container, where
+     * the JVM's default heap (and so the direct-memory limit) is 16 MiB, the budget is 4 MiB; with
+     * {@code -Xmx4g} it is 1 GiB. An {@link EventLoopGroup} splits it over its loops.
      *
      * @return the default budget in bytes
      */

@@ -112,6 +112,57 @@ class SendBudgetTest {
     }
 
     @Test
+    void aConnectionHoldingQueuedBytesIsNotWritableOnceTheBudgetIsSpentAndIsToldWhenItMayGoOn() throws Exception {
+        // Budget 128 KiB: A queues 100 KiB (within it), then B queues 100 KiB and spends it.
+        TcpOptions small = TcpOptions.builder().highWaterMark(1 << 20).lowWaterMark(1 << 19)
+                .sendBufferSize(4096).build();
+        EventLoop tight = EventLoop.start("budget-lazy-test", LoopOptions.builder().maxQueuedBytes(128 * 1024).build());
+        try {
+            List<Connection> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicInteger writableAgain = new AtomicInteger();
+            SocketAddress server = tight.listenTcp(ANY_PORT_V4, small, c -> new ConnectionHandler() {
+                @Override
+                public void onOpen(Connection connection) {
+                    opened.add(connection);
+                }
+
+                @Override
+                public void onRead(Connection connection, ByteBuffer data) {
+                }
+
+                @Override
+                public void onWritable(Connection connection) {
+                    writableAgain.incrementAndGet();
+                }
+            }).join().localAddress();
+            try (SocketChannel a = smallReceiver(server); SocketChannel b = smallReceiver(server)) {
+                await().atMost(5, TimeUnit.SECONDS).until(() -> opened.size() == 2);
+                CompletableFuture<Boolean> aWritable = new CompletableFuture<>();
+                tight.execute(() -> {
+                    opened.get(0).write(ByteBuffer.allocateDirect(100 * 1024));
+                    opened.get(1).write(ByteBuffer.allocateDirect(100 * 1024));
+                    aWritable.complete(opened.get(0).isWritable());
+                });
+
+                assertFalse(aWritable.get(5, TimeUnit.SECONDS), "A holds queued bytes while the budget is spent");
+                assertTrue(tight.metrics().queueBudgetExhaustions() > 0);
+                Loopback.readAscii(a, 100 * 1024);
+                Loopback.readAscii(b, 100 * 1024);
+                await().atMost(5, TimeUnit.SECONDS).until(() -> writableAgain.get() == 2);
+            }
+        } finally {
+            tight.shutdownGracefully(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static SocketChannel smallReceiver(SocketAddress server) throws java.io.IOException {
+        SocketChannel channel = SocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        channel.connect(server);
+        return channel;
+    }
+
+    @Test
     void badBudgetsAreRefusedNamingTheValue() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> LoopOptions.builder().maxQueuedBytes(1000));

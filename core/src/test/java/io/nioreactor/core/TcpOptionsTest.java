@@ -42,8 +42,9 @@ class TcpOptionsTest {
 
     @Test
     void toBuilderCopiesEveryValue() {
-        // Every one of the twelve values set away from its default, so a value toBuilder forgets shows.
-        TcpOptions options = TcpOptions.builder().reuseAddress(false).reusePort(true).backlog(7).tcpNoDelay(false)
+        // Every one of the thirteen values set away from its default, so a value toBuilder forgets shows.
+        TcpOptions options = TcpOptions.builder().reuseAddress(false).reusePort(true).listenerPerLoop(false)
+                .backlog(7).tcpNoDelay(false)
                 .keepAlive(true).receiveBufferSize(1000).sendBufferSize(2000).highWaterMark(100).lowWaterMark(50)
                 .idleTimeout(Duration.ofSeconds(3)).connectTimeout(Duration.ofSeconds(4)).maxConnections(9).build();
 
@@ -52,6 +53,7 @@ class TcpOptionsTest {
         assertAll(
                 () -> assertEquals(false, copy.reuseAddress()),
                 () -> assertEquals(true, copy.reusePort()),
+                () -> assertEquals(false, copy.listenerPerLoop()),
                 () -> assertEquals(7, copy.backlog()),
                 () -> assertEquals(false, copy.tcpNoDelay()),
                 () -> assertEquals(true, copy.keepAlive()),

@@ -171,7 +171,6 @@ class UdpEndpointTest {
             client.setSoTimeout(5_000);
             ByteBuffer data = ByteBuffer.wrap(new byte[] {5, 6});
             endpoint.send(data, client.getLocalSocketAddress());
-            assertEquals(0, data.remaining(), "copied and consumed at once");
             DatagramPacket packet = new DatagramPacket(new byte[16], 16);
             client.receive(packet);
             assertArrayEquals(new byte[] {5, 6}, Arrays.copyOf(packet.getData(), packet.getLength()));

@@ -1,14 +1,16 @@
 package io.nioreactor.core.internal;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 
 /**
  * What the loop does when an iteration fails outside any one channel (in select itself, say,
  * when the process is out of file descriptors): log at most once a second, and when it keeps
- * failing, make the next select wait up to 100 ms instead of polling, rather than spin a core at
- * 100%. The loop never sleeps: the wait is a select, which a new task or a timer ends early.
- * Loop thread only.
+ * failing, wait up to 100 ms between iterations rather than spin a core at 100%. The wait is a
+ * select with a timeout, which a new task or a timer ends early; timers and tasks run in every
+ * iteration. Only when select itself is what fails can the loop not wait in it: then, and only
+ * then, it parks for the back-off after running its timers and tasks. Loop thread only.
  */
 final class FailureBackoff {
 
@@ -26,6 +28,14 @@ final class FailureBackoff {
         if (logThrottle.allow()) {
             log.warn("loop {}: unexpected error ({} in a row, {} not logged), the loop goes on",
                     loopName, consecutive, logThrottle.suppressed(), t);
+        }
+    }
+
+    /** Select itself failed, so it cannot be the wait: park for the back-off instead. */
+    void afterSelectFailed() {
+        long millis = pauseMillis();
+        if (millis > 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
         }
     }
 

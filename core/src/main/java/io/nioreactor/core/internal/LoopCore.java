@@ -250,20 +250,48 @@ public final class LoopCore {
     }
 
     private void runOnce() {
+        boolean failed = false;
+        boolean selected = false;
         try {
             select();
-            resources.budget().resumeIfDue();
-            timers.runExpired(runSafely);
-            runTasks();
-            resources.counters().iterations.increment();
-            failureBackoff.succeeded();
+            selected = true;
         } catch (ClosedSelectorException e) {
             throw e;
         } catch (Throwable t) {
-            Failures.rethrowIfFatal(t);
-            resources.counters().loopErrors.increment();
-            failureBackoff.failed(t, log, name);
+            loopFailed(t);
+            failed = true;
         }
+        // Each step on its own: one that fails does not keep the others from running.
+        failed |= !resumeBudgetWaiters(); // budget freed by the dispatch...
+        timers.runExpired(runSafely);
+        failed |= !resumeBudgetWaiters(); // ... by the timers ...
+        runTasks();
+        failed |= !resumeBudgetWaiters(); // ... or by the tasks
+        resources.counters().iterations.increment();
+        if (!failed) {
+            failureBackoff.succeeded();
+        }
+        if (!selected) {
+            failureBackoff.afterSelectFailed();
+        }
+    }
+
+    /** @return {@code false} if telling the budget's waiters failed (counted as a loop error) */
+    private boolean resumeBudgetWaiters() {
+        try {
+            resources.budget().resumeIfDue();
+            return true;
+        } catch (Throwable t) {
+            loopFailed(t);
+            return false;
+        }
+    }
+
+    /** Something failed outside any one channel or task: counted, logged throttled, backed off. */
+    private void loopFailed(Throwable t) {
+        Failures.rethrowIfFatal(t);
+        resources.counters().loopErrors.increment();
+        failureBackoff.failed(t, log, name);
     }
 
     private void select() throws IOException {
@@ -286,7 +314,7 @@ public final class LoopCore {
      */
     private long selectTimeoutMillis() {
         long backoff = failureBackoff.pauseMillis();
-        if (!tasks.isEmpty() && backoff == 0) {
+        if ((!tasks.isEmpty() || resources.budget().resumeDue()) && backoff == 0) {
             return 0;
         }
         long next = timers.nextDeadline();

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * plain arithmetic; other threads add the copies of their off-loop writes to an atomic until the
  * loop takes them over. Above the budget the loop is <em>exhausted</em>: connections that hold
  * queued bytes stop reading and are not writable, and wait here. At half the budget or less the
- * waiters are resumed, after the current dispatch, never from inside another connection's call.
+ * waiters are resumed by the loop between the steps of an iteration (after the dispatch, after
+ * the timers, after the tasks), never from inside another connection's call.
  */
 final class SendBudget {
 
@@ -28,7 +29,8 @@ final class SendBudget {
     private final Counter exhaustions = new Counter();
     /** Identity set (waiters do not override equals): joined and left in O(1). */
     private final Set<Waiter> waiters = new LinkedHashSet<>();
-    private boolean exhausted;
+    /** Written by the loop; read by other threads too, for a writer's isWritable(). */
+    private volatile boolean exhausted;
     private boolean resumeDue;
 
     SendBudget(long max) {
@@ -62,6 +64,7 @@ final class SendBudget {
 
     /** Loop thread: an off-loop copy reached the loop (and is written or queued from there). */
     void removeOffLoop(long bytes) {
+        notePeak(queued());
         offLoop.addAndGet(-bytes);
         settle();
     }
@@ -76,13 +79,17 @@ final class SendBudget {
     void add(long bytes) {
         held.add(bytes);
         long total = queued();
-        if (total > peak.get()) {
-            peak.add(total - peak.get());
-        }
+        notePeak(total);
         if (!exhausted && total > max) {
             exhausted = true;
             resumeDue = false;
             exhaustions.increment();
+        }
+    }
+
+    private void notePeak(long total) {
+        if (total > peak.get()) {
+            peak.add(total - peak.get());
         }
     }
 
@@ -98,6 +105,11 @@ final class SendBudget {
         }
     }
 
+    /** @return whether waiters are to be told that the budget is back: the loop must not block */
+    boolean resumeDue() {
+        return resumeDue;
+    }
+
     /** A connection or endpoint paused by the budget; told once it is available again. */
     void await(Waiter waiter) {
         waiters.add(waiter);
@@ -109,7 +121,7 @@ final class SendBudget {
     }
 
     /**
-     * Called by the loop after each dispatch: once the budget is back, tells every waiter. A
+     * Called by the loop between the steps of an iteration: once the budget is back, tells every waiter. A
      * waiter that fills it again simply pauses again the next time it has bytes queued.
      */
     void resumeIfDue() {

@@ -41,6 +41,11 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     private static final int MAX_WRITES_PER_EVENT = 16;
     /** Direct write attempts from {@link #write} before queueing the rest. */
     private static final int MAX_DIRECT_WRITES = 4;
+    /**
+     * A heap buffer goes to the socket through a temporary direct buffer of the JDK's, as large
+     * as what is written at once and kept per thread: writing it in windows keeps that small.
+     */
+    private static final int HEAP_WRITE_WINDOW = 64 * 1024;
 
     private final LoopCore loop;
     private final SocketChannel channel;
@@ -281,6 +286,9 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             } catch (IOException e) {
                 ioFailed(e);
                 return false;
+            } catch (OutOfMemoryError e) {
+                outOfBufferMemory(); // the JDK's temporary buffer for a heap write: not a dying JVM
+                return false;
             }
             if (!data.hasRemaining()) {
                 return true;
@@ -315,10 +323,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             return false; // a buffer we asked for: the caller keeps its data and may retry
         }
         copy.put(data.duplicate()).flip();
-        OFF_LOOP_BYTES.getAndAdd(this, (long) length);
+        long inFlight = (long) OFF_LOOP_BYTES.getAndAdd(this, (long) length) + length;
         loop.resources().budget().addOffLoop(length);
+        // Whether the writer now sees isWritable() false: then it must get onWritable later.
+        boolean toldToStop = !isWritable() || inFlight + outbound.pendingBytes() > highWaterMark;
         try {
-            loop.execute(() -> writeArrived(copy, length));
+            loop.execute(() -> writeArrived(copy, length, toldToStop));
         } catch (RejectedExecutionException e) {
             OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
             loop.resources().budget().addOffLoop(-length);
@@ -329,9 +339,9 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     }
 
     /** Loop thread: an off-loop write's copy has arrived. */
-    private void writeArrived(ByteBuffer copy, int length) {
-        if (writable && outbound.pendingBytes() + offLoopBytes > highWaterMark) {
-            writable = false; // the writer may have seen isWritable() false: it gets onWritable later
+    private void writeArrived(ByteBuffer copy, int length, boolean toldToStop) {
+        if (writable && (toldToStop || outbound.pendingBytes() + offLoopBytes > highWaterMark)) {
+            writable = false; // the writer saw, or may see, isWritable() false: it gets onWritable later
         }
         OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
         loop.resources().budget().removeOffLoop(length);
@@ -355,7 +365,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     private void writeDirect(ByteBuffer data) throws IOException {
         for (int i = 0; i < MAX_DIRECT_WRITES && data.hasRemaining(); i++) {
-            int n = channel.write(data);
+            int n = data.isDirect() || data.remaining() <= HEAP_WRITE_WINDOW ? channel.write(data) : writeWindow(data);
             if (n == 0) {
                 return;
             }
@@ -364,9 +374,31 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         }
     }
 
+    /** Writes at most {@link #HEAP_WRITE_WINDOW} bytes of a large heap buffer. */
+    private int writeWindow(ByteBuffer data) throws IOException {
+        int limit = data.limit();
+        data.limit(data.position() + HEAP_WRITE_WINDOW);
+        try {
+            return channel.write(data);
+        } finally {
+            data.limit(limit);
+        }
+    }
+
     @Override
     public boolean isWritable() {
-        return open && writable && offLoopBytes + outbound.pendingBytes() <= highWaterMark;
+        if (!open) {
+            return false;
+        }
+        if (loop.inEventLoop()) {
+            pauseForBudgetIfSpent(); // told to stop now, so it is told (onWritable) when to go on
+            if (budgetPaused) {
+                updateInterest();
+            }
+        } else if (loop.resources().budget().exhausted() && pendingOutboundBytes() > 0) {
+            return false; // a recent snapshot, as every off-loop read of this state
+        }
+        return writable && offLoopBytes + outbound.pendingBytes() <= highWaterMark;
     }
 
     @Override

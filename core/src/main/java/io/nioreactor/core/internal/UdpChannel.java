@@ -185,6 +185,9 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
             } catch (IOException e) {
                 error("send to", target, e);
                 return false;
+            } catch (OutOfMemoryError e) {
+                noBufferForSend(); // the JDK's temporary buffer for a heap payload: not a dying JVM
+                return false;
             }
         }
         if (!sendQueue.offer(data, target)) {
@@ -236,12 +239,20 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
                 sent(length);
             } catch (IOException e) {
                 error("send to", sendQueue.peekTarget(), e);
+            } catch (OutOfMemoryError e) {
+                noBufferForSend();
             }
             sendQueue.removeFirst();
         }
         if (sendQueue.isEmpty() && open) {
             key.interestOps(SelectionKey.OP_READ);
         }
+    }
+
+    /** The JVM had no direct memory to send a heap payload through: this datagram is dropped. */
+    private void noBufferForSend() {
+        loop.resources().counters().bufferAllocationFailures.increment();
+        loop.resources().counters().datagramsDropped.increment();
     }
 
     private void sent(int length) {
