@@ -1,7 +1,7 @@
 /**
  * nioreactor core: a single-threaded, non-blocking {@code java.nio} Selector reactor.
  *
- * <p>Start with {@link io.nioreactor.core.EventLoop}.
+ * <p>Start with {@link io.nioreactor.core.EventLoop}, or {@link io.nioreactor.core.EventLoopGroup} for one loop per core.
  */
 module io.nioreactor.core {
     requires org.slf4j;

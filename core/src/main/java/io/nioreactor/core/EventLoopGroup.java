@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * each with a handler of its own. A port another process holds is refused, as for one loop.
  *
  * <p>A loop that ended (a fatal error) is skipped by {@link #next()} and by a hand-off listener;
- * the others go on.
+ * the others go on. A hand-off listener lives on the first loop: if that one ends, the server
+ * stops accepting (its socket is closed), while one listener per loop loses only that loop's
+ * share.
  */
 public final class EventLoopGroup {
 
@@ -73,7 +75,8 @@ public final class EventLoopGroup {
      * Starts {@code loops} loops with the given settings, on threads named {@code name-0},
      * {@code name-1}, ... The send budget {@link LoopOptions#maxQueuedBytes()} is for the whole
      * group: each loop gets an even share of it (at least 64 KiB), so the default stays a
-     * quarter of the direct-memory limit however many loops there are.
+     * quarter of the direct-memory limit however many loops there are. The shares are fixed: a
+     * loop whose connections hold more is paused at its share while another has room.
      *
      * @param name    the group's name, the prefix of its threads' names
      * @param loops   how many loops, at least 1
@@ -121,8 +124,9 @@ public final class EventLoopGroup {
      * @throws RejectedExecutionException if every loop has ended
      */
     public EventLoop next() {
-        for (int i = 0; i < loops.size(); i++) {
-            EventLoop loop = loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
+        int start = next.getAndIncrement();
+        for (int i = 0; i < loops.size(); i++) { // every loop once from this caller's turn on
+            EventLoop loop = loops.get(Math.floorMod(start + i, loops.size()));
             if (!loop.terminationFuture().isDone()) {
                 return loop;
             }
@@ -164,11 +168,18 @@ public final class EventLoopGroup {
      * @param address the peer's address
      * @param options the options
      * @param handler the connection's handler
-     * @return a future of the connection
+     * @return a future of the connection; it fails with a {@link RejectedExecutionException}
+     *         once every loop has ended
      */
     public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
             ConnectionHandler handler) {
-        return next().connectTcp(address, options, handler);
+        EventLoop loop;
+        try {
+            loop = next();
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return loop.connectTcp(address, options, handler);
     }
 
     /**
@@ -183,7 +194,8 @@ public final class EventLoopGroup {
      *
      * @param address  where to bind
      * @param options  the options
-     * @param handlers called once per loop, for that loop's handler
+     * @param handlers called once per loop, on that loop's thread, for its handler: the calls may
+     *                 run at the same time
      * @return a future of the group's endpoint; it fails with a {@link java.net.BindException}
      *         reading {@code cannot bind ADDRESS: Address already in use} when another socket
      *         holds the address
@@ -209,7 +221,11 @@ public final class EventLoopGroup {
      */
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
         for (EventLoop loop : loops) {
-            loop.shutdownGracefully(timeout);
+            try {
+                loop.shutdownGracefully(timeout);
+            } catch (RejectedExecutionException e) {
+                // it ended (a fatal error) as it was asked to stop: its end is already counted
+            }
         }
         return termination;
     }

@@ -72,9 +72,8 @@ class EventLoopGroupTest {
         echoFromClients(server.localAddress(), 1_000);
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsClosed() == 1_000);
-        assertEquals(1_000, recorder.threadsPerConnection.size());
-        recorder.threadsPerConnection.forEach((connection, threads) ->
-                assertEquals(1, threads.size(), connection + " ran callbacks on " + threads));
+        recorder.assertOneThreadPerConnection(1_000);
+        assertEquals(loops, recorder.allThreads().size());
         List<Long> perLoop = acceptedPerLoop(group);
         System.out.printf("[measure] %d loops, 1,000 connections: %s per loop, %d handed off%n",
                 loops, perLoop, group.metrics().connectionsHandedOff());
@@ -103,12 +102,15 @@ class EventLoopGroupTest {
     void withoutAListenerPerLoopOneLoopAcceptsAndHandsConnectionsToTheOthers() throws Exception {
         EventLoopGroup group = group(4);
         TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).build();
-        TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> new TestEchoHandler()).join();
+        ThreadRecorder recorder = new ThreadRecorder();
+        TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> recorder.newHandler()).join();
 
         assertEquals(1, listeningSocketsOn(((InetSocketAddress) server.localAddress()).getPort()));
         echoFromClients(server.localAddress(), 200);
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsClosed() == 200);
+        recorder.assertOneThreadPerConnection(200);
+        assertEquals(4, recorder.allThreads().size(), "handed off connections run on the loop they went to");
         List<Long> perLoop = acceptedPerLoop(group);
         assertEquals(List.of(50L, 50L, 50L, 50L), perLoop, "round robin over the four loops");
         assertEquals(150, group.metrics().connectionsHandedOff(), "all but the acceptor's own share");
@@ -118,12 +120,14 @@ class EventLoopGroupTest {
     void aUnixDomainSocketIsServedByEveryLoopThroughHandOffs() throws Exception {
         EventLoopGroup group = group(4);
         SocketAddress address = UnixDomainSocketAddress.of(dir.resolve("group.sock"));
-        TcpServer server = group.listenTcp(address, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        ThreadRecorder recorder = new ThreadRecorder();
+        TcpServer server = group.listenTcp(address, TcpOptions.defaults(), c -> recorder.newHandler()).join();
 
         echoFromClients(server.localAddress(), 100);
         Loopback.assertEchoes(address, 1 << 20, 2);
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> group.metrics().connectionsClosed() == 101);
+        recorder.assertOneThreadPerConnection(101);
         assertTrue(acceptedPerLoop(group).stream().allMatch(n -> n > 0), "spread: " + acceptedPerLoop(group));
         assertTrue(group.metrics().connectionsHandedOff() > 0);
     }
@@ -238,6 +242,72 @@ class EventLoopGroupTest {
     }
 
     @Test
+    void whenALaterLoopCannotBindTheOthersAreClosedAndNothingStaysBound() throws Exception {
+        EventLoopGroup group = group(4);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            port = probe.getLocalPort(); // a free port, known in advance
+        }
+
+        Throwable failure = assertThrows(CompletionException.class, () -> group.bindUdp(
+                new InetSocketAddress("127.0.0.1", port), UdpOptions.defaults(), () -> {
+                    if (made.incrementAndGet() == 3) {
+                        throw new AssertionError("handler supplier failure for the test");
+                    }
+                    return (ep, data, sender) -> { };
+                }).join()).getCause();
+
+        assertInstanceOf(AssertionError.class, failure, "even an Error completes the future");
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+            try (DatagramSocket again = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                assertEquals(port, again.getLocalPort(), "the sockets bound before the failure are closed");
+            }
+        });
+    }
+
+    @Test
+    void groupShutdownFlushesWhatEveryLoopHasQueuedThenCompletesOnce() throws Exception {
+        EventLoopGroup group = group(2);
+        byte[] payload = new byte[4 << 20]; // far more than the socket buffers hold: it queues
+        new java.util.Random(5).nextBytes(payload);
+        Set<EventLoop> serving = ConcurrentHashMap.newKeySet();
+        TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                serving.add(connection.loop());
+                connection.write(ByteBuffer.wrap(payload));
+            }
+
+            @Override
+            public void onRead(Connection connection, ByteBuffer data) {
+            }
+        }).join();
+        List<SocketChannel> clients = new ArrayList<>();
+        try {
+            for (int i = 0; clients.size() < 8 && i < 64; i++) {
+                clients.add(Loopback.connect(server.localAddress()));
+            }
+            await().atMost(5, TimeUnit.SECONDS).until(() -> group.metrics().connectionsOpen() == 8);
+            assertEquals(2, serving.size(), "both loops hold queued bytes");
+
+            java.util.concurrent.CompletableFuture<Void> terminated = group.shutdownGracefully(Duration.ofSeconds(30));
+            assertFalse(terminated.isDone(), "still draining");
+            for (SocketChannel client : clients) {
+                Loopback.Digest received = Loopback.readDigest(client); // until the server closes
+                assertEquals(payload.length, received.bytes());
+                assertArrayEquals(Loopback.sha256().digest(payload), received.sha256());
+            }
+            terminated.get(10, TimeUnit.SECONDS);
+            assertSame(terminated, group.shutdownGracefully(Duration.ZERO));
+        } finally {
+            for (SocketChannel client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void connectTcpUsesTheLoopsInTurn() throws Exception {
         EventLoopGroup group = group(2);
         TcpServer server = group.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
@@ -337,6 +407,18 @@ class EventLoopGroupTest {
                     super.onClose(c, cause);
                 }
             };
+        }
+
+        void assertOneThreadPerConnection(int connections) {
+            assertEquals(connections, threadsPerConnection.size());
+            threadsPerConnection.forEach((connection, threads) ->
+                    assertEquals(1, threads.size(), connection + " ran callbacks on " + threads));
+        }
+
+        Set<Thread> allThreads() {
+            Set<Thread> all = new HashSet<>();
+            threadsPerConnection.values().forEach(all::addAll);
+            return all;
         }
 
         private void record(Connection connection) {

@@ -57,10 +57,10 @@ public final class Serving {
                 @Override
                 public void run() {
                     log.info(statsLine.apply(rates));
-                    loops.loops().get(0).schedule(this, statsInterval);
+                    loops.next().schedule(this, statsInterval); // a running loop, should one have died
                 }
             };
-            loops.loops().get(0).schedule(report, statsInterval);
+            loops.next().schedule(report, statsInterval);
         }
         return loops.terminationFuture().handle((ignored, fatal) -> fatal == null ? 0 : DaemonMain.EXIT_FAILURE).join();
     }

@@ -75,7 +75,8 @@ class TcpTakenPortIT {
             System.out.printf("[measure] after kill -9 with 20 live connections (%d in TIME_WAIT): a new daemon"
                     + " listened on the same port %d ms after it was started%n", timeWait, millis);
             EchoClients.echoOnce(new InetSocketAddress("127.0.0.1", port), HELLO, 10_000);
-            assertTrue(millis < 10_000, "took " + millis + " ms");
+            // At once: the JVM's start, not TIME_WAIT's 60 s (a bound an order of magnitude below it).
+            assertTrue(millis < 5_000, "took " + millis + " ms");
         }
     }
 

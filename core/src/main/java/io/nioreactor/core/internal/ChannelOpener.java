@@ -81,8 +81,9 @@ public final class ChannelOpener {
             }
             try {
                 action.run();
-            } catch (Exception e) {
-                future.completeExceptionally(e);
+            } catch (Throwable t) { // an Error too: the future must complete
+                Failures.rethrowIfFatal(t);
+                future.completeExceptionally(t);
             }
         };
         try {

@@ -33,12 +33,14 @@ import java.util.function.Supplier;
  * (or datagrams, by source) over them: nothing is handed from loop to loop. Port 0 binds the
  * first and gives its port to the rest.
  *
- * <p><b>A taken port is refused.</b> SO_REUSEPORT would let another process of the same user that
- * sets it too join the port. Unless sharing was asked for ({@code reusePort}), a probe socket
- * without SO_REUSEPORT binds the address first: if another socket holds it, that bind fails and
- * so does the group's, before any socket of the group is bound. The probe is closed just before
- * the group's first socket binds, so another process can take the port only in those few
- * microseconds, and later only by setting SO_REUSEPORT itself, that is, by asking to share.
+ * <p><b>A taken port is refused.</b> Unless sharing was asked for ({@code reusePort}), a probe
+ * socket without SO_REUSEPORT binds the address first, on the first loop's thread: if another
+ * socket holds it, that bind fails and so does the group's, before any socket of the group is
+ * bound. The probe is closed right before the group's first socket binds, in the same task, so
+ * another process can take the port only in those microseconds. The limit of the scheme: the
+ * group's sockets carry SO_REUSEPORT, so a later process of the same user that sets it too (a
+ * daemon started with {@code --share-port}, say) can still join them; one without it cannot.
+ * Linux offers no way, short of a BPF program, to close that from Java.
  *
  * <p><b>Hand-off.</b> For Unix domain sockets, where SO_REUSEPORT is missing, or when
  * {@link TcpOptions#listenerPerLoop()} is off, one loop accepts and hands each connection to
@@ -115,13 +117,11 @@ public final class GroupChannels {
     private static <T extends Member, R> CompletableFuture<R> bindAll(List<LoopCore> loops,
             SocketAddress address, boolean shareWithOthers, ProbeOpener probeOpener, String failurePrefix,
             Binder<T> binder, Function<List<T>, R> assemble) {
-        SocketAddress first;
-        try {
-            first = shareWithOthers ? address : probe(address, probeOpener, failurePrefix);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return onLoop(loops.get(0), () -> binder.bind(loops.get(0), first)).thenCompose(head -> {
+        LoopCore firstLoop = loops.get(0);
+        return onLoop(firstLoop, () -> {
+            SocketAddress first = shareWithOthers ? address : probe(address, probeOpener, failurePrefix);
+            return binder.bind(firstLoop, first);
+        }).thenCompose(head -> {
             SocketAddress bound = head.localAddress();
             List<CompletableFuture<T>> rest = new ArrayList<>();
             for (LoopCore loop : loops.subList(1, loops.size())) {
@@ -173,8 +173,9 @@ public final class GroupChannels {
             }
             try {
                 future.complete(action.call());
-            } catch (Exception e) {
-                future.completeExceptionally(e);
+            } catch (Throwable t) { // a handler supplier's Error too: the future must complete
+                Failures.rethrowIfFatal(t);
+                future.completeExceptionally(t);
             }
         };
         try {

@@ -16,7 +16,10 @@ final class OutboundQueue {
     private static final int MAX_GATHER = 64;
 
     private final ChunkPool pool;
-    private ByteBuffer[] chunks = new ByteBuffer[4];
+    /** No array until something is queued: most connections never queue (32 B each saved). */
+    private static final ByteBuffer[] NONE = new ByteBuffer[0];
+
+    private ByteBuffer[] chunks = NONE;
     private int count;
     private long pending;
 
@@ -79,7 +82,7 @@ final class OutboundQueue {
 
     private void addChunk(ByteBuffer chunk) {
         if (count == chunks.length) {
-            chunks = Arrays.copyOf(chunks, count * 2);
+            chunks = Arrays.copyOf(chunks, Math.max(4, count * 2));
         }
         chunks[count++] = chunk;
     }
