@@ -253,7 +253,11 @@ public final class EventLoopGroup {
         return metrics;
     }
 
-    /** @return the group's name, the prefix of its threads' names */
+    /**
+     * The group's name, the prefix of its threads' names.
+     *
+     * @return the group's name, the prefix of its threads' names
+     */
     public String name() {
         return name;
     }

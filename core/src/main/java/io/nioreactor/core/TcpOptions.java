@@ -92,7 +92,11 @@ public final class TcpOptions {
         return b;
     }
 
-    /** @return whether listeners set SO_REUSEADDR (default {@code true}) */
+    /**
+     * Whether listeners set SO_REUSEADDR (default {@code true}).
+     *
+     * @return whether listeners set SO_REUSEADDR (default {@code true})
+     */
     public boolean reuseAddress() {
         return reuseAddress;
     }
@@ -124,52 +128,92 @@ public final class TcpOptions {
         return listenerPerLoop;
     }
 
-    /** @return the listen backlog (default 1024; the kernel may cap it) */
+    /**
+     * The listen backlog (default 1024; the kernel may cap it).
+     *
+     * @return the listen backlog (default 1024; the kernel may cap it)
+     */
     public int backlog() {
         return backlog;
     }
 
-    /** @return whether TCP_NODELAY is set on connections (default {@code true}) */
+    /**
+     * Whether TCP_NODELAY is set on connections (default {@code true}).
+     *
+     * @return whether TCP_NODELAY is set on connections (default {@code true})
+     */
     public boolean tcpNoDelay() {
         return tcpNoDelay;
     }
 
-    /** @return whether SO_KEEPALIVE is set on connections (default {@code false}) */
+    /**
+     * Whether SO_KEEPALIVE is set on connections (default {@code false}).
+     *
+     * @return whether SO_KEEPALIVE is set on connections (default {@code false})
+     */
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** @return SO_RCVBUF in bytes, or 0 to keep the kernel's default */
+    /**
+     * SO_RCVBUF in bytes, or 0 to keep the kernel's default.
+     *
+     * @return SO_RCVBUF in bytes, or 0 to keep the kernel's default
+     */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /** @return SO_SNDBUF in bytes, or 0 to keep the kernel's default */
+    /**
+     * SO_SNDBUF in bytes, or 0 to keep the kernel's default.
+     *
+     * @return SO_SNDBUF in bytes, or 0 to keep the kernel's default
+     */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** @return queued outbound bytes above which a connection is not writable (default 64 KiB) */
+    /**
+     * Queued outbound bytes above which a connection is not writable (default 64 KiB).
+     *
+     * @return queued outbound bytes above which a connection is not writable (default 64 KiB)
+     */
     public int highWaterMark() {
         return highWaterMark;
     }
 
-    /** @return queued outbound bytes at or below which it is writable again (default 32 KiB) */
+    /**
+     * Queued outbound bytes at or below which it is writable again (default 32 KiB).
+     *
+     * @return queued outbound bytes at or below which it is writable again (default 32 KiB)
+     */
     public int lowWaterMark() {
         return lowWaterMark;
     }
 
-    /** @return how long a connection may neither read nor write; {@link Duration#ZERO} = off */
+    /**
+     * How long a connection may neither read nor write; {@link Duration#ZERO} = off.
+     *
+     * @return how long a connection may neither read nor write; {@link Duration#ZERO} = off
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** @return how long {@link EventLoop#connectTcp} waits for the connection (default 10 s) */
+    /**
+     * How long {@link EventLoop#connectTcp} waits for the connection (default 10 s).
+     *
+     * @return how long {@link EventLoop#connectTcp} waits for the connection (default 10 s)
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** @return the most connections one server keeps open (default {@link Integer#MAX_VALUE}) */
+    /**
+     * The most connections one server keeps open (default {@link Integer#MAX_VALUE}).
+     *
+     * @return the most connections one server keeps open (default {@link Integer#MAX_VALUE})
+     */
     public int maxConnections() {
         return maxConnections;
     }
@@ -206,6 +250,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets whether listeners set SO_REUSEADDR.
+         *
          * @param on whether listeners set SO_REUSEADDR
          * @return this builder
          */
@@ -215,8 +261,10 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets whether to share the port with other processes (SO_REUSEPORT); see.
+         *
          * @param on whether to share the port with other processes (SO_REUSEPORT); see
-         *           {@link TcpOptions#reusePort()}; listening fails where the platform lacks it
+         * {@link TcpOptions#reusePort()}; listening fails where the platform lacks it
          * @return this builder
          */
         public Builder reusePort(boolean on) {
@@ -225,8 +273,10 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets whether a group listens with one socket per loop (default) or hands.
+         *
          * @param on whether a group listens with one socket per loop (default) or hands
-         *           connections off from one accepting loop; see {@link TcpOptions#listenerPerLoop()}
+         * connections off from one accepting loop; see {@link TcpOptions#listenerPerLoop()}
          * @return this builder
          */
         public Builder listenerPerLoop(boolean on) {
@@ -235,6 +285,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets the listen backlog, at least 1.
+         *
          * @param backlog the listen backlog, at least 1
          * @return this builder
          */
@@ -244,6 +296,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets whether connections set TCP_NODELAY.
+         *
          * @param on whether connections set TCP_NODELAY
          * @return this builder
          */
@@ -253,6 +307,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets whether connections set SO_KEEPALIVE.
+         *
          * @param on whether connections set SO_KEEPALIVE
          * @return this builder
          */
@@ -262,6 +318,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets SO_RCVBUF, or 0 for the kernel's default.
+         *
          * @param bytes SO_RCVBUF, or 0 for the kernel's default
          * @return this builder
          */
@@ -271,6 +329,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets SO_SNDBUF, or 0 for the kernel's default.
+         *
          * @param bytes SO_SNDBUF, or 0 for the kernel's default
          * @return this builder
          */
@@ -280,6 +340,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets queued bytes above which a connection is not writable, at least 1.
+         *
          * @param bytes queued bytes above which a connection is not writable, at least 1
          * @return this builder
          */
@@ -289,6 +351,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets queued bytes at or below which a connection is writable again, at least 0.
+         *
          * @param bytes queued bytes at or below which a connection is writable again, at least 0
          * @return this builder
          */
@@ -298,8 +362,10 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets how long a connection may neither read nor write before.
+         *
          * @param timeout how long a connection may neither read nor write before
-         *                {@link ConnectionHandler#onIdle} is called; {@link Duration#ZERO} = off
+         * {@link ConnectionHandler#onIdle} is called; {@link Duration#ZERO} = off
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
@@ -308,6 +374,8 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets how long a client connect may take, more than zero.
+         *
          * @param timeout how long a client connect may take, more than zero
          * @return this builder
          */
@@ -317,8 +385,10 @@ public final class TcpOptions {
         }
 
         /**
+         * Sets the most connections one server keeps open, at least 1; beyond it a new.
+         *
          * @param max the most connections one server keeps open, at least 1; beyond it a new
-         *            connection is accepted and closed at once
+         * connection is accepted and closed at once
          * @return this builder
          */
         public Builder maxConnections(int max) {
@@ -327,6 +397,8 @@ public final class TcpOptions {
         }
 
         /**
+         * The options.
+         *
          * @return the options
          * @throws IllegalArgumentException if the low water mark is above the high one
          */

@@ -69,22 +69,38 @@ public final class UdpOptions {
         return reusePort;
     }
 
-    /** @return SO_RCVBUF in bytes, or 0 for the kernel's default */
+    /**
+     * SO_RCVBUF in bytes, or 0 for the kernel's default.
+     *
+     * @return SO_RCVBUF in bytes, or 0 for the kernel's default
+     */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /** @return SO_SNDBUF in bytes, or 0 for the kernel's default */
+    /**
+     * SO_SNDBUF in bytes, or 0 for the kernel's default.
+     *
+     * @return SO_SNDBUF in bytes, or 0 for the kernel's default
+     */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** @return the most datagrams waiting in the send queue (default 1,024) */
+    /**
+     * The most datagrams waiting in the send queue (default 1,024).
+     *
+     * @return the most datagrams waiting in the send queue (default 1,024)
+     */
     public int sendQueueDatagrams() {
         return sendQueueDatagrams;
     }
 
-    /** @return the most bytes waiting in the send queue (default 4 MiB) */
+    /**
+     * The most bytes waiting in the send queue (default 4 MiB).
+     *
+     * @return the most bytes waiting in the send queue (default 4 MiB)
+     */
     public int sendQueueBytes() {
         return sendQueueBytes;
     }
@@ -125,8 +141,10 @@ public final class UdpOptions {
         }
 
         /**
+         * Sets whether to set SO_REUSEADDR; see {@link UdpOptions#reuseAddress()} before.
+         *
          * @param on whether to set SO_REUSEADDR; see {@link UdpOptions#reuseAddress()} before
-         *           turning it on
+         * turning it on
          * @return this builder
          */
         public Builder reuseAddress(boolean on) {
@@ -135,8 +153,10 @@ public final class UdpOptions {
         }
 
         /**
+         * Sets whether to set SO_REUSEPORT, sharing the port on purpose; see.
+         *
          * @param on whether to set SO_REUSEPORT, sharing the port on purpose; see
-         *           {@link UdpOptions#reusePort()}; binding fails where the platform lacks it
+         * {@link UdpOptions#reusePort()}; binding fails where the platform lacks it
          * @return this builder
          */
         public Builder reusePort(boolean on) {
@@ -145,6 +165,8 @@ public final class UdpOptions {
         }
 
         /**
+         * Sets SO_RCVBUF, or 0 for the kernel's default.
+         *
          * @param bytes SO_RCVBUF, or 0 for the kernel's default
          * @return this builder
          */
@@ -154,6 +176,8 @@ public final class UdpOptions {
         }
 
         /**
+         * Sets SO_SNDBUF, or 0 for the kernel's default.
+         *
          * @param bytes SO_SNDBUF, or 0 for the kernel's default
          * @return this builder
          */
@@ -163,8 +187,10 @@ public final class UdpOptions {
         }
 
         /**
+         * Sets the most datagrams waiting to be sent, at least 0 (0 = drop.
+         *
          * @param datagrams the most datagrams waiting to be sent, at least 0 (0 = drop
-         *                  whatever the socket does not take at once)
+         * whatever the socket does not take at once)
          * @return this builder
          */
         public Builder sendQueueDatagrams(int datagrams) {
@@ -173,6 +199,8 @@ public final class UdpOptions {
         }
 
         /**
+         * Sets the most bytes waiting to be sent, at least 0.
+         *
          * @param bytes the most bytes waiting to be sent, at least 0
          * @return this builder
          */
@@ -181,7 +209,11 @@ public final class UdpOptions {
             return this;
         }
 
-        /** @return the options */
+        /**
+         * The options.
+         *
+         * @return the options
+         */
         public UdpOptions build() {
             return new UdpOptions(this);
         }
