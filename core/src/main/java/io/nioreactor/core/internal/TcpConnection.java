@@ -148,6 +148,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             if (loop.resources().budget().exhausted()) {
                 buffer.limit(LoopResources.BUDGET_SPENT_READ_SIZE); // one chunk at most beyond the budget
             }
+            int room = buffer.remaining();
             int n;
             try {
                 n = channel.read(buffer);
@@ -171,7 +172,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 handlerFailed(t);
                 return;
             }
-            if (n < buffer.limit()) {
+            if (n < room) { // not buffer.limit(): flip() made that n
                 return; // the socket is most likely drained: do not pay for a read that returns 0
             }
         }
