@@ -29,7 +29,7 @@ final class CompareCommand implements Callable<Integer> {
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-    @Option(names = "--impls", defaultValue = "reactor,netty,blocking", split = ",",
+    @Option(names = "--impls", defaultValue = "reactor,netty,netty-epoll,netty-io_uring,blocking", split = ",",
             description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual"
                     + " (default: ${DEFAULT-VALUE}).")
     private List<String> impls;
