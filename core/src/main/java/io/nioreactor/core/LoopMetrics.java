@@ -148,7 +148,8 @@ public interface LoopMetrics {
 
     /**
      * Iterations of the loop that failed outside any one channel or task, in select itself for
-     * instance; the loop went on, waiting a short back-off in select when they repeat.
+     * instance; the loop went on, waiting a short back-off when they repeat (in select, or, when
+     * select itself fails, parked for up to 100 ms after running its timers and tasks).
      *
      * @return the loop error count
      */

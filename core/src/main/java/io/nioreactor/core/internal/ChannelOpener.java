@@ -82,8 +82,8 @@ public final class ChannelOpener {
             try {
                 action.run();
             } catch (Throwable t) { // an Error too: the future must complete
-                Failures.rethrowIfFatal(t);
                 future.completeExceptionally(t);
+                Failures.rethrowIfFatal(t);
             }
         };
         try {

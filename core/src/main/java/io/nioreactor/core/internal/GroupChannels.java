@@ -174,8 +174,8 @@ public final class GroupChannels {
             try {
                 future.complete(action.call());
             } catch (Throwable t) { // a handler supplier's Error too: the future must complete
-                Failures.rethrowIfFatal(t);
                 future.completeExceptionally(t);
+                Failures.rethrowIfFatal(t);
             }
         };
         try {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoopCore {
 
-    private static final Logger log = LoggerFactory.getLogger(LoopCore.class);
+    /** The category users configure: the public face's name, as before the split. */
+    private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
 
     /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
     static final int MAX_TASKS_PER_ITERATION = 1024;
@@ -297,20 +298,24 @@ public final class LoopCore {
     private void select() throws IOException {
         resources.newIteration();
         long timeoutMillis = selectTimeoutMillis();
-        if (timeoutMillis == 0) {
-            selector.selectNow(dispatcher);
-        } else if (timeoutMillis < 0) {
-            selector.select(dispatcher);
-        } else {
-            selector.select(dispatcher, timeoutMillis);
+        try {
+            if (timeoutMillis == 0) {
+                selector.selectNow(dispatcher);
+            } else if (timeoutMillis < 0) {
+                selector.select(dispatcher);
+            } else {
+                selector.select(dispatcher, timeoutMillis);
+            }
+        } finally {
+            tasks.selected(); // even after a failure: else later submissions would not wake it
         }
-        tasks.selected();
     }
 
     /**
      * 0 to poll, -1 to block until woken, otherwise milliseconds until the earliest timer. While
-     * iterations keep failing, it waits the back-off instead of polling: the loop never sleeps,
-     * and a wakeup (a new task) or an expired timer still ends the wait early.
+     * iterations keep failing, it waits the back-off in select instead of polling, which a wakeup
+     * (a new task) or an expired timer still ends early. (Only a failing select itself makes the
+     * loop park instead: see {@link FailureBackoff}.)
      */
     private long selectTimeoutMillis() {
         long backoff = failureBackoff.pauseMillis();

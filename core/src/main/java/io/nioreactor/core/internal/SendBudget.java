@@ -131,8 +131,18 @@ final class SendBudget {
         resumeDue = false;
         Waiter[] resumed = waiters.toArray(new Waiter[0]);
         waiters.clear();
+        RuntimeException first = null;
         for (Waiter waiter : resumed) {
-            waiter.budgetAvailable();
+            try {
+                waiter.budgetAvailable();
+            } catch (RuntimeException e) { // the others are still told; the loop counts the failure
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

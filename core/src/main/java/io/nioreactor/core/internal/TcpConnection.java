@@ -288,7 +288,9 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 ioFailed(e);
                 return false;
             } catch (OutOfMemoryError e) {
-                outOfBufferMemory(); // the JDK's temporary buffer for a heap write: not a dying JVM
+                // The JDK's temporary buffer for a heap write: a buffer for us, not a dying JVM.
+                loop.resources().counters().bufferAllocationFailures.increment();
+                outOfBufferMemory();
                 return false;
             }
             if (!data.hasRemaining()) {
@@ -396,9 +398,9 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             if (budgetPaused) {
                 updateInterest();
             }
-        } else if (loop.resources().budget().exhausted() && pendingOutboundBytes() > 0) {
-            return false; // a recent snapshot, as every off-loop read of this state
         }
+        // Off the loop a recent snapshot; the budget shows through `writable` once the loop has
+        // paused the connection, so a false here is always followed by onWritable.
         return writable && offLoopBytes + outbound.pendingBytes() <= highWaterMark;
     }
 
