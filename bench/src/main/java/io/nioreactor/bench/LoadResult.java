@@ -1,7 +1,11 @@
 package io.nioreactor.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -52,16 +56,16 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         if (threads == 1) {
             return part.run(0, total);
         }
-        java.util.concurrent.ExecutorService runners = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        ExecutorService runners = Executors.newFixedThreadPool(threads);
         try {
-            List<java.util.concurrent.Future<LoadResult>> running = new java.util.ArrayList<>();
+            List<Future<LoadResult>> running = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 int index = i;
                 int share = total / threads + (i < total % threads ? 1 : 0);
                 running.add(runners.submit(() -> part.run(index, share)));
             }
-            List<LoadResult> parts = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<LoadResult> result : running) {
+            List<LoadResult> parts = new ArrayList<>();
+            for (Future<LoadResult> result : running) {
                 parts.add(result.get());
             }
             return merge(label, parts);

@@ -45,6 +45,7 @@ class TcpEchoDaemonBoundedMemoryIT {
         Flood flood = floodAgainst(List.of("-Xmx256m", "-XX:MaxDirectMemorySize=16m"), "--max-queued", "64MiB");
         assertTrue(flood.allocationFailures > 0,
                 "16 MiB of direct memory under a 64 MiB budget must run the allocation-failure path; got none");
+        assertTrue(flood.stillConnected < FLOODERS, "no flooder was reset: " + flood.stillConnected + " connected");
     }
 
     @Test
@@ -61,6 +62,7 @@ class TcpEchoDaemonBoundedMemoryIT {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
             long[] during;
             long rounds;
+            long stillConnected;
             try (Socket normal = EchoClients.connect(address, 10_000)) {
                 EchoClients.pingPong(normal, 500); // warm up
                 try (NonReadingFlooders flooders = NonReadingFlooders.start(address, FLOODERS)) {
@@ -77,10 +79,11 @@ class TcpEchoDaemonBoundedMemoryIT {
                         pinger.shutdownNow();
                     }
                     rounds = during.length;
+                    stillConnected = flooders.stillConnected();
                     assertTrue(daemon.isAlive(), "the daemon died: " + tail(daemon));
                     measure(String.format("%s %s: %d flooders wrote %d MiB in %d ms; %d of them still connected",
                             jvmOptions, Arrays.toString(flags), FLOODERS, flooders.written() >> 20, FLOOD_MILLIS,
-                            flooders.stillConnected()));
+                            stillConnected));
                 }
                 EchoClients.roundTrip(normal, new byte[64]); // the normal client was never cut off
             }
@@ -94,6 +97,7 @@ class TcpEchoDaemonBoundedMemoryIT {
             assertTrue(p99Micros < 500_000, "p99 round trip during the flood " + p99Micros + " us");
 
             Flood flood = lastBudgetStats(daemon);
+            flood.stillConnected = stillConnected;
             // Each loop: its share of the budget, one 16 KiB chunk per connection that read once the
             // budget was spent, and the read that spent it (64 KiB, plus a chunk it may have topped up).
             long bound = flood.budget + (long) (FLOODERS + 1) * CHUNK + (long) LOOPS * (READ_BUFFER + CHUNK);
@@ -140,6 +144,7 @@ class TcpEchoDaemonBoundedMemoryIT {
         final long budget;
         final long budgetSpent;
         final long allocationFailures;
+        long stillConnected;
 
         Flood(long peak, long budget, long budgetSpent, long allocationFailures) {
             this.peak = peak;

@@ -1,5 +1,7 @@
 package io.nioreactor.core.internal;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -56,5 +58,16 @@ public final class Addresses {
             return ((UnixDomainSocketAddress) address).getPath().toString();
         }
         return String.valueOf(address);
+    }
+
+    /**
+     * The failure of a bind, for the caller: {@code "cannot listen on 127.0.0.1:7007: Address
+     * already in use"}, still a {@link BindException} when it was one, with the cause kept.
+     */
+    static IOException bindFailure(String what, SocketAddress address, IOException e) {
+        String message = what + describe(address) + ": " + e.getMessage();
+        IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
+        failure.initCause(e);
+        return failure;
     }
 }

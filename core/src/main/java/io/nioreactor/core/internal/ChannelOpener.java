@@ -8,6 +8,7 @@ import io.nioreactor.core.TcpServer;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import java.net.SocketAddress;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
@@ -38,9 +39,7 @@ public final class ChannelOpener {
      */
     public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        CompletableFuture<TcpServer> future = new CompletableFuture<>();
-        onLoop(future, () -> future.complete(TcpListener.open(loop, address, options, handlerFactory)));
-        return future;
+        return onLoop(loop, () -> TcpListener.open(loop, address, options, handlerFactory));
     }
 
     /**
@@ -54,7 +53,14 @@ public final class ChannelOpener {
     public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
             ConnectionHandler handler) {
         CompletableFuture<Connection> future = new CompletableFuture<>();
-        onLoop(future, () -> TcpDialer.dial(loop, address, options, handler, future));
+        onLoop(loop, () -> {
+            TcpDialer.dial(loop, address, options, handler, future); // completes it once connected
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                future.completeExceptionally(failure);
+            }
+        });
         return future;
     }
 
@@ -67,20 +73,23 @@ public final class ChannelOpener {
      * @return a future of the bound endpoint
      */
     public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options, DatagramHandler handler) {
-        CompletableFuture<UdpEndpoint> future = new CompletableFuture<>();
-        onLoop(future, () -> future.complete(UdpChannel.open(loop, address, options, handler)));
-        return future;
+        return onLoop(loop, () -> UdpChannel.open(loop, address, options, handler));
     }
 
-    /** Runs {@code action} on the loop unless it is shutting down; any failure completes the future. */
-    private void onLoop(CompletableFuture<?> future, Action action) {
+    /**
+     * Runs {@code action} on {@code loop} unless it is shutting down; its result or any failure
+     * (an {@link Error} too) completes the returned future. The one way channels are opened on a
+     * loop, for one loop and for a group.
+     */
+    static <T> CompletableFuture<T> onLoop(LoopCore loop, Callable<T> action) {
+        CompletableFuture<T> future = new CompletableFuture<>();
         Runnable task = () -> {
             if (!loop.acceptsNewChannels()) {
                 future.completeExceptionally(new RejectedExecutionException("loop " + loop.name() + " is shutting down"));
                 return;
             }
             try {
-                action.run();
+                future.complete(action.call());
             } catch (Throwable t) { // an Error too: the future must complete
                 future.completeExceptionally(t);
                 Failures.rethrowIfFatal(t);
@@ -91,10 +100,6 @@ public final class ChannelOpener {
         } catch (RejectedExecutionException e) {
             future.completeExceptionally(e);
         }
-    }
-
-    @FunctionalInterface
-    private interface Action {
-        void run() throws Exception;
+        return future;
     }
 }

@@ -8,7 +8,6 @@ import io.nioreactor.core.TcpServer;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -18,10 +17,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -75,7 +72,7 @@ public final class GroupChannels {
         if (!perLoop) {
             LoopCore acceptor = loops.get(0);
             TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser : null;
-            return onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory, limit, handOff,
+            return ChannelOpener.onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory, limit, handOff,
                     false))
                     .thenApply(listener -> new GroupTcpServer(List.of(listener), limit));
         }
@@ -101,7 +98,7 @@ public final class GroupChannels {
         Objects.requireNonNull(handlers, "handlers");
         if (loops.size() == 1 || !REUSE_PORT) {
             LoopCore only = loops.get(0);
-            return onLoop(only, () -> UdpChannel.open(only, address, options, handlers.get()))
+            return ChannelOpener.onLoop(only, () -> UdpChannel.open(only, address, options, handlers.get()))
                     .thenApply(endpoint -> new GroupUdpEndpoint(List.of(endpoint)));
         }
         return bindAll(loops, address, options.reusePort(),
@@ -118,14 +115,14 @@ public final class GroupChannels {
             SocketAddress address, boolean shareWithOthers, ProbeOpener probeOpener, String failurePrefix,
             Binder<T> binder, Function<List<T>, R> assemble) {
         LoopCore firstLoop = loops.get(0);
-        return onLoop(firstLoop, () -> {
+        return ChannelOpener.onLoop(firstLoop, () -> {
             SocketAddress first = shareWithOthers ? address : probe(address, probeOpener, failurePrefix);
             return binder.bind(firstLoop, first);
         }).thenCompose(head -> {
             SocketAddress bound = head.localAddress();
             List<CompletableFuture<T>> rest = new ArrayList<>();
             for (LoopCore loop : loops.subList(1, loops.size())) {
-                rest.add(onLoop(loop, () -> binder.bind(loop, bound)));
+                rest.add(ChannelOpener.onLoop(loop, () -> binder.bind(loop, bound)));
             }
             return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
                 List<T> all = new ArrayList<>();
@@ -156,34 +153,8 @@ public final class GroupChannels {
             probe.bind(address);
             return probe.getLocalAddress();
         } catch (IOException e) {
-            String message = failurePrefix + Addresses.describe(address) + ": " + e.getMessage();
-            IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
-            failure.initCause(e);
-            throw failure;
+            throw Addresses.bindFailure(failurePrefix, address, e);
         }
-    }
-
-    /** Runs {@code action} on the loop unless it is shutting down; any failure completes the future. */
-    static <T> CompletableFuture<T> onLoop(LoopCore loop, Callable<T> action) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        Runnable task = () -> {
-            if (!loop.acceptsNewChannels()) {
-                future.completeExceptionally(new RejectedExecutionException("loop " + loop.name() + " is shutting down"));
-                return;
-            }
-            try {
-                future.complete(action.call());
-            } catch (Throwable t) { // a handler supplier's Error too: the future must complete
-                future.completeExceptionally(t);
-                Failures.rethrowIfFatal(t);
-            }
-        };
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(e);
-        }
-        return future;
     }
 
     private static boolean reusePortSupported() {

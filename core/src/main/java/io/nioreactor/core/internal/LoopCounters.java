@@ -159,12 +159,18 @@ public final class LoopCounters implements LoopMetrics {
 
     @Override
     public String toString() {
-        return "open=" + connectionsOpen() + " accepted=" + connectionsAccepted()
-                + " connected=" + connectionsConnected() + " closed=" + connectionsClosed()
-                + " rejected=" + connectionsRejected() + " errors=" + connectionErrors()
-                + " failures=" + handlerFailures() + " bytesRead=" + bytesRead()
-                + " bytesWritten=" + bytesWritten() + " datagramsIn=" + datagramsReceived()
-                + " datagramsOut=" + datagramsSent() + " datagramsDropped=" + datagramsDropped()
-                + " queued=" + queuedBytes() + " peakQueued=" + peakQueuedBytes() + " maxQueued=" + maxQueuedBytes();
+        return describe(this);
+    }
+
+    /** The counters in one line, for a loop's or a group's stopped line. */
+    static String describe(LoopMetrics m) {
+        return "open=" + m.connectionsOpen() + " accepted=" + m.connectionsAccepted()
+                + " connected=" + m.connectionsConnected() + " closed=" + m.connectionsClosed()
+                + " rejected=" + m.connectionsRejected() + " errors=" + m.connectionErrors()
+                + " failures=" + m.handlerFailures() + " bytesRead=" + m.bytesRead()
+                + " bytesWritten=" + m.bytesWritten() + " datagramsIn=" + m.datagramsReceived()
+                + " datagramsOut=" + m.datagramsSent() + " datagramsDropped=" + m.datagramsDropped()
+                + " queued=" + m.queuedBytes() + " peakQueued=" + m.peakQueuedBytes()
+                + " maxQueued=" + m.maxQueuedBytes();
     }
 }

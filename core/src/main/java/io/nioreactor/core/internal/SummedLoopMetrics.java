@@ -251,12 +251,6 @@ public final class SummedLoopMetrics implements GroupMetrics {
 
     @Override
     public String toString() {
-        return "open=" + connectionsOpen() + " accepted=" + connectionsAccepted()
-                + " connected=" + connectionsConnected() + " closed=" + connectionsClosed()
-                + " rejected=" + connectionsRejected() + " errors=" + connectionErrors()
-                + " failures=" + handlerFailures() + " bytesRead=" + bytesRead()
-                + " bytesWritten=" + bytesWritten() + " datagramsIn=" + datagramsReceived()
-                + " datagramsOut=" + datagramsSent() + " datagramsDropped=" + datagramsDropped()
-                + " queued=" + queuedBytes() + " maxQueued=" + maxQueuedBytes() + " loops=" + loops.size();
+        return LoopCounters.describe(this) + " loops=" + loops.size();
     }
 }

@@ -5,7 +5,6 @@ import io.nioreactor.core.ConnectionHandler;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -113,10 +112,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
             return listener;
         } catch (IOException e) {
             SocketSetup.closeQuietly(channel);
-            String message = "cannot listen on " + Addresses.describe(address) + ": " + e.getMessage();
-            IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
-            failure.initCause(e);
-            throw failure;
+            throw Addresses.bindFailure("cannot listen on ", address, e);
         } catch (RuntimeException e) {
             SocketSetup.closeQuietly(channel);
             throw e;

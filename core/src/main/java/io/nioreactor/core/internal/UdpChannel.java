@@ -5,7 +5,6 @@ import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -97,10 +96,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
             return endpoint;
         } catch (IOException e) {
             SocketSetup.closeQuietly(channel);
-            String message = "cannot bind " + Addresses.describe(address) + ": " + e.getMessage();
-            IOException failure = e instanceof BindException ? new BindException(message) : new IOException(message);
-            failure.initCause(e);
-            throw failure;
+            throw Addresses.bindFailure("cannot bind ", address, e);
         } catch (RuntimeException e) {
             SocketSetup.closeQuietly(channel);
             throw e;
