@@ -1,0 +1,372 @@
+package io.nioreactor.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Cuts a connection's byte stream into frames: accumulates bytes across reads in a bounded
+ * buffer and hands each complete frame to a {@link FrameHandler}. A handler owns one framer per
+ * connection and feeds it from {@link ConnectionHandler#onRead}:
+ *
+ * <pre>{@code
+ * final class UpperCase implements ConnectionHandler, Framer.FrameHandler {
+ *     private final Framer lines = Framer.lines(1024, this);
+ *     public void onRead(Connection c, ByteBuffer data) { lines.feed(c, data); }
+ *     public void onFrame(Connection c, ByteBuffer line) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>No copy for whole frames.</b> A frame that lies whole in the buffer being fed is handed
+ * over as that very buffer with its position and limit set around the frame: a view, valid only
+ * during {@link FrameHandler#onFrame}. Only the start of a frame that a read cut off is copied,
+ * into the framer's own buffer, and handed over from there once complete. In the steady state
+ * nothing is allocated per frame.
+ *
+ * <p><b>Bounded.</b> The framer keeps at most one frame (its maximum) or, while reading is
+ * paused, the rest of one read, whichever is larger. A frame announcing more than the maximum
+ * is refused as soon as its length (or a line's missing end) shows it, before its bytes are
+ * read: {@link FrameHandler#onFramingError} is called, the framer drops everything after, and
+ * by default the connection is closed.
+ *
+ * <p><b>Pausing.</b> When the frame handler turns reading off
+ * ({@link Connection#setAutoRead setAutoRead(false)}), no further frame is handed over; the
+ * rest of the read is kept. Turn reading on again with {@link #resume}, which first hands over
+ * the frames kept.
+ *
+ * <p>Loop thread only, like the connection's callbacks. Not for sharing between connections.
+ */
+public abstract class Framer {
+
+    /** {@link #scan}: the frame is not complete yet. */
+    static final int NEED_MORE = -1;
+    /** {@link #scan}: the frame breaks the maximum; {@link #tooLong} says how. */
+    static final int TOO_LONG = -2;
+
+    /** Receives the frames of one {@link Framer}. Called on the loop thread. */
+    public interface FrameHandler {
+
+        /**
+         * Called with one complete frame, without its delimiter or length field.
+         *
+         * @param connection the connection the frame came from
+         * @param frame      the frame between position and limit; valid only during this call
+         *                   (copy what must outlive it)
+         */
+        void onFrame(Connection connection, ByteBuffer frame);
+
+        /**
+         * Called once when the peer breaks the framing; no frame follows. The default closes
+         * the connection gracefully (what is queued is still sent). Override to send an error
+         * reply first, or to {@link Connection#abort()}.
+         *
+         * @param connection the connection
+         * @param error      what was wrong
+         */
+        default void onFramingError(Connection connection, FramingException error) {
+            connection.close();
+        }
+    }
+
+    private final FrameHandler handler;
+    /** The largest frame this framer keeps, header or delimiter included. */
+    private final int maxFrameBytes;
+    /** Bytes kept across reads, between 0 and {@code keptLength}; allocated on first need. */
+    private ByteBuffer kept;
+    private int keptLength;
+    /** Where the search for the end of the kept frame goes on (lines); 0 for a new frame. */
+    private int keptScanned;
+    private boolean failed;
+
+    Framer(FrameHandler handler, int maxFrameBytes) {
+        if (handler == null) {
+            throw new NullPointerException("handler");
+        }
+        this.handler = handler;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /**
+     * Frames delimited by {@code \n}; a {@code \r} before it is dropped too, so {@code \r\n}
+     * and {@code \n} both end a line. The frame handed over excludes the line ending.
+     *
+     * @param maxLength the longest line accepted, line ending excluded, at least 1
+     * @param handler   receives the lines
+     * @return a new framer, for one connection
+     * @throws IllegalArgumentException if {@code maxLength} is below 1 or above 2^31 - 3
+     */
+    public static Framer lines(int maxLength, FrameHandler handler) {
+        Checks.atLeast("maxLength", maxLength, 1);
+        if (maxLength > Integer.MAX_VALUE - 2) {
+            throw new IllegalArgumentException("maxLength must be at most " + (Integer.MAX_VALUE - 2) + ": " + maxLength);
+        }
+        return new LineFramer(maxLength, handler);
+    }
+
+    /**
+     * Frames prefixed by a big-endian unsigned length field that counts the bytes after it.
+     * The frame handed over excludes the length field.
+     *
+     * @param fieldBytes     the size of the length field: 1, 2, 4 or 8
+     * @param maxFrameLength the largest frame accepted, length field excluded
+     * @param handler        receives the frames
+     * @return a new framer, for one connection
+     * @throws IllegalArgumentException for another field size or a negative maximum
+     */
+    public static Framer lengthPrefixed(int fieldBytes, int maxFrameLength, FrameHandler handler) {
+        return lengthPrefixed(fieldBytes, 0, maxFrameLength, handler);
+    }
+
+    /**
+     * Frames prefixed by a big-endian unsigned length field, for protocols whose field does not
+     * count exactly the bytes after it: the frame after the field is
+     * {@code value + lengthAdjustment} bytes long. A field that counts itself too takes
+     * {@code lengthAdjustment = -fieldBytes}.
+     *
+     * @param fieldBytes       the size of the length field: 1, 2, 4 or 8
+     * @param lengthAdjustment added to the field's value to give the bytes after the field
+     * @param maxFrameLength   the largest frame accepted, length field excluded
+     * @param handler          receives the frames
+     * @return a new framer, for one connection
+     * @throws IllegalArgumentException for another field size or a negative maximum
+     */
+    public static Framer lengthPrefixed(int fieldBytes, int lengthAdjustment, int maxFrameLength,
+            FrameHandler handler) {
+        if (fieldBytes != 1 && fieldBytes != 2 && fieldBytes != 4 && fieldBytes != 8) {
+            throw new IllegalArgumentException("fieldBytes must be 1, 2, 4 or 8: " + fieldBytes);
+        }
+        Checks.atLeast("maxFrameLength", maxFrameLength, 0);
+        if (maxFrameLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxFrameLength must be at most " + (Integer.MAX_VALUE - 8) + ": "
+                    + maxFrameLength);
+        }
+        return new LengthFieldFramer(fieldBytes, lengthAdjustment, maxFrameLength, handler);
+    }
+
+    /**
+     * Takes the bytes of one read: hands over every complete frame, keeps the start of a cut
+     * frame for the next read. Consumes {@code data} entirely (its position moves to its limit).
+     *
+     * @param connection the connection the bytes came from, passed on to the handler
+     * @param data       the bytes read, between position and limit
+     */
+    public final void feed(Connection connection, ByteBuffer data) {
+        if (failed) {
+            data.position(data.limit());
+            return;
+        }
+        if (keptLength > 0) {
+            if (!handOverKept(connection)) {
+                if (!failed) {
+                    keep(data); // paused or closing: nothing of this read is lost
+                }
+                return;
+            }
+            if (keptLength > 0 && !completeKeptFrame(connection, data)) {
+                return;
+            }
+        }
+        handOverWholeFrames(connection, data);
+    }
+
+    /**
+     * Turns reading on again after a frame handler paused it, first handing over the frames
+     * kept when it paused. A frame handler that pauses again stops it there.
+     *
+     * @param connection the paused connection
+     */
+    public final void resume(Connection connection) {
+        connection.setAutoRead(true);
+        if (!failed && keptLength > 0) {
+            handOverKept(connection);
+        }
+    }
+
+    /**
+     * The bytes kept for the next frames: the start of a cut frame, or the rest of a read while
+     * paused.
+     *
+     * @return the byte count kept
+     */
+    public final int bufferedBytes() {
+        return keptLength;
+    }
+
+    /**
+     * Looks for one frame in {@code buffer} between the absolute indexes {@code start} and
+     * {@code end}, without moving its position. On success the body's offset and length from
+     * {@code start} are left in {@link #bodyOffset} and {@link #bodyLength}.
+     *
+     * @param scanFrom where bytes not yet looked at begin (a line's search goes on from there)
+     * @return the frame's whole length (it may reach past {@code end} when a length field
+     *         announced it), {@link #NEED_MORE}, or {@link #TOO_LONG}
+     */
+    abstract int scan(ByteBuffer buffer, int start, int end, int scanFrom);
+
+    /** After {@link #TOO_LONG}: the error, with the numbers. */
+    abstract FramingException tooLong();
+
+    /** Set by {@link #scan} on success. */
+    int bodyOffset;
+    /** Set by {@link #scan} on success. */
+    int bodyLength;
+
+    private void handOverWholeFrames(Connection connection, ByteBuffer data) {
+        int end = data.limit();
+        while (data.hasRemaining()) {
+            if (stopped(connection)) {
+                keep(data);
+                return;
+            }
+            int start = data.position();
+            int length = scan(data, start, end, start);
+            if (length == TOO_LONG) {
+                fail(connection, data);
+                return;
+            }
+            if (length == NEED_MORE || length > end - start) {
+                keep(data);
+                return;
+            }
+            deliver(connection, data, start, length, end);
+        }
+    }
+
+    /** Hands over the whole frames kept; {@code false} if it stopped (paused, closed, failed). */
+    private boolean handOverKept(Connection connection) {
+        int start = 0;
+        boolean goOn = true;
+        while (start < keptLength) {
+            if (stopped(connection)) {
+                goOn = false;
+                break;
+            }
+            int length = scan(kept, start, keptLength, start == 0 ? keptScanned : start);
+            if (length == TOO_LONG) {
+                fail(connection, null);
+                return false;
+            }
+            if (length == NEED_MORE || length > keptLength - start) {
+                break;
+            }
+            deliver(connection, kept, start, length, keptLength);
+            start += length;
+            if (failed) {
+                return false;
+            }
+        }
+        dropKept(start);
+        return goOn && !stopped(connection);
+    }
+
+    /**
+     * The kept bytes are the start of one frame: takes from {@code data} what completes it and
+     * hands it over. {@code false} if it is still incomplete (all of data kept) or failed.
+     */
+    private boolean completeKeptFrame(Connection connection, ByteBuffer data) {
+        while (data.hasRemaining()) {
+            int take = Math.min(data.remaining(), bytesToTake(data));
+            int scanFrom = keptLength; // the kept bytes were searched already
+            append(data, take);
+            int length = scan(kept, 0, keptLength, scanFrom);
+            if (length == TOO_LONG) {
+                fail(connection, data);
+                return false;
+            }
+            if (length != NEED_MORE && length <= keptLength) {
+                keptScanned = 0;
+                deliver(connection, kept, 0, length, keptLength);
+                keptLength = 0;
+                return !failed;
+            }
+            keptScanned = keptLength;
+        }
+        return false;
+    }
+
+    /**
+     * How many bytes of {@code data} the kept start of a frame needs next: up to and with a
+     * line's end, or the rest of a length field, or the rest of the frame it announced.
+     */
+    abstract int bytesToTake(ByteBuffer data);
+
+    /** Kept bytes now (for {@link #bytesToTake}). */
+    final int keptLength() {
+        return keptLength;
+    }
+
+    /** The kept bytes (for {@link #bytesToTake}); {@code null} while none were ever kept. */
+    final ByteBuffer kept() {
+        return kept;
+    }
+
+    final int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    private void deliver(Connection connection, ByteBuffer buffer, int start, int length, int end) {
+        buffer.limit(start + bodyOffset + bodyLength).position(start + bodyOffset);
+        try {
+            handler.onFrame(connection, buffer);
+        } finally {
+            buffer.limit(end).position(start + length);
+        }
+    }
+
+    private boolean stopped(Connection connection) {
+        return failed || !connection.isAutoRead() || !connection.isOpen();
+    }
+
+    private void fail(Connection connection, ByteBuffer data) {
+        failed = true;
+        keptLength = 0;
+        kept = null;
+        if (data != null) {
+            data.position(data.limit());
+        }
+        handler.onFramingError(connection, tooLong());
+    }
+
+    /** Keeps the rest of {@code data} after what is kept already. */
+    private void keep(ByteBuffer data) {
+        if (!data.hasRemaining()) {
+            return;
+        }
+        if (keptLength == 0) {
+            keptScanned = 0;
+        }
+        append(data, data.remaining());
+    }
+
+    private void append(ByteBuffer data, int count) {
+        int needed = keptLength + count;
+        if (kept == null || kept.capacity() < needed) {
+            // Doubles up to the maximum frame: a connection with short frames keeps a short buffer.
+            long capacity = kept == null ? 256 : kept.capacity();
+            while (capacity < needed) {
+                capacity *= 2;
+            }
+            capacity = Math.min(capacity, Math.max(maxFrameBytes, needed));
+            ByteBuffer grown = ByteBuffer.allocate((int) capacity);
+            if (kept != null) {
+                System.arraycopy(kept.array(), 0, grown.array(), 0, keptLength);
+            }
+            kept = grown;
+        }
+        kept.limit(kept.capacity());
+        kept.put(keptLength, data, data.position(), count);
+        data.position(data.position() + count);
+        keptLength = needed;
+    }
+
+    /** Drops the first {@code count} kept bytes (frames handed over), moving the rest to the front. */
+    private void dropKept(int count) {
+        if (count == 0) {
+            return;
+        }
+        int rest = keptLength - count;
+        if (rest > 0) {
+            System.arraycopy(kept.array(), count, kept.array(), 0, rest);
+        }
+        keptLength = rest;
+        keptScanned = 0;
+    }
+}

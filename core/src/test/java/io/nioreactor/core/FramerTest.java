@@ -1,0 +1,399 @@
+package io.nioreactor.core;
+
+import static io.nioreactor.core.Loopback.ANY_PORT_V4;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The framer on a real connection: the buffers are fed on the loop thread as a read would hand
+ * them over, cut wherever the test says, so every split is exercised deterministically; the
+ * last tests let the connection's own reads feed it.
+ */
+class FramerTest {
+
+    private EventLoop loop;
+    private SocketChannel client;
+    /** The server side of the connection, fed by hand. */
+    private Connection connection;
+    private final List<String> frames = new ArrayList<>();
+    private final List<FramingException> errors = new ArrayList<>();
+
+    /** Records frames as text; records errors and lets the default close the connection. */
+    private final Framer.FrameHandler recorder = new Framer.FrameHandler() {
+        @Override
+        public void onFrame(Connection c, ByteBuffer frame) {
+            frames.add(StandardCharsets.ISO_8859_1.decode(frame).toString());
+        }
+
+        @Override
+        public void onFramingError(Connection c, FramingException error) {
+            errors.add(error);
+            Framer.FrameHandler.super.onFramingError(c, error);
+        }
+    };
+
+    @BeforeEach
+    void connect() throws Exception {
+        loop = EventLoop.start("framer-test");
+        CompletableFuture<Connection> accepted = new CompletableFuture<>();
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                accepted.complete(c);
+            }
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+                throw new AssertionError("the client of the fixture sends nothing: the test feeds the framer");
+            }
+        }).join();
+        client = Loopback.connect(server.localAddress());
+        connection = accepted.get();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+        loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+    }
+
+    @Test
+    void linesCutAtEveryPairOfPointsComeOutWhole() throws Exception {
+        byte[] stream = ascii("alpha\nbeta\r\n\ngamma\r\n");
+        List<String> expected = List.of("alpha", "beta", "", "gamma");
+        for (int i = 0; i <= stream.length; i++) {
+            for (int j = i; j <= stream.length; j++) {
+                frames.clear();
+                Framer framer = Framer.lines(16, recorder);
+                feed(framer, slice(stream, 0, i), slice(stream, i, j), slice(stream, j, stream.length));
+                assertEquals(expected, frames, "cut at " + i + " and " + j);
+                assertEquals(0, onLoop(framer::bufferedBytes), "cut at " + i + " and " + j);
+            }
+        }
+    }
+
+    @Test
+    void aLineDeliveredOneBytePerReadComesOutOnceComplete() throws Exception {
+        Framer framer = Framer.lines(64, recorder);
+        byte[] stream = ascii("one byte at a time\r\nand another\n");
+        for (int i = 0; i < stream.length; i++) {
+            feed(framer, slice(stream, i, i + 1));
+            if (i < 19) {
+                assertEquals(List.of(), frames, "after byte " + i);
+            }
+        }
+        assertEquals(List.of("one byte at a time", "and another"), frames);
+    }
+
+    @Test
+    void manyLinesInOneReadAreHandedOverWithoutKeepingAByte() throws Exception {
+        Framer framer = Framer.lines(16, recorder);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 4_000; i++) {
+            text.append("line ").append(i).append('\n');
+        }
+        feed(framer, ascii(text.toString()));
+        assertEquals(4_000, frames.size());
+        assertEquals("line 3999", frames.get(3_999));
+        assertEquals(0, onLoop(framer::bufferedBytes));
+    }
+
+    @Test
+    void theLongestLineAcceptedIsTheMaximumTheLineEndingNotCounted() throws Exception {
+        Framer framer = Framer.lines(8, recorder);
+        feed(framer, ascii("1234567\n12345678\n12345678\r\n"));
+        assertEquals(List.of("1234567", "12345678", "12345678"), frames);
+        assertEquals(List.of(), errors);
+
+        feed(framer, ascii("123456789\n"));
+        assertEquals(1, errors.size());
+        assertEquals("line longer than 8 bytes", errors.get(0).getMessage());
+        assertEquals(3, frames.size());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());
+    }
+
+    @Test
+    void aLineWithoutEndIsRefusedAsSoonAsItCannotFitNotWhenItEnds() throws Exception {
+        Framer framer = Framer.lines(8, recorder);
+        feed(framer, ascii("12345"), ascii("6789")); // 9 bytes, of which one could still be '\r'
+        assertEquals(List.of(), errors);
+        feed(framer, ascii("0"));
+        assertEquals(1, errors.size());
+        assertEquals(0, onLoop(framer::bufferedBytes));
+        feed(framer, ascii("\nafter the error\n"));
+        assertEquals(List.of(), frames, "nothing after the error");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 8})
+    void lengthPrefixedFramesCutAtEveryPointComeOutWhole(int fieldBytes) throws Exception {
+        byte[] stream = concat(prefixed(fieldBytes, "first"), prefixed(fieldBytes, ""), prefixed(fieldBytes, "third one"));
+        for (int i = 0; i <= stream.length; i++) {
+            for (int j = i; j <= stream.length; j++) {
+                frames.clear();
+                Framer framer = Framer.lengthPrefixed(fieldBytes, 100, recorder);
+                feed(framer, slice(stream, 0, i), slice(stream, i, j), slice(stream, j, stream.length));
+                assertEquals(List.of("first", "", "third one"), frames, "cut at " + i + " and " + j);
+            }
+        }
+        frames.clear();
+        Framer framer = Framer.lengthPrefixed(fieldBytes, 100, recorder);
+        for (int i = 0; i < stream.length; i++) {
+            feed(framer, slice(stream, i, i + 1));
+        }
+        assertEquals(List.of("first", "", "third one"), frames, "one byte per read");
+    }
+
+    @Test
+    void aLengthFieldThatCountsItselfIsReadWithANegativeAdjustment() throws Exception {
+        Framer framer = Framer.lengthPrefixed(2, -2, 100, recorder);
+        byte[] frame = concat(new byte[] {0, 7}, ascii("hello"));
+        feed(framer, concat(frame, frame));
+        assertEquals(List.of("hello", "hello"), frames);
+    }
+
+    @Test
+    void theLargestFrameAcceptedIsTheMaximum() throws Exception {
+        Framer framer = Framer.lengthPrefixed(4, 10, recorder);
+        feed(framer, concat(prefixed(4, "123456789"), prefixed(4, "1234567890")));
+        assertEquals(List.of("123456789", "1234567890"), frames);
+        feed(framer, prefixed(4, "12345678901"));
+        assertEquals(1, errors.size());
+        assertEquals("frame length 11 out of range 0..10", errors.get(0).getMessage());
+        assertEquals(2, frames.size());
+    }
+
+    @Test
+    void aLengthFieldClaimingTwoGibibytesIsRefusedBeforeAnyByteOfItIsKept() throws Exception {
+        Framer.FrameHandler keepOpen = new Framer.FrameHandler() {
+            @Override
+            public void onFrame(Connection c, ByteBuffer frame) {
+                frames.add("unexpected");
+            }
+
+            @Override
+            public void onFramingError(Connection c, FramingException error) {
+                errors.add(error);
+            }
+        };
+        Framer eightBytes = Framer.lengthPrefixed(8, 1 << 20, keepOpen);
+        feed(eightBytes, new byte[] {-1, -1, -1, -1, -1, -1, -1, -2});
+        assertEquals("frame length 18446744073709551614 out of range 0..1048576", errors.get(0).getMessage());
+        assertEquals(0, onLoop(eightBytes::bufferedBytes));
+
+        Framer framer = Framer.lengthPrefixed(4, 1 << 20, recorder);
+        feed(framer, new byte[] {(byte) 0x80, 0, 0, 0, 'x', 'y'});
+        assertEquals("frame length 2147483648 out of range 0..1048576", errors.get(1).getMessage());
+        assertEquals(0, onLoop(framer::bufferedBytes));
+        assertEquals(List.of(), frames);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());
+    }
+
+    @Test
+    void aWholeFrameIsAViewOfTheBufferFedNotACopy() throws Exception {
+        ByteBuffer source = ByteBuffer.wrap(concat(prefixed(2, "abc"), prefixed(2, "def")));
+        List<ByteBuffer> handedOver = new ArrayList<>();
+        Framer framer = Framer.lengthPrefixed(2, 100, (c, frame) -> {
+            handedOver.add(frame);
+            frame.put(frame.position(), (byte) 'X'); // written through the frame...
+        });
+        onLoop(() -> {
+            framer.feed(connection, source);
+            return null;
+        });
+        assertSame(source, handedOver.get(0));
+        assertEquals("\u0000\u0003Xbc\u0000\u0003Xef", new String(source.array(), StandardCharsets.ISO_8859_1),
+                "...and seen in the source");
+        assertFalse(source.hasRemaining(), "the framer consumes what it is fed");
+    }
+
+    @Test
+    void pausingMidReadKeepsTheRestAndResumeHandsItOverInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Framer[] framer = new Framer[1];
+        framer[0] = Framer.lines(16, (c, frame) -> {
+            String line = StandardCharsets.ISO_8859_1.decode(frame).toString();
+            seen.add(line);
+            if (line.startsWith("pause")) {
+                c.setAutoRead(false);
+            }
+        });
+        feed(framer[0], ascii("a\npause 1\nb\npause 2\nc\nd"));
+        assertEquals(List.of("a", "pause 1"), seen);
+        assertFalse(onLoop(connection::isAutoRead));
+        assertEquals("b\npause 2\nc\nd".length(), onLoop(() -> framer[0].bufferedBytes()));
+
+        onLoop(() -> {
+            framer[0].resume(connection);
+            return null;
+        });
+        assertEquals(List.of("a", "pause 1", "b", "pause 2"), seen);
+        assertFalse(onLoop(connection::isAutoRead), "paused again by the frame handler");
+
+        onLoop(() -> {
+            framer[0].resume(connection);
+            return null;
+        });
+        assertEquals(List.of("a", "pause 1", "b", "pause 2", "c"), seen);
+        assertTrue(onLoop(connection::isAutoRead));
+        assertEquals(1, onLoop(() -> framer[0].bufferedBytes()), "'d' waits for its line end");
+        onLoop(() -> {
+            connection.setAutoRead(false);
+            return null;
+        });
+        feed(framer[0], ascii("\n"));
+        assertEquals(List.of("a", "pause 1", "b", "pause 2", "c"), seen, "paused: kept, not handed over");
+        onLoop(() -> {
+            framer[0].resume(connection);
+            return null;
+        });
+        assertEquals("d", seen.get(seen.size() - 1));
+    }
+
+    @Test
+    void overTheSocketAFramingErrorClosesTheConnectionWithoutReadingTheClaimedFrame() throws Exception {
+        Framer.FrameHandler echoFrames = (c, frame) -> c.write(frame);
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+            private final Framer framer = Framer.lengthPrefixed(4, 1024, echoFrames);
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+                framer.feed(c, data);
+            }
+        }).join();
+        try (SocketChannel peer = Loopback.connect(server.localAddress())) {
+            peer.write(ByteBuffer.wrap(prefixed(4, "fine")));
+            assertEquals("fine", Loopback.readAscii(peer, 4));
+            long before = loop.metrics().bytesRead();
+            peer.write(ByteBuffer.wrap(new byte[] {0x7F, -1, -1, -1}));
+            assertEquals(0, Loopback.drainToEnd(peer), "closed by the server, nothing more sent");
+            assertTrue(loop.metrics().bytesRead() - before <= 4, "read only the field");
+        }
+        try (SocketChannel other = Loopback.connect(server.localAddress())) {
+            other.write(ByteBuffer.wrap(prefixed(4, "still served")));
+            assertEquals("still served", Loopback.readAscii(other, 12));
+        }
+    }
+
+    @Test
+    void overTheSocketAThrowingFrameHandlerClosesOnlyItsConnection() throws Exception {
+        CopyOnWriteArrayList<Throwable> causes = new CopyOnWriteArrayList<>();
+        Framer.FrameHandler upper = (c, frame) -> {
+            String line = StandardCharsets.US_ASCII.decode(frame).toString();
+            if (line.equals("boom")) {
+                throw new IllegalStateException("frame handler failed");
+            }
+            c.write(ByteBuffer.wrap((line.toUpperCase() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        };
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+            private final Framer framer = Framer.lines(64, upper);
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+                framer.feed(c, data);
+            }
+
+            @Override
+            public void onClose(Connection c, Throwable cause) {
+                if (cause != null) {
+                    causes.add(cause);
+                }
+            }
+        }).join();
+        try (SocketChannel doomed = Loopback.connect(server.localAddress());
+                SocketChannel other = Loopback.connect(server.localAddress())) {
+            Loopback.writeAscii(doomed, "ok\nboom\nnever\n");
+            assertEquals("OK\n", Loopback.readAscii(doomed, 3));
+            assertEquals(0, Loopback.drainToEnd(doomed));
+            Loopback.writeAscii(other, "alive\n");
+            assertEquals("ALIVE\n", Loopback.readAscii(other, 6));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> causes.size() == 1);
+        assertEquals("frame handler failed", causes.get(0).getMessage());
+        assertEquals(1, loop.metrics().handlerFailures());
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheirName() {
+        assertEquals("fieldBytes must be 1, 2, 4 or 8: 3", assertThrows(IllegalArgumentException.class,
+                () -> Framer.lengthPrefixed(3, 10, recorder)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Framer.lines(0, recorder));
+        assertThrows(NullPointerException.class, () -> Framer.lines(10, null));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void feed(Framer framer, byte[]... reads) throws Exception {
+        onLoop(() -> {
+            for (byte[] read : reads) {
+                // A direct buffer, as the loop's read buffer is, with room around the bytes.
+                ByteBuffer buffer = ByteBuffer.allocateDirect(read.length + 8);
+                buffer.position(3);
+                buffer.put(read).flip().position(3);
+                framer.feed(connection, buffer);
+                assertFalse(buffer.hasRemaining());
+            }
+            return null;
+        });
+    }
+
+    private <T> T onLoop(Callable<T> call) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result.get();
+    }
+
+    private static byte[] prefixed(int fieldBytes, String body) {
+        byte[] payload = ascii(body);
+        byte[] frame = new byte[fieldBytes + payload.length];
+        long length = payload.length;
+        for (int i = fieldBytes - 1; i >= 0; i--) {
+            frame[i] = (byte) length;
+            length >>>= 8;
+        }
+        System.arraycopy(payload, 0, frame, fieldBytes, payload.length);
+        return frame;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] slice(byte[] bytes, int from, int to) {
+        return java.util.Arrays.copyOfRange(bytes, from, to);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
