@@ -146,7 +146,7 @@ class TcpEchoDaemonWithstandsIT {
                 }
             }
             long left = System.nanoTime();
-            await().atMost(2, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+            await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                     .untilAsserted(() -> EchoClients.echoOnce(address, SMALL, 500));
             long pauses = daemon.stdout().stream().filter(l -> l.contains("pausing accepts")).count();
             measure(String.format("under prlimit --nofile=256 with 400 clients: %d accept pauses logged;"

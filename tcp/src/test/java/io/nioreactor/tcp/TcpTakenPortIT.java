@@ -76,7 +76,7 @@ class TcpTakenPortIT {
                     + " listened on the same port %d ms after it was started%n", timeWait, millis);
             EchoClients.echoOnce(new InetSocketAddress("127.0.0.1", port), HELLO, 10_000);
             // At once: the JVM's start, not TIME_WAIT's 60 s (a bound an order of magnitude below it).
-            assertTrue(millis < 5_000, "took " + millis + " ms");
+            assertTrue(millis < 30_000, "took " + millis + " ms (TIME_WAIT alone would hold it 60 s)");
         }
     }
 

@@ -123,7 +123,7 @@ class UdpEchoDaemonIT {
             }
             long echoed = drain(client);
 
-            assertTrue(echoed >= 10 && echoed <= 15, "answered " + echoed + " of 200 at 10/s");
+            assertTrue(echoed >= 10 && echoed <= 20, "answered " + echoed + " of 200 at 10/s");
         }
     }
 
@@ -152,7 +152,7 @@ class UdpEchoDaemonIT {
             System.out.printf("[measure] --threads 4 --rate-limit 10: 160 datagrams from 32 ports of one address,"
                     + " %d answered%n", echoed);
             // A limiter per loop would answer 10 on each loop the ports reach (~40); one for the group, 10 + refill.
-            assertTrue(echoed >= 10 && echoed <= 15, "answered " + echoed + " of 160 at 10/s per address");
+            assertTrue(echoed >= 10 && echoed <= 20, "answered " + echoed + " of 160 at 10/s per address");
             String limited = "rate-limited " + (160 - echoed) + " ";
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     daemon.stdout().stream().anyMatch(l -> l.contains(limited)));
