@@ -2,6 +2,8 @@ package io.nioreactor.core;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One TCP (or Unix domain stream) connection owned by an {@link EventLoop}.
@@ -47,6 +49,64 @@ public interface Connection {
      *         it was sent
      */
     boolean write(ByteBuffer data);
+
+    /**
+     * Writes the remaining bytes of several buffers in order, in one gathering write when
+     * nothing is queued (a header and a body in one system call). Consumes them as
+     * {@link #write(ByteBuffer)} does; off the loop they are copied into one buffer.
+     *
+     * <p>Any thread.
+     *
+     * @param data the buffers, each between position and limit
+     * @return as {@link #write(ByteBuffer)}: {@code true} if all the bytes were taken
+     */
+    boolean write(ByteBuffer... data);
+
+    /**
+     * Queues the remaining bytes of {@code data} (a copy; the caller may reuse the buffer) and
+     * sends them later, together with whatever else is queued: at {@link #flush()}, and at the
+     * latest when the callback that called this returns to the loop (after
+     * {@link ConnectionHandler#onReadComplete} for a read burst), in one gathering write. Sixteen
+     * replies to sixteen pipelined requests cost one system call instead of sixteen. Ordered with
+     * {@link #write}, {@link #sendFile} and {@link #shutdownOutput}; counted toward the water
+     * marks and the loop's send budget like any queued byte.
+     *
+     * <p>Loop thread for the batching; from another thread it is {@link #write(ByteBuffer)}.
+     *
+     * @param data the bytes to send, between position and limit
+     * @return as {@link #write(ByteBuffer)}
+     */
+    boolean writeLater(ByteBuffer data);
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, without copying them
+     * through the JVM: {@link FileChannel#transferTo} (sendfile on Linux), as the socket takes
+     * them. Ordered with the writes before and after it and with {@link #shutdownOutput}; the
+     * bytes not yet sent count toward {@link #pendingOutboundBytes()}, the water marks and the
+     * loop's {@linkplain LoopOptions#maxQueuedBytes() send budget}, so a slow reader turns the
+     * connection unwritable as a large write would. The file stays the caller's: keep it open
+     * until the future completes, then close it.
+     *
+     * <p>Any thread.
+     *
+     * @param file     the file to send from, opened for reading
+     * @param position where in the file to start
+     * @param count    how many bytes to send
+     * @return a future completing with {@code count} once the socket took the last byte; it
+     *         fails with {@link java.nio.channels.ClosedChannelException} if the connection is
+     *         closed first (or already was), with the I/O error that closed it, or with an
+     *         {@link java.io.EOFException} if the file ends before {@code position + count}
+     *         (the connection is then closed: the stream would have a hole)
+     * @throws IllegalArgumentException if {@code position} or {@code count} is negative
+     */
+    CompletableFuture<Long> sendFile(FileChannel file, long position, long count);
+
+    /**
+     * Sends what {@link #writeLater} queued now rather than at the end of the callback.
+     *
+     * <p>Any thread.
+     */
+    void flush();
 
     /**
      * Tells whether the handler should go on writing: the outbound queue is at or below the high

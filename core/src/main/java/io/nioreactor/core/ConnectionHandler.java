@@ -45,6 +45,17 @@ public interface ConnectionHandler {
     void onRead(Connection connection, ByteBuffer data);
 
     /**
+     * Called after a burst of reads on one readiness event, once the last {@link #onRead} of the
+     * burst has returned (and not when a read failed). The place to answer a pipelined stream of
+     * requests at once: replies queued with {@link Connection#writeLater} during the burst leave
+     * in one gathering write when this returns.
+     *
+     * @param connection the connection that was read
+     */
+    default void onReadComplete(Connection connection) {
+    }
+
+    /**
      * Called when the outbound queue has drained down to the low water mark after having been
      * above the high water mark, so {@link Connection#isWritable()} turned true again.
      *

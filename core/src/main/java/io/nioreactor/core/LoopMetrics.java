@@ -91,6 +91,23 @@ public interface LoopMetrics {
     long bytesWritten();
 
     /**
+     * Write system calls on TCP connections: each write, gathering write or file transfer the
+     * loop asked of a socket, whether or not it took bytes. With {@link Connection#writeLater}
+     * a burst of replies costs one.
+     *
+     * @return the call count
+     */
+    long socketWrites();
+
+    /**
+     * Bytes sent from files by {@link Connection#sendFile} (zero-copy, {@code transferTo});
+     * they are counted in {@link #bytesWritten()} too.
+     *
+     * @return the byte count
+     */
+    long fileBytesSent();
+
+    /**
      * Iterations of the loop: one select plus its timers and tasks each.
      *
      * @return the iteration count

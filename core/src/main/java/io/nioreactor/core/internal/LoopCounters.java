@@ -16,6 +16,8 @@ public final class LoopCounters implements LoopMetrics {
     final Counter acceptPauses = new Counter();
     final Counter bytesRead = new Counter();
     final Counter bytesWritten = new Counter();
+    final Counter socketWrites = new Counter();
+    final Counter fileBytesSent = new Counter();
     final Counter iterations = new Counter();
     final Counter tasksRun = new Counter();
     final Counter datagramsReceived = new Counter();
@@ -80,6 +82,16 @@ public final class LoopCounters implements LoopMetrics {
     @Override
     public long bytesWritten() {
         return bytesWritten.get();
+    }
+
+    @Override
+    public long socketWrites() {
+        return socketWrites.get();
+    }
+
+    @Override
+    public long fileBytesSent() {
+        return fileBytesSent.get();
     }
 
     @Override
@@ -168,7 +180,7 @@ public final class LoopCounters implements LoopMetrics {
                 + " connected=" + m.connectionsConnected() + " closed=" + m.connectionsClosed()
                 + " rejected=" + m.connectionsRejected() + " errors=" + m.connectionErrors()
                 + " failures=" + m.handlerFailures() + " bytesRead=" + m.bytesRead()
-                + " bytesWritten=" + m.bytesWritten() + " datagramsIn=" + m.datagramsReceived()
+                + " bytesWritten=" + m.bytesWritten() + " socketWrites=" + m.socketWrites() + " datagramsIn=" + m.datagramsReceived()
                 + " datagramsOut=" + m.datagramsSent() + " datagramsDropped=" + m.datagramsDropped()
                 + " queued=" + m.queuedBytes() + " peakQueued=" + m.peakQueuedBytes()
                 + " maxQueued=" + m.maxQueuedBytes();

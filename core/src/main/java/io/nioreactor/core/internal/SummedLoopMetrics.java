@@ -124,6 +124,24 @@ public final class SummedLoopMetrics implements GroupMetrics {
     }
 
     @Override
+    public long socketWrites() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.socketWrites();
+        }
+        return sum;
+    }
+
+    @Override
+    public long fileBytesSent() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.fileBytesSent();
+        }
+        return sum;
+    }
+
+    @Override
     public long loopIterations() {
         long sum = 0;
         for (LoopMetrics m : loops) {

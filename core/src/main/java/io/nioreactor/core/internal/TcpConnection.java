@@ -10,8 +10,12 @@ import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +76,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     private boolean closing;
     /** Paused because the loop's send budget is spent while this connection holds queued bytes. */
     private boolean budgetPaused;
+    /** Inside a dispatch (readiness, onOpen): deferred writes are flushed when it ends. */
+    private boolean dispatching;
+    /** {@link #writeLater} queued bytes that no flush has tried to send yet. */
+    private boolean flushDue;
+    /** Flushes deferred writes made outside a dispatch; created on first need. */
+    private Runnable flushTask;
     private Object attachment;
 
     TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, ConnectionLimit limit)
@@ -83,7 +93,8 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         this.lowWaterMark = options.lowWaterMark();
         long idleTimeoutNanos = options.idleTimeout().toNanos();
         this.idle = idleTimeoutNanos > 0 ? new IdleWatch(loop, idleTimeoutNanos, this::onIdle) : null;
-        this.outbound = new OutboundQueue(loop.resources().chunkPool());
+        this.outbound = new OutboundQueue(loop.resources().chunkPool(), loop.resources().budget(),
+                loop.resources().counters().fileBytesSent);
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
     }
@@ -118,22 +129,34 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         }
         updateInterest();
         log.debug("opened {} on loop {}", this, loop.name());
+        dispatching = true;
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
             handlerFailed(t);
         }
+        endDispatch();
     }
 
     // ---------------------------------------------------------------- readiness
 
     @Override
     public void onReady(int readyOps) {
+        dispatching = true;
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            flush();
+            flushQueue();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && open) {
             read();
+        }
+        endDispatch();
+    }
+
+    /** The dispatch is over: what {@link #writeLater} queued goes out now, in one gathering write. */
+    private void endDispatch() {
+        dispatching = false;
+        if (flushDue && open) {
+            flushQueue();
         }
     }
 
@@ -143,6 +166,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             return;
         }
         ByteBuffer buffer = loop.resources().readBuffer();
+        boolean delivered = false;
         for (int i = 0; i < MAX_READS_PER_EVENT && wantsToRead(); i++) {
             buffer.clear();
             if (loop.resources().budget().exhausted()) {
@@ -157,15 +181,19 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 return;
             }
             if (n == 0) {
-                return;
+                break;
             }
             if (n < 0) {
-                onEndOfInput();
+                readComplete(delivered);
+                if (open) {
+                    onEndOfInput();
+                }
                 return;
             }
             loop.resources().counters().bytesRead.add(n);
             active();
             buffer.flip();
+            delivered = true;
             try {
                 handler.onRead(this, buffer);
             } catch (Throwable t) {
@@ -173,8 +201,21 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 return;
             }
             if (n < room) { // not buffer.limit(): flip() made that n
-                return; // the socket is most likely drained: do not pay for a read that returns 0
+                break; // the socket is most likely drained: do not pay for a read that returns 0
             }
+        }
+        readComplete(delivered);
+    }
+
+    /** After a burst of reads that called onRead at least once. */
+    private void readComplete(boolean delivered) {
+        if (!delivered || !open) {
+            return;
+        }
+        try {
+            handler.onReadComplete(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
         }
     }
 
@@ -234,9 +275,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         }
     }
 
-    private void flush() {
+    /** Writes what is queued, gathering, until the socket takes no more or the queue is empty. */
+    private void flushQueue() {
+        flushDue = false;
         try {
             for (int i = 0; i < MAX_WRITES_PER_EVENT && !outbound.isEmpty(); i++) {
+                loop.resources().counters().socketWrites.increment();
                 long n = outbound.writeTo(channel);
                 if (n == 0) {
                     break;
@@ -275,12 +319,150 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         if (!loop.inEventLoop()) {
             return writeFromElsewhere(data);
         }
-        if (!open || closing || outputShutdownPending || outputShut) {
+        if (!acceptsWrites()) {
+            return false;
+        }
+        return !data.hasRemaining() || writeNow(data);
+    }
+
+    @Override
+    public boolean write(ByteBuffer... data) {
+        if (!loop.inEventLoop()) {
+            return writeFromElsewhere(data);
+        }
+        if (!acceptsWrites()) {
+            return false;
+        }
+        if (outbound.isEmpty() && gatherable(data)) {
+            try {
+                for (int i = 0; i < MAX_DIRECT_WRITES && hasRemaining(data); i++) {
+                    loop.resources().counters().socketWrites.increment();
+                    long n = channel.write(data);
+                    if (n == 0) {
+                        break;
+                    }
+                    loop.resources().counters().bytesWritten.add(n);
+                    active();
+                }
+            } catch (IOException e) {
+                ioFailed(e);
+                return false;
+            } catch (OutOfMemoryError e) {
+                loop.resources().counters().bufferAllocationFailures.increment();
+                outOfBufferMemory();
+                return false;
+            }
+        }
+        for (ByteBuffer buffer : data) { // what the socket did not take, in order
+            if (buffer.hasRemaining() && !writeNow(buffer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean writeLater(ByteBuffer data) {
+        if (!loop.inEventLoop()) {
+            return writeFromElsewhere(data);
+        }
+        if (!acceptsWrites()) {
             return false;
         }
         if (!data.hasRemaining()) {
             return true;
         }
+        if (!outbound.append(data)) {
+            outOfBufferMemory();
+            return false;
+        }
+        if (writable && outbound.pendingBytes() + offLoopBytes > highWaterMark) {
+            writable = false;
+        }
+        if (!flushDue && (interestOps & SelectionKey.OP_WRITE) == 0) { // else OP_WRITE will flush it
+            flushDue = true;
+            if (!dispatching) {
+                flushSoon();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        if (!loop.inEventLoop()) {
+            executeIfRunning(this::flush);
+            return;
+        }
+        if (flushDue && open) {
+            flushQueue();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> sendFile(FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("position and count must be 0 or more: " + position + ", " + count);
+        }
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (loop.inEventLoop()) {
+            sendFileOnLoop(new OutboundQueue.FileRegion(file, position, count, done));
+        } else {
+            try {
+                loop.execute(() -> sendFileOnLoop(new OutboundQueue.FileRegion(file, position, count, done)));
+            } catch (RejectedExecutionException e) {
+                done.completeExceptionally(e);
+            }
+        }
+        return done;
+    }
+
+    private void sendFileOnLoop(OutboundQueue.FileRegion region) {
+        if (!acceptsWrites()) {
+            region.done.completeExceptionally(new ClosedChannelException());
+            return;
+        }
+        if (region.count == 0) {
+            region.done.complete(0L);
+            return;
+        }
+        boolean wasEmpty = outbound.isEmpty();
+        outbound.appendFile(region);
+        if (writable && outbound.pendingBytes() + offLoopBytes > highWaterMark) {
+            writable = false;
+        }
+        if (wasEmpty && !dispatching) {
+            flushQueue(); // as a write would: at once, the rest when the socket is writable
+        } else if (wasEmpty) {
+            flushDue = true;
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** A deferred write outside any dispatch (a timer, a task): flushed by a task of its own. */
+    private void flushSoon() {
+        if (flushTask == null) {
+            flushTask = this::flush;
+        }
+        executeIfRunning(flushTask);
+    }
+
+    private void executeIfRunning(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: loop terminated, nothing more is flushed", this);
+        }
+    }
+
+    private boolean acceptsWrites() {
+        return open && !closing && !outputShutdownPending && !outputShut;
+    }
+
+    /** Loop thread, writes accepted, bytes remaining: to the socket if nothing is queued, the rest queued. */
+    private boolean writeNow(ByteBuffer data) {
         if (outbound.isEmpty()) {
             try {
                 writeDirect(data);
@@ -305,6 +487,53 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             writable = false;
         }
         updateInterest();
+        return true;
+    }
+
+    /** One gathering write fits: direct buffers, or heap ones small enough for the JDK's temporary copies. */
+    private static boolean gatherable(ByteBuffer[] data) {
+        long heapBytes = 0;
+        for (ByteBuffer buffer : data) {
+            if (!buffer.isDirect()) {
+                heapBytes += buffer.remaining();
+            }
+        }
+        return heapBytes <= HEAP_WRITE_WINDOW;
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] data) {
+        for (ByteBuffer buffer : data) {
+            if (buffer.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Off the loop: the buffers copied into one, in order, handed over as one write. */
+    private boolean writeFromElsewhere(ByteBuffer[] data) {
+        long total = 0;
+        for (ByteBuffer buffer : data) {
+            total += buffer.remaining();
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a gathering write of " + total + " bytes from another thread");
+        }
+        ByteBuffer joined;
+        try {
+            joined = ByteBuffer.allocate((int) total);
+        } catch (OutOfMemoryError e) {
+            return false;
+        }
+        for (ByteBuffer buffer : data) {
+            joined.put(buffer.duplicate());
+        }
+        if (!writeFromElsewhere(joined.flip())) {
+            return false;
+        }
+        for (ByteBuffer buffer : data) {
+            buffer.position(buffer.limit());
+        }
         return true;
     }
 
@@ -368,6 +597,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     private void writeDirect(ByteBuffer data) throws IOException {
         for (int i = 0; i < MAX_DIRECT_WRITES && data.hasRemaining(); i++) {
+            loop.resources().counters().socketWrites.increment();
             int n = data.isDirect() || data.remaining() <= HEAP_WRITE_WINDOW ? channel.write(data) : writeWindow(data);
             if (n == 0) {
                 return;
@@ -488,7 +718,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 log.debug("{}: cannot set SO_LINGER 0 for a reset: {}", this, e.toString());
             }
         }
-        outbound.clear();
+        outbound.clear(new ClosedChannelException());
         closeNow(null);
     }
 
@@ -610,7 +840,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         } catch (IOException e) {
             log.debug("{}: error on close: {}", this, e.toString());
         }
-        outbound.clear();
+        outbound.clear(cause != null ? cause : new ClosedChannelException());
         if (budgetPaused) {
             budgetPaused = false;
             loop.resources().budget().leave(this);
