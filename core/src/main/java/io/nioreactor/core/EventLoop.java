@@ -122,6 +122,44 @@ public final class EventLoop implements Executor {
     }
 
     /**
+     * Runs {@code task} on the loop thread after {@code initialDelay}, then every
+     * {@code period}, counted from the first deadline: a late run does not shift the ones after
+     * it, and ticks missed while the loop was busy are skipped, not run in a burst. Nothing is
+     * allocated per run. A run that throws is counted and logged like any task; the next runs
+     * still happen.
+     *
+     * <p>Any thread.
+     *
+     * @param task         the task
+     * @param initialDelay until the first run, zero or more
+     * @param period       between the deadlines of two runs, above zero
+     * @return a handle that stops further runs, also when called from inside the task
+     * @throws IllegalArgumentException if {@code period} is not above zero
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    public Cancellable scheduleAtFixedRate(Runnable task, Duration initialDelay, Duration period) {
+        return core.schedulePeriodic(task, initialDelay, period, true);
+    }
+
+    /**
+     * Runs {@code task} on the loop thread after {@code initialDelay}, then again {@code delay}
+     * after each run has ended. Nothing is allocated per run. A run that throws is counted and
+     * logged like any task; the next runs still happen.
+     *
+     * <p>Any thread.
+     *
+     * @param task         the task
+     * @param initialDelay until the first run, zero or more
+     * @param delay        from the end of one run to the start of the next, above zero
+     * @return a handle that stops further runs, also when called from inside the task
+     * @throws IllegalArgumentException if {@code delay} is not above zero
+     * @throws RejectedExecutionException once the loop has terminated
+     */
+    public Cancellable scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
+        return core.schedulePeriodic(task, initialDelay, delay, false);
+    }
+
+    /**
      * Listens for TCP connections, or Unix domain stream connections when {@code address} is
      * a {@link java.net.UnixDomainSocketAddress}. Port 0 binds an ephemeral port; read it from
      * {@link TcpServer#localAddress()}. A socket file left behind by an earlier run is replaced

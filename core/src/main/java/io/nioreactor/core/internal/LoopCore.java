@@ -156,6 +156,11 @@ public final class LoopCore {
         return timers.schedule(task, delay);
     }
 
+    /** See {@link io.nioreactor.core.EventLoop#scheduleAtFixedRate}. */
+    public Cancellable schedulePeriodic(Runnable task, Duration initialDelay, Duration period, boolean fixedRate) {
+        return timers.schedulePeriodic(task, initialDelay, period, fixedRate);
+    }
+
     /**
      * Begins a graceful shutdown once; later calls return the same future.
      *

@@ -33,11 +33,28 @@ final class LoopTimers {
      * @throws RejectedExecutionException once the loop has terminated
      */
     Cancellable schedule(Runnable task, Duration delay) {
+        return schedule(task, delay, 0);
+    }
+
+    /**
+     * Any thread: runs {@code task} on the loop after {@code initialDelay}, then again every
+     * {@code period} from the first deadline (fixed rate) or {@code period} after each run ends
+     * (fixed delay), until cancelled.
+     */
+    Cancellable schedulePeriodic(Runnable task, Duration initialDelay, Duration period, boolean fixedRate) {
+        long periodNanos = Durations.delayNanos(period);
+        if (periodNanos <= 0) {
+            throw new IllegalArgumentException("period must be above zero: " + period);
+        }
+        return schedule(task, initialDelay, fixedRate ? periodNanos : -periodNanos);
+    }
+
+    private Cancellable schedule(Runnable task, Duration delay, long periodNanos) {
         if (task == null) {
             throw new NullPointerException("task");
         }
         long deadline = System.nanoTime() + Durations.delayNanos(delay);
-        ScheduledTask scheduled = new ScheduledTask(this, task);
+        ScheduledTask scheduled = new ScheduledTask(this, task, periodNanos);
         if (loop.inEventLoop()) {
             if (loop.isTerminated()) {
                 throw new RejectedExecutionException("loop " + loop.name() + " has terminated");
@@ -95,8 +112,29 @@ final class LoopTimers {
             }
             if (timer.startRunning()) {
                 runner.accept(timer.action());
+                if (timer.isPeriodic() && timer.startRunning()) { // not cancelled meanwhile
+                    queue.add(timer, nextDeadline(timer));
+                }
             }
         }
+    }
+
+    /**
+     * Fixed rate: the next multiple of the period after the last deadline that is still ahead,
+     * so no drift accumulates and missed ticks are skipped, not run in a burst. Fixed delay: the
+     * delay from now, after the run.
+     */
+    private static long nextDeadline(ScheduledTask timer) {
+        long period = timer.periodNanos;
+        if (period < 0) {
+            return System.nanoTime() - period;
+        }
+        long next = timer.deadlineNanos + period;
+        long now = System.nanoTime();
+        if (next - now <= 0) {
+            next += ((now - next) / period + 1) * period;
+        }
+        return next;
     }
 
     /** The loop has ended: no timer will run. */

@@ -31,6 +31,8 @@ public final class ScheduledTask implements Cancellable {
 
     private final LoopTimers timers;
     private final Runnable action;
+    /** 0 for a one-shot task; above 0 a fixed rate, below 0 a fixed delay, in nanoseconds. */
+    final long periodNanos;
     private volatile int state;
 
     // Owned by the loop thread.
@@ -39,8 +41,13 @@ public final class ScheduledTask implements Cancellable {
     int heapIndex = -1;
 
     ScheduledTask(LoopTimers timers, Runnable action) {
+        this(timers, action, 0);
+    }
+
+    ScheduledTask(LoopTimers timers, Runnable action, long periodNanos) {
         this.timers = timers;
         this.action = action;
+        this.periodNanos = periodNanos;
     }
 
     Runnable action() {
@@ -51,9 +58,17 @@ public final class ScheduledTask implements Cancellable {
         return heapIndex >= 0;
     }
 
-    /** Loop thread: claims the task for running; {@code false} if it was cancelled (or ran). */
+    /**
+     * Loop thread: claims the task for running; {@code false} if it was cancelled (or ran). A
+     * periodic task stays pending while it runs, so a cancel from inside it (or from another
+     * thread meanwhile) wins and no further run is queued.
+     */
     boolean startRunning() {
-        return STATE.compareAndSet(this, PENDING, RAN);
+        return periodNanos != 0 ? state == PENDING : STATE.compareAndSet(this, PENDING, RAN);
+    }
+
+    boolean isPeriodic() {
+        return periodNanos != 0;
     }
 
     /** Loop thread: one of the loop's own timers, armed again after it ran. */

@@ -1,0 +1,142 @@
+package io.nioreactor.core;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** scheduleAtFixedRate and scheduleWithFixedDelay on a real loop. */
+class PeriodicTimersTest {
+
+    private final EventLoop loop = EventLoop.start("periodic-test");
+
+    @AfterEach
+    void shutdown() {
+        loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+    }
+
+    @Test
+    void aFixedRateKeepsItsScheduleWhateverEachRunCosts() {
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        Cancellable handle = loop.scheduleAtFixedRate(() -> {
+            starts.add(System.nanoTime());
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(4)); // the run costs 4 of its 10 ms
+        }, Duration.ZERO, Duration.ofMillis(10));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> starts.size() >= 21);
+        handle.cancel();
+        long elapsedMillis = (starts.get(20) - starts.get(0)) / 1_000_000;
+        System.out.printf("[measure] fixed rate 10 ms, runs of 4 ms: 20 periods took %d ms (with drift: 280)%n",
+                elapsedMillis);
+        assertTrue(elapsedMillis >= 195, "ran early: " + elapsedMillis + " ms");
+        assertTrue(elapsedMillis < 260, "the runs' cost accumulated: " + elapsedMillis + " ms");
+    }
+
+    @Test
+    void ticksMissedWhileTheLoopWasBusyAreSkippedNotRunInABurst() {
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        AtomicLong busyUntil = new AtomicLong();
+        loop.scheduleAtFixedRate(() -> starts.add(System.nanoTime()), Duration.ZERO, Duration.ofMillis(10));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> starts.size() >= 2);
+        loop.execute(() -> { // the loop is busy for 20 periods
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            busyUntil.set(System.nanoTime());
+        });
+        await().atMost(5, TimeUnit.SECONDS).until(() -> busyUntil.get() != 0
+                && starts.get(starts.size() - 1) - busyUntil.get() > TimeUnit.MILLISECONDS.toNanos(30));
+        long burst = starts.stream().filter(t -> t >= busyUntil.get()
+                && t - busyUntil.get() < TimeUnit.MILLISECONDS.toNanos(5)).count();
+        System.out.printf("[measure] after 200 ms busy at a 10 ms rate: %d run(s) within 5 ms of the end%n", burst);
+        assertTrue(burst <= 1, burst + " runs in a burst");
+    }
+
+    @Test
+    void aFixedDelayWaitsAfterEachRunEnds() {
+        List<long[]> runs = new CopyOnWriteArrayList<>();
+        Cancellable handle = loop.scheduleWithFixedDelay(() -> {
+            long start = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            runs.add(new long[] {start, System.nanoTime()});
+        }, Duration.ZERO, Duration.ofMillis(10));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> runs.size() >= 6);
+        handle.cancel();
+        for (int i = 1; i < 6; i++) {
+            long gap = runs.get(i)[0] - runs.get(i - 1)[1];
+            assertTrue(gap >= TimeUnit.MILLISECONDS.toNanos(10), "run " + i + " started " + gap + " ns after the last ended");
+        }
+    }
+
+    @Test
+    void cancelFromInsideTheTaskStopsFurtherRuns() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Cancellable[] handle = new Cancellable[1];
+        CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
+        loop.execute(() -> handle[0] = loop.scheduleAtFixedRate(() -> {
+            if (runs.incrementAndGet() == 3) {
+                cancelled.complete(handle[0].cancel());
+            }
+        }, Duration.ZERO, Duration.ofMillis(5)));
+        assertTrue(cancelled.get(5, TimeUnit.SECONDS));
+        CompletableFuture<Void> fence = new CompletableFuture<>(); // timers run in deadline order
+        loop.schedule(() -> fence.complete(null), Duration.ofMillis(100));
+        fence.get(5, TimeUnit.SECONDS);
+        assertEquals(3, runs.get());
+        assertTrue(handle[0].isCancelled());
+        assertFalse(handle[0].cancel(), "a second cancel does nothing");
+    }
+
+    @Test
+    void aThrowingRunIsCountedAndTheNextRunsStillHappen() {
+        AtomicInteger runs = new AtomicInteger();
+        Cancellable handle = loop.scheduleWithFixedDelay(() -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("periodic failure");
+        }, Duration.ZERO, Duration.ofMillis(5));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> runs.get() >= 3);
+        handle.cancel();
+        assertTrue(loop.metrics().handlerFailures() >= 3);
+    }
+
+    @Test
+    void aTickAllocatesNothingOnTheLoop() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        CompletableFuture<Long> loopThread = new CompletableFuture<>();
+        loop.execute(() -> loopThread.complete(Thread.currentThread().getId()));
+        long id = loopThread.get();
+        AtomicInteger runs = new AtomicInteger();
+        AtomicLong warm = new AtomicLong();
+        AtomicLong end = new AtomicLong();
+        Cancellable handle = loop.scheduleAtFixedRate(() -> {
+            int n = runs.incrementAndGet();
+            if (n == 200) {
+                warm.set(threads.getThreadAllocatedBytes(id));
+            } else if (n == 1200) {
+                end.set(threads.getThreadAllocatedBytes(id));
+            }
+        }, Duration.ZERO, Duration.ofNanos(200_000));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> end.get() != 0);
+        handle.cancel();
+        double perTick = (end.get() - warm.get()) / 1000.0;
+        System.out.printf("[measure] loop thread allocation per periodic tick: %.1f bytes%n", perTick);
+        assertTrue(perTick < 8, perTick + " bytes per tick");
+    }
+
+    @Test
+    void aPeriodOfZeroIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> loop.scheduleAtFixedRate(() -> { }, Duration.ZERO, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class,
+                () -> loop.scheduleWithFixedDelay(() -> { }, Duration.ZERO, Duration.ofMillis(-1)));
+    }
+}
