@@ -14,7 +14,8 @@ interface EchoServer extends AutoCloseable {
 
     /**
      * Starts {@code impl} ("reactor", "netty" (NIO), "netty-epoll", "netty-io_uring", "blocking",
-     * "virtual") for {@code proto} ("tcp", "udp") on {@code address}, with {@code threads} event
+     * "virtual", or the reactor answering each 64-byte message on its own: "reactor-per-message"
+     * with a write each, "reactor-batched" with one gathering write per read burst) for {@code proto} ("tcp", "udp") on {@code address}, with {@code threads} event
      * loops where the implementation has them (the reactor, Netty's TCP worker group).
      */
     static EchoServer start(String impl, String proto, InetSocketAddress address, int threads) throws Exception {
@@ -30,6 +31,12 @@ interface EchoServer extends AutoCloseable {
         switch (impl) {
             case "reactor":
                 return tcp ? ReactorEchoServer.tcp(address, threads) : ReactorEchoServer.udp(address, threads);
+            case "reactor-per-message":
+                return tcp ? ReactorEchoServer.tcp(address, threads, PerMessageEcho.IMMEDIATE)
+                        : ReactorEchoServer.udp(address, threads);
+            case "reactor-batched":
+                return tcp ? ReactorEchoServer.tcp(address, threads, PerMessageEcho.BATCHED)
+                        : ReactorEchoServer.udp(address, threads, BatchedUdpEcho::new);
             case "blocking":
                 return tcp ? BlockingEchoServer.tcp(address, Threads.platform()) : BlockingEchoServer.udp(address, false);
             case "virtual":

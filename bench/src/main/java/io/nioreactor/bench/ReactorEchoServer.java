@@ -1,5 +1,7 @@
 package io.nioreactor.bench;
 
+import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.DatagramHandler;
 import io.nioreactor.core.EventLoopGroup;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.UdpOptions;
@@ -8,6 +10,7 @@ import io.nioreactor.udp.UdpEchoHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** This project's echo handlers on an {@link EventLoopGroup}: exactly what the daemons run. */
 final class ReactorEchoServer implements EchoServer {
@@ -21,17 +24,27 @@ final class ReactorEchoServer implements EchoServer {
     }
 
     static EchoServer tcp(InetSocketAddress bind, int threads) {
+        return tcp(bind, threads, EchoHandler.INSTANCE);
+    }
+
+    /** With a handler of the bench's own: the per-message echoes. */
+    static EchoServer tcp(InetSocketAddress bind, int threads, ConnectionHandler handler) {
         EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
         InetSocketAddress address = (InetSocketAddress) loops.listenTcp(bind, TcpOptions.defaults(),
-                c -> EchoHandler.INSTANCE).join().localAddress();
+                c -> handler).join().localAddress();
         return new ReactorEchoServer(loops, address);
     }
 
     static EchoServer udp(InetSocketAddress bind, int threads) {
-        EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
         // The bench talks from ephemeral ports and without a rate limit: the daemon's guards are off.
-        InetSocketAddress address = (InetSocketAddress) loops.bindUdp(bind, UdpOptions.defaults(),
-                () -> new UdpEchoHandler(true, 0)).join().localAddress();
+        return udp(bind, threads, () -> new UdpEchoHandler(true, 0));
+    }
+
+    /** With a handler per loop of the bench's own: the batched echo. */
+    static EchoServer udp(InetSocketAddress bind, int threads, Supplier<DatagramHandler> handlers) {
+        EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
+        InetSocketAddress address = (InetSocketAddress) loops.bindUdp(bind, UdpOptions.defaults(), handlers)
+                .join().localAddress();
         return new ReactorEchoServer(loops, address);
     }
 

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--impl", required = true, paramLabel = "IMPL",
-            description = "reactor, netty, netty-epoll, netty-io_uring, blocking or virtual (virtual needs Java 21+).")
+            description = "reactor, netty, netty-epoll, netty-io_uring, blocking or virtual (virtual needs Java 21+);"
+                    + " reactor-per-message or reactor-batched answer each 64-byte message with a write of its own,"
+                    + " or with one gathering write per read burst.")
     private String impl;
 
     @Option(names = "--transport", paramLabel = "NAME",

@@ -22,4 +22,14 @@ public interface DatagramHandler {
      * @param sender   the source address
      */
     void onDatagram(UdpEndpoint endpoint, ByteBuffer data, SocketAddress sender);
+
+    /**
+     * Called after a batch of receives on one readiness event, once the last
+     * {@link #onDatagram} of the batch has returned: the place to send replies gathered during
+     * the batch. Not called for a batch that received nothing.
+     *
+     * @param endpoint the endpoint that received the batch
+     */
+    default void onReceiveComplete(UdpEndpoint endpoint) {
+    }
 }

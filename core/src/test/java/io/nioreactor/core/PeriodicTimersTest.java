@@ -59,7 +59,8 @@ class PeriodicTimersTest {
         long burst = starts.stream().filter(t -> t >= busyUntil.get()
                 && t - busyUntil.get() < TimeUnit.MILLISECONDS.toNanos(5)).count();
         System.out.printf("[measure] after 200 ms busy at a 10 ms rate: %d run(s) within 5 ms of the end%n", burst);
-        assertTrue(burst <= 1, burst + " runs in a burst");
+        // The overdue run, and the next tick if it falls that close: never the twenty missed.
+        assertTrue(burst <= 2, burst + " runs in a burst");
     }
 
     @Test

@@ -143,6 +143,52 @@ class UdpEndpointTest {
     }
 
     @Test
+    void aBatchOfDatagramsEndsWithOneReceiveCompleteWhereRepliesGatheredDuringItAreSent() throws Exception {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<SocketAddress> senders = new ArrayList<>();
+        UdpEndpoint endpoint = loop.bindUdp(new InetSocketAddress("127.0.0.1", 0), UdpOptions.defaults(),
+                new DatagramHandler() {
+                    @Override
+                    public void onDatagram(UdpEndpoint ep, ByteBuffer data, SocketAddress sender) {
+                        events.add(StandardCharsets.US_ASCII.decode(data).toString());
+                        senders.add(sender);
+                    }
+
+                    @Override
+                    public void onReceiveComplete(UdpEndpoint ep) {
+                        events.add("complete");
+                        for (SocketAddress sender : senders) {
+                            ep.send(ByteBuffer.wrap(("batch of " + senders.size()).getBytes(StandardCharsets.US_ASCII)),
+                                    sender);
+                        }
+                        senders.clear();
+                    }
+                }).join();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            client.setSoTimeout(5_000);
+            loop.execute(() -> {
+                try {
+                    held.await(); // the datagrams wait in the socket: the loop receives them as one batch
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < 10; i++) {
+                byte[] payload = ("d" + i).getBytes(StandardCharsets.US_ASCII);
+                client.send(new DatagramPacket(payload, payload.length, endpoint.localAddress()));
+            }
+            held.countDown();
+            for (int i = 0; i < 10; i++) {
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                client.receive(reply);
+                assertEquals("batch of 10", new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII));
+            }
+        }
+        assertEquals(List.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "complete"), events);
+    }
+
+    @Test
     void aThrowingHandlerIsCountedAndTheEndpointKeepsServing() throws Exception {
         DatagramHandler picky = (endpoint, data, sender) -> {
             if (data.remaining() == 1) {

@@ -131,6 +131,18 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
     }
 
     private void receiveBatch() {
+        if (receiveSome() && open) {
+            try {
+                handler.onReceiveComplete(this);
+            } catch (Throwable t) {
+                handlerFailed(t, null);
+            }
+        }
+    }
+
+    /** Receives up to a batch; {@code true} if the handler was given at least one datagram. */
+    private boolean receiveSome() {
+        boolean delivered = false;
         ByteBuffer buffer = loop.resources().readBuffer();
         for (int i = 0; i < RECEIVE_BATCH && open; i++) {
             buffer.clear();
@@ -142,22 +154,29 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
                 continue; // an ICMP error reported on receive; the next datagram may be fine
             }
             if (sender == null) {
-                return;
+                return delivered;
             }
             buffer.flip();
             loop.resources().counters().datagramsReceived.increment();
             loop.resources().counters().datagramBytesReceived.add(buffer.remaining());
+            delivered = true;
             try {
                 handler.onDatagram(this, buffer, sender);
             } catch (Throwable t) {
-                Failures.rethrowIfFatal(t);
-                loop.resources().counters().handlerFailures.increment();
-                LogThrottle throttle = loop.resources().handlerFailureLog();
-                if (throttle.allow()) {
-                    log.warn("{}: handler failed on a datagram from {} ({} more not logged)",
-                            this, Addresses.describe(sender), throttle.suppressed(), t);
-                }
+                handlerFailed(t, sender);
             }
+        }
+        return delivered;
+    }
+
+    /** Counted, logged at most once a second; the endpoint stays open. */
+    private void handlerFailed(Throwable t, SocketAddress sender) {
+        Failures.rethrowIfFatal(t);
+        loop.resources().counters().handlerFailures.increment();
+        LogThrottle throttle = loop.resources().handlerFailureLog();
+        if (throttle.allow()) {
+            log.warn("{}: handler failed {} ({} more not logged)", this, sender == null ? "after a receive batch"
+                    : "on a datagram from " + Addresses.describe(sender), throttle.suppressed(), t);
         }
     }
 
