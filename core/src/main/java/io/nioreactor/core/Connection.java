@@ -1,6 +1,7 @@
 package io.nioreactor.core;
 
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
@@ -204,6 +205,20 @@ public interface Connection {
      * @return the owning loop
      */
     EventLoop loop();
+
+    /**
+     * Reads a socket option of this connection's socket, as the kernel has it now: to check what an option set
+     * through the options took (the kernel may round or double a buffer size).
+     *
+     * <p>Any thread.
+     *
+     * @param <T>    the option's value type
+     * @param option the option
+     * @return its value
+     * @throws java.io.IOException if the socket is closed or the option cannot be read
+     * @throws UnsupportedOperationException if the socket does not support the option
+     */
+    <T> T option(SocketOption<T> option) throws java.io.IOException;
 
     /**
      * Stores one object of the caller's choice with this connection.

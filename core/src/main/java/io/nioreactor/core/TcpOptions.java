@@ -1,6 +1,9 @@
 package io.nioreactor.core;
 
+import java.net.SocketOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Immutable settings of a TCP server or client connection.
@@ -33,6 +36,8 @@ public final class TcpOptions {
     private final Duration idleTimeout;
     private final Duration connectTimeout;
     private final int maxConnections;
+    private final Map<SocketOption<?>, Object> connectionOptions;
+    private final Map<SocketOption<?>, Object> listenerOptions;
 
     private TcpOptions(Builder b) {
         this.reuseAddress = b.reuseAddress;
@@ -48,6 +53,8 @@ public final class TcpOptions {
         this.idleTimeout = b.idleTimeout;
         this.connectTimeout = b.connectTimeout;
         this.maxConnections = b.maxConnections;
+        this.connectionOptions = SocketOptionSettings.freeze(b.connectionOptions);
+        this.listenerOptions = SocketOptionSettings.freeze(b.listenerOptions);
     }
 
     /**
@@ -89,6 +96,8 @@ public final class TcpOptions {
         b.idleTimeout = idleTimeout;
         b.connectTimeout = connectTimeout;
         b.maxConnections = maxConnections;
+        b.connectionOptions.putAll(connectionOptions);
+        b.listenerOptions.putAll(listenerOptions);
         return b;
     }
 
@@ -218,6 +227,25 @@ public final class TcpOptions {
         return maxConnections;
     }
 
+    /**
+     * The socket options set with {@link Builder#option} on every connection, accepted or
+     * dialed, in the order they were set.
+     *
+     * @return an unmodifiable map of option to value
+     */
+    public Map<SocketOption<?>, Object> connectionOptions() {
+        return connectionOptions;
+    }
+
+    /**
+     * The socket options set with {@link Builder#listenerOption} on listening sockets.
+     *
+     * @return an unmodifiable map of option to value
+     */
+    public Map<SocketOption<?>, Object> listenerOptions() {
+        return listenerOptions;
+    }
+
     @Override
     public String toString() {
         return "TcpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort + ", listenerPerLoop=" + listenerPerLoop
@@ -225,7 +253,8 @@ public final class TcpOptions {
                 + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
                 + ", highWaterMark=" + highWaterMark + ", lowWaterMark=" + lowWaterMark
                 + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
-                + ", maxConnections=" + maxConnections + "]";
+                + ", maxConnections=" + maxConnections + ", connectionOptions=" + connectionOptions
+                + ", listenerOptions=" + listenerOptions + "]";
     }
 
     /**
@@ -245,8 +274,44 @@ public final class TcpOptions {
         private Duration idleTimeout = Duration.ZERO;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private int maxConnections = Integer.MAX_VALUE;
+        private final Map<SocketOption<?>, Object> connectionOptions = new LinkedHashMap<>();
+        private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Sets any socket option on every connection, accepted or dialed (Netty's
+         * {@code childOption}): {@code SO_LINGER}, {@code IP_TOS}, or
+         * {@code jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE}, say. Applied after the typed
+         * settings of this builder, so it wins over them; read it back with
+         * {@link Connection#option}. A listener checks at once that its connections' transport
+         * supports the option and takes the value: if not, listening fails with the reason.
+         *
+         * @param <T>    the option's value type
+         * @param option the option
+         * @param value  its value, of the option's type
+         * @return this builder
+         * @throws IllegalArgumentException if the value is not of the option's type
+         */
+        public <T> Builder option(SocketOption<T> option, T value) {
+            SocketOptionSettings.put(connectionOptions, "option", option, value);
+            return this;
+        }
+
+        /**
+         * Sets any socket option on listening sockets (Netty's {@code option}), after the typed
+         * settings; read it back with {@link TcpServer#option}.
+         *
+         * @param <T>    the option's value type
+         * @param option the option
+         * @param value  its value, of the option's type
+         * @return this builder
+         * @throws IllegalArgumentException if the value is not of the option's type
+         */
+        public <T> Builder listenerOption(SocketOption<T> option, T value) {
+            SocketOptionSettings.put(listenerOptions, "listenerOption", option, value);
+            return this;
         }
 
         /**

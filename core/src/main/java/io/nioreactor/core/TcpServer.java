@@ -1,6 +1,7 @@
 package io.nioreactor.core;
 
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,4 +48,18 @@ public interface TcpServer {
      * @return the open connection count
      */
     int openConnections();
+
+    /**
+     * Reads a socket option of the listening socket (a group's: its first loop's), as the kernel has it now: to check what an option set
+     * through the options took (the kernel may round or double a buffer size).
+     *
+     * <p>Any thread.
+     *
+     * @param <T>    the option's value type
+     * @param option the option
+     * @return its value
+     * @throws java.io.IOException if the socket is closed or the option cannot be read
+     * @throws UnsupportedOperationException if the socket does not support the option
+     */
+    <T> T option(SocketOption<T> option) throws java.io.IOException;
 }

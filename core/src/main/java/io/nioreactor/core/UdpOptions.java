@@ -1,5 +1,9 @@
 package io.nioreactor.core;
 
+import java.net.SocketOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Immutable settings of a {@link UdpEndpoint}, built with {@link #builder()}; a bad value
  * throws {@link IllegalArgumentException} naming the option and the value.
@@ -14,6 +18,7 @@ public final class UdpOptions {
     private final int sendBufferSize;
     private final int sendQueueDatagrams;
     private final int sendQueueBytes;
+    private final Map<SocketOption<?>, Object> socketOptions;
 
     private UdpOptions(Builder b) {
         this.reuseAddress = b.reuseAddress;
@@ -22,6 +27,7 @@ public final class UdpOptions {
         this.sendBufferSize = b.sendBufferSize;
         this.sendQueueDatagrams = b.sendQueueDatagrams;
         this.sendQueueBytes = b.sendQueueBytes;
+        this.socketOptions = SocketOptionSettings.freeze(b.socketOptions);
     }
 
     /**
@@ -118,14 +124,25 @@ public final class UdpOptions {
         b.sendBufferSize = sendBufferSize;
         b.sendQueueDatagrams = sendQueueDatagrams;
         b.sendQueueBytes = sendQueueBytes;
+        b.socketOptions.putAll(socketOptions);
         return b;
+    }
+
+    /**
+     * The socket options set with {@link Builder#option}, in the order they were set.
+     *
+     * @return an unmodifiable map of option to value
+     */
+    public Map<SocketOption<?>, Object> socketOptions() {
+        return socketOptions;
     }
 
     @Override
     public String toString() {
         return "UdpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort
                 + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
-                + ", sendQueueDatagrams=" + sendQueueDatagrams + ", sendQueueBytes=" + sendQueueBytes + "]";
+                + ", sendQueueDatagrams=" + sendQueueDatagrams + ", sendQueueBytes=" + sendQueueBytes
+                + ", options=" + socketOptions + "]";
     }
 
     /** Builds {@link UdpOptions}. Not thread-safe; each setter checks its value at once. */
@@ -136,8 +153,27 @@ public final class UdpOptions {
         private int sendBufferSize;
         private int sendQueueDatagrams = 1024;
         private int sendQueueBytes = 4 * 1024 * 1024;
+        private final Map<SocketOption<?>, Object> socketOptions = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Sets any socket option on the endpoint's socket: {@code IP_TOS},
+         * {@code IP_MULTICAST_IF}, {@code IP_MULTICAST_TTL}, {@code IP_MULTICAST_LOOP},
+         * {@code SO_BROADCAST}, say. Applied after the typed settings of this builder, so it
+         * wins over them; read it back with {@link UdpEndpoint#option}. Binding fails with the
+         * reason if the socket does not support the option or refuses the value.
+         *
+         * @param <T>    the option's value type
+         * @param option the option
+         * @param value  its value, of the option's type
+         * @return this builder
+         * @throws IllegalArgumentException if the value is not of the option's type
+         */
+        public <T> Builder option(SocketOption<T> option, T value) {
+            SocketOptionSettings.put(socketOptions, "option", option, value);
+            return this;
         }
 
         /**

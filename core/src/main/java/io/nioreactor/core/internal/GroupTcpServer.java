@@ -1,7 +1,9 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.TcpServer;
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,5 +49,10 @@ public final class GroupTcpServer implements TcpServer {
     @Override
     public String toString() {
         return "group server " + Addresses.describe(localAddress()) + " (" + listeners.size() + " listeners)";
+    }
+
+    @Override
+    public <T> T option(SocketOption<T> option) throws IOException {
+        return listeners.get(0).option(option);
     }
 }

@@ -2,7 +2,9 @@ package io.nioreactor.core.internal;
 
 import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.UdpEndpoint;
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,5 +69,10 @@ public final class GroupUdpEndpoint implements UdpEndpoint {
     @Override
     public String toString() {
         return "group udp " + Addresses.describe(localAddress()) + " (" + endpoints.size() + " sockets)";
+    }
+
+    @Override
+    public <T> T option(SocketOption<T> option) throws IOException {
+        return endpoints.get(0).option(option);
     }
 }

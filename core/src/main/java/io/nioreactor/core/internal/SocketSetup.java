@@ -8,6 +8,8 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.net.ProtocolFamily;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,21 @@ final class SocketSetup {
         if (options.receiveBufferSize() > 0) {
             setIfSupported(channel, StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
         }
+        applyExplicit(channel, options.listenerOptions(), "listener");
+    }
+
+    /**
+     * Tries the connections' explicit options on a socket of the listener's family, so a
+     * listener whose every connection would fail is refused now, with the reason, rather than
+     * closing each connection it accepts.
+     */
+    static void checkConnectionOptions(ProtocolFamily family, TcpOptions options) throws IOException {
+        if (options.connectionOptions().isEmpty()) {
+            return;
+        }
+        try (SocketChannel trial = SocketChannel.open(family)) {
+            applyExplicit(trial, options.connectionOptions(), "connection");
+        }
     }
 
     static void configureConnection(SocketChannel channel, TcpOptions options) throws IOException {
@@ -48,6 +65,34 @@ final class SocketSetup {
         if (options.sendBufferSize() > 0) {
             setIfSupported(channel, StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
         }
+        applyExplicit(channel, options.connectionOptions(), "connection");
+    }
+
+    /**
+     * Sets options the user named one by one: unlike the typed settings, one the transport does
+     * not support is an error, reported with the option, its value and the reason.
+     *
+     * @param what "listener", "connection" or "endpoint", for the message
+     */
+    static void applyExplicit(NetworkChannel channel, Map<SocketOption<?>, Object> options, String what)
+            throws IOException {
+        for (Map.Entry<SocketOption<?>, Object> entry : options.entrySet()) {
+            SocketOption<?> option = entry.getKey();
+            if (!channel.supportedOptions().contains(option)) {
+                throw new IOException(what + " option " + option.name() + ": not supported by this socket");
+            }
+            try {
+                set(channel, option, entry.getValue());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                throw new IOException(what + " option " + option.name() + "=" + entry.getValue() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked") // the builder checked the value against the option's type
+    private static <T> void set(NetworkChannel channel, SocketOption<T> option, Object value) throws IOException {
+        channel.setOption(option, (T) value);
     }
 
     static <T> void setIfSupported(NetworkChannel channel, SocketOption<T> option, T value) throws IOException {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -869,5 +870,10 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     @Override
     public String toString() {
         return "connection " + Addresses.describe(remoteAddress) + " -> " + Addresses.describe(localAddress);
+    }
+
+    @Override
+    public <T> T option(SocketOption<T> option) throws IOException {
+        return channel.getOption(option);
     }
 }

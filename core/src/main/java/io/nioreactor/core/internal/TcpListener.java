@@ -7,8 +7,9 @@ import io.nioreactor.core.TcpServer;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
+import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -99,6 +100,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         ServerSocketChannel channel = ServerSocketChannel.open(family);
         try {
             SocketSetup.configureListener(channel, options);
+            SocketSetup.checkConnectionOptions(family, options);
             if (sharedInGroup) {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
@@ -289,5 +291,10 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
     @Override
     public String toString() {
         return "listener " + Addresses.describe(localAddress);
+    }
+
+    @Override
+    public <T> T option(SocketOption<T> option) throws IOException {
+        return channel.getOption(option);
     }
 }

@@ -7,6 +7,7 @@ import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -118,6 +119,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
         if (options.sendBufferSize() > 0) {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
         }
+        SocketSetup.applyExplicit(channel, options.socketOptions(), "endpoint");
     }
 
     @Override
@@ -346,5 +348,10 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
     @FunctionalInterface
     interface IoFactory {
         DatagramIo create(DatagramChannel channel) throws IOException;
+    }
+
+    @Override
+    public <T> T option(SocketOption<T> option) throws IOException {
+        return channel.getOption(option);
     }
 }
