@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The README's embedding example, run as written; the README must show exactly this code. */
@@ -45,6 +50,114 @@ class ReadmeExampleTest {
         loop.shutdownGracefully(Duration.ofSeconds(5)).join();
         // README-END
         assertEquals(1, loop.metrics().connectionsClosed());
+    }
+
+    // README-BEGIN
+    /** SET key value / GET key, one command per line: a tiny key-value store. */
+    static final class KeyValueHandler implements ConnectionHandler, Framer.FrameHandler {
+        private final Map<String, String> store;            // shared by the connections
+        private final Framer lines = Framer.lines(1024, this);
+
+        KeyValueHandler(Map<String, String> store) {
+            this.store = store;
+        }
+
+        @Override
+        public void onRead(Connection c, ByteBuffer data) {
+            lines.feed(c, data);                          // calls onFrame for each whole line
+        }
+
+        @Override
+        public void onFrame(Connection c, ByteBuffer line) {
+            String[] words = StandardCharsets.UTF_8.decode(line).toString().split(" ", 3);
+            String reply;
+            if (words[0].equals("SET") && words.length == 3) {
+                store.put(words[1], words[2]);
+                reply = "OK";
+            } else if (words[0].equals("GET") && words.length == 2) {
+                reply = store.getOrDefault(words[1], "(nil)");
+            } else {
+                reply = "ERR expected SET key value or GET key";
+            }
+            c.writeLater(StandardCharsets.UTF_8.encode(reply + "\n")); // one write per read burst
+        }
+
+        @Override
+        public void onFramingError(Connection c, FramingException e) {
+            c.write(StandardCharsets.UTF_8.encode("ERR " + e.getMessage() + "\n"));
+            c.close();                                    // sends the error, then closes
+        }
+    }
+    // README-END
+
+    @Test
+    void theKeyValueExampleAnswersPipelinedCommandsAndRefusesALineTooLong() throws Exception {
+        // README-BEGIN
+        EventLoopGroup loops = EventLoopGroup.start("kv", 2);
+        Map<String, String> store = new ConcurrentHashMap<>();
+        TcpServer kv = loops.listenTcp(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
+                connection -> new KeyValueHandler(store)).join();
+        System.out.println("key-value store on " + kv.localAddress());
+        // README-END
+        try (java.nio.channels.SocketChannel client = Loopback.connect(kv.localAddress())) {
+            Loopback.writeAscii(client, "SET color blue\r\nGET color\nGET size\nDEL color\n");
+            String expected = "OK\nblue\n(nil)\nERR expected SET key value or GET key\n";
+            assertEquals(expected, Loopback.readAscii(client, expected.length()));
+            Loopback.writeAscii(client, "SET long " + "x".repeat(2000) + "\n");
+            String error = "ERR line longer than 1024 bytes\n";
+            assertEquals(error, Loopback.readAscii(client, error.length()));
+            assertEquals(0, Loopback.drainToEnd(client));
+        }
+        loops.shutdownGracefully(Duration.ofSeconds(5)).join();
+    }
+
+    @Test
+    void theLengthPrefixedExamplesTalkToEachOther() throws Exception {
+        EventLoop loop = EventLoop.start("frames");
+        // README-BEGIN
+        // Server: each frame is a 4-byte big-endian length, then that many bytes; the reply
+        // upper-cases the body and goes out as header and body in one gathering write.
+        TcpServer upper = loop.listenTcp(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
+                connection -> new ConnectionHandler() {
+                    private final ByteBuffer header = ByteBuffer.allocate(4);
+                    private final Framer frames = Framer.lengthPrefixed(4, 1 << 20, (c, body) -> {
+                        ByteBuffer reply = ByteBuffer.allocate(body.remaining());
+                        while (body.hasRemaining()) {
+                            reply.put((byte) Character.toUpperCase(body.get()));
+                        }
+                        c.write(header.clear().putInt(reply.position()).flip(), reply.flip());
+                    });
+
+                    @Override
+                    public void onRead(Connection c, ByteBuffer data) {
+                        frames.feed(c, data);
+                    }
+                }).join();
+
+        // Client: sends one frame, completes with the body of the first frame it gets back.
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Framer.FrameHandler replies = (c, body) -> {
+            answer.complete(StandardCharsets.UTF_8.decode(body).toString());
+            c.close();
+        };
+        loop.connectTcp(upper.localAddress(), TcpOptions.defaults(), new ConnectionHandler() {
+            private final Framer frames = Framer.lengthPrefixed(4, 1 << 20, replies);
+
+            @Override
+            public void onOpen(Connection c) {
+                byte[] body = "hello, frames".getBytes(StandardCharsets.UTF_8);
+                c.write(ByteBuffer.allocate(4).putInt(body.length).flip(), ByteBuffer.wrap(body));
+            }
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+                frames.feed(c, data);
+            }
+        });
+        System.out.println(answer.get(5, TimeUnit.SECONDS)); // HELLO, FRAMES
+        // README-END
+        assertEquals("HELLO, FRAMES", answer.get());
+        loop.shutdownGracefully(Duration.ofSeconds(5)).join();
     }
 
     @Test
