@@ -53,7 +53,8 @@ public interface Connection {
 
     /**
      * Writes the remaining bytes of several buffers in order, in one gathering write when
-     * nothing is queued (a header and a body in one system call). Consumes them as
+     * nothing is queued (a header and a body in one system call; heap buffers of more than
+     * 64 KiB together go one write each, to keep the JDK's temporary copies small). Consumes them as
      * {@link #write(ByteBuffer)} does; off the loop they are copied into one buffer.
      *
      * <p>Any thread.
@@ -93,7 +94,8 @@ public interface Connection {
      * @param file     the file to send from, opened for reading
      * @param position where in the file to start
      * @param count    how many bytes to send
-     * @return a future completing with {@code count} once the socket took the last byte; it
+     * @return a future completing with {@code count} once the socket took the last byte, on the
+     *         loop thread (its callbacks run there and must not block); it
      *         fails with {@link java.nio.channels.ClosedChannelException} if the connection is
      *         closed first (or already was), with the I/O error that closed it, or with an
      *         {@link java.io.EOFException} if the file ends before {@code position + count}
@@ -141,7 +143,8 @@ public interface Connection {
     /**
      * Tells whether reading is on.
      *
-     * @return the current auto-read setting
+     * @return the auto-read setting; {@code false} too once {@link #close()} was called (a
+     *         closing connection reads no more)
      */
     boolean isAutoRead();
 

@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
  * <p><b>No copy for whole frames.</b> A frame that lies whole in the buffer being fed is handed
  * over as that very buffer with its position and limit set around the frame: a view, valid only
  * during {@link FrameHandler#onFrame}. Only the start of a frame that a read cut off is copied,
- * into the framer's own buffer, and handed over from there once complete. In the steady state
- * nothing is allocated per frame.
+ * into the framer's own buffer, and handed over from there once complete: so a frame may be a
+ * direct buffer (the loop's) or a heap one (the framer's); read it through the buffer's methods,
+ * not {@code array()}. In the steady state nothing is allocated per frame.
  *
  * <p><b>Bounded.</b> The framer keeps at most one frame (its maximum) or, while reading is
  * paused, the rest of one read, whichever is larger. A frame announcing more than the maximum
@@ -32,7 +33,11 @@ import java.nio.ByteBuffer;
  * rest of the read is kept. Turn reading on again with {@link #resume}, which first hands over
  * the frames kept.
  *
- * <p>Loop thread only, like the connection's callbacks. Not for sharing between connections.
+ * <p>When the stream ends, the start of an unfinished frame is not handed over;
+ * {@link #bufferedBytes()} tells how many bytes of it were kept.
+ *
+ * <p>{@link #feed} on the loop thread only, like the connection's callbacks; {@link #resume}
+ * from any thread. Not for sharing between connections.
  */
 public abstract class Framer {
 
@@ -40,6 +45,10 @@ public abstract class Framer {
     static final int NEED_MORE = -1;
     /** {@link #scan}: the frame breaks the maximum; {@link #tooLong} says how. */
     static final int TOO_LONG = -2;
+    /** The loop's read size (the most one read hands over). */
+    private static final int READ_SIZE = 64 * 1024;
+    /** Reads kept while paused at most (one when resumed through {@link #resume}). */
+    private static final int MAX_KEPT_READS = 2;
 
     /** Receives the frames of one {@link Framer}. Called on the loop thread. */
     public interface FrameHandler {
@@ -54,9 +63,11 @@ public abstract class Framer {
         void onFrame(Connection connection, ByteBuffer frame);
 
         /**
-         * Called once when the peer breaks the framing; no frame follows. The default closes
-         * the connection gracefully (what is queued is still sent). Override to send an error
-         * reply first, or to {@link Connection#abort()}.
+         * Called once when the peer breaks the framing; no frame follows, and what the framer
+         * is fed afterwards is dropped. The default closes the connection gracefully (what is
+         * queued is flushed first). Override to send an error reply first, or to
+         * {@link Connection#abort()}. If the peer is still sending when the socket closes, the
+         * kernel answers with a reset, which may drop the reply before the peer reads it.
          *
          * @param connection the connection
          * @param error      what was wrong
@@ -75,6 +86,8 @@ public abstract class Framer {
     /** Where the search for the end of the kept frame goes on (lines); 0 for a new frame. */
     private int keptScanned;
     private boolean failed;
+    /** Inside {@link FrameHandler#onFrame}: a {@link #resume} from there must not start over. */
+    private boolean delivering;
 
     Framer(FrameHandler handler, int maxFrameBytes) {
         if (handler == null) {
@@ -109,7 +122,8 @@ public abstract class Framer {
      * @param maxFrameLength the largest frame accepted, length field excluded
      * @param handler        receives the frames
      * @return a new framer, for one connection
-     * @throws IllegalArgumentException for another field size or a negative maximum
+     * @throws IllegalArgumentException for another field size, or a maximum below 0 or above
+     *         2^31 - 9
      */
     public static Framer lengthPrefixed(int fieldBytes, int maxFrameLength, FrameHandler handler) {
         return lengthPrefixed(fieldBytes, 0, maxFrameLength, handler);
@@ -126,7 +140,8 @@ public abstract class Framer {
      * @param maxFrameLength   the largest frame accepted, length field excluded
      * @param handler          receives the frames
      * @return a new framer, for one connection
-     * @throws IllegalArgumentException for another field size or a negative maximum
+     * @throws IllegalArgumentException for another field size, or a maximum below 0 or above
+     *         2^31 - 9
      */
     public static Framer lengthPrefixed(int fieldBytes, int lengthAdjustment, int maxFrameLength,
             FrameHandler handler) {
@@ -156,7 +171,7 @@ public abstract class Framer {
         if (keptLength > 0) {
             if (!handOverKept(connection)) {
                 if (!failed) {
-                    keep(data); // paused or closing: nothing of this read is lost
+                    keep(connection, data); // paused or closing: nothing of this read is lost
                 }
                 return;
             }
@@ -169,12 +184,23 @@ public abstract class Framer {
 
     /**
      * Turns reading on again after a frame handler paused it, first handing over the frames
-     * kept when it paused. A frame handler that pauses again stops it there.
+     * kept when it paused. A frame handler that pauses again stops it there. Use this rather than
+     * {@code setAutoRead(true)}, which would leave the kept frames waiting for the next read.
+     *
+     * <p>Any thread: off the loop it hands itself to the loop. Called from a frame handler, it
+     * only turns reading on; the frames after the current one follow when it returns.
      *
      * @param connection the paused connection
      */
     public final void resume(Connection connection) {
+        if (!connection.loop().inEventLoop()) { // from a future completed elsewhere, say
+            connection.loop().execute(() -> resume(connection));
+            return;
+        }
         connection.setAutoRead(true);
+        if (delivering) {
+            return; // called from a frame handler: the hand-over under way goes on by itself
+        }
         if (!failed && keptLength > 0) {
             handOverKept(connection);
         }
@@ -213,7 +239,7 @@ public abstract class Framer {
         int end = data.limit();
         while (data.hasRemaining()) {
             if (stopped(connection)) {
-                keep(data);
+                keep(connection, data);
                 return;
             }
             int start = data.position();
@@ -223,7 +249,7 @@ public abstract class Framer {
                 return;
             }
             if (length == NEED_MORE || length > end - start) {
-                keep(data);
+                keep(connection, data);
                 return;
             }
             deliver(connection, data, start, length, end);
@@ -304,9 +330,11 @@ public abstract class Framer {
 
     private void deliver(Connection connection, ByteBuffer buffer, int start, int length, int end) {
         buffer.limit(start + bodyOffset + bodyLength).position(start + bodyOffset);
+        delivering = true;
         try {
             handler.onFrame(connection, buffer);
         } finally {
+            delivering = false;
             buffer.limit(end).position(start + length);
         }
     }
@@ -325,9 +353,23 @@ public abstract class Framer {
         handler.onFramingError(connection, tooLong());
     }
 
-    /** Keeps the rest of {@code data} after what is kept already. */
-    private void keep(ByteBuffer data) {
+    /**
+     * Keeps the rest of {@code data} after what is kept already. Used as documented (resume with
+     * {@link #resume}) it keeps at most one read while paused; turning reading on with
+     * {@code setAutoRead(true)} instead strands the kept frames and every further pause would
+     * keep another read: past {@link #MAX_KEPT_READS} reads that is refused as an error.
+     */
+    private void keep(Connection connection, ByteBuffer data) {
         if (!data.hasRemaining()) {
+            return;
+        }
+        if ((long) keptLength + data.remaining() > Math.max(maxFrameBytes, (long) MAX_KEPT_READS * READ_SIZE)) {
+            failed = true;
+            kept = null;
+            keptLength = 0;
+            data.position(data.limit());
+            handler.onFramingError(connection, new FramingException("more than " + MAX_KEPT_READS * READ_SIZE
+                    + " bytes kept while reading was paused: resume reading with Framer.resume, not setAutoRead"));
             return;
         }
         if (keptLength == 0) {

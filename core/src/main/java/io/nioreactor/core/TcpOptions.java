@@ -287,6 +287,10 @@ public final class TcpOptions {
          * settings of this builder, so it wins over them; read it back with
          * {@link Connection#option}. A listener checks at once that its connections' transport
          * supports the option and takes the value: if not, listening fails with the reason.
+         * {@code SO_LINGER} above 0 makes closing a socket block the loop thread for up to that
+         * many seconds: leave it unset (or 0, a reset). {@code SO_RCVBUF} set here comes after
+         * the handshake; set it with {@link #listenerOption} (or {@link #receiveBufferSize}) for
+         * accepted connections to inherit it before window scaling is agreed.
          *
          * @param <T>    the option's value type
          * @param option the option
@@ -301,7 +305,8 @@ public final class TcpOptions {
 
         /**
          * Sets any socket option on listening sockets (Netty's {@code option}), after the typed
-         * settings; read it back with {@link TcpServer#option}.
+         * settings; read it back with {@link TcpServer#option}. A group's own listeners set
+         * SO_REUSEPORT among themselves whatever this says (see {@link TcpOptions#listenerPerLoop()}).
          *
          * @param <T>    the option's value type
          * @param option the option

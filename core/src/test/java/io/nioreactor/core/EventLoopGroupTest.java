@@ -371,8 +371,7 @@ class EventLoopGroupTest {
         return group.loops().stream().map(loop -> loop.metrics().connectionsAccepted()).collect(Collectors.toList());
     }
 
-    /** Listening sockets (state 0A) on the port, IPv4, from /proc/net/tcp. */
-    /** Listening sockets of this process on the port (other processes may run tests beside us). */
+    /** Listening sockets (state 0A) of this process on the port, IPv4, from /proc/net/tcp and /proc/self/fd. */
     static int listeningSocketsOn(int port) throws IOException {
         Set<String> ours = new HashSet<>();
         try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,112 @@ class FramerTest {
         assertEquals("line longer than 8 bytes", errors.get(0).getMessage());
         assertEquals(3, frames.size());
         await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());
+    }
+
+    @Test
+    void aLineOfTheMaximumCutBeforeItsLineFeedIsAcceptedWithCarriageReturnAndRefusedWithout() throws Exception {
+        Framer framer = Framer.lines(8, recorder);
+        feed(framer, ascii("12345678\r"), ascii("\n"));
+        assertEquals(List.of("12345678"), frames);
+        feed(framer, ascii("123456789"), ascii("\n"));
+        assertEquals(List.of("12345678"), frames);
+        assertEquals("line longer than 8 bytes", errors.get(0).getMessage());
+    }
+
+    @Test
+    void noFrameIsHandedOverAfterTheFrameHandlerClosedTheConnection() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Framer framer = Framer.lines(16, (c, frame) -> {
+            String line = StandardCharsets.ISO_8859_1.decode(frame).toString();
+            seen.add(line);
+            if (line.equals("QUIT")) {
+                c.close();
+            }
+        });
+        feed(framer, ascii("GET a\nQUIT\nSET a b\n"));
+        assertEquals(List.of("GET a", "QUIT"), seen);
+    }
+
+    @Test
+    void resumeCalledFromTheFrameHandlerHandsEachFrameOverOnceInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Framer[] framer = new Framer[1];
+        framer[0] = Framer.lines(16, (c, frame) -> {
+            seen.add(StandardCharsets.ISO_8859_1.decode(frame).toString());
+            c.setAutoRead(false);       // pause, as a handler waiting for something would...
+            framer[0].resume(c);        // ...that turned out to be ready at once
+        });
+        feed(framer[0], ascii("a\nb\nc"), ascii("\nd\n"));
+        assertEquals(List.of("a", "b", "c", "d"), seen);
+        assertEquals(0, onLoop(() -> framer[0].bufferedBytes()));
+        assertTrue(onLoop(connection::isAutoRead));
+    }
+
+    @Test
+    void resumeFromAnotherThreadRunsOnTheLoop() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Framer framer = Framer.lines(16, (c, frame) -> {
+            seen.add(StandardCharsets.ISO_8859_1.decode(frame).toString() + (c.loop().inEventLoop() ? "" : " off the loop"));
+            c.setAutoRead(false);
+        });
+        feed(framer, ascii("a\nb\n"));
+        assertEquals(List.of("a"), seen);
+        framer.resume(connection); // this thread is not the loop's
+        await().atMost(5, TimeUnit.SECONDS).until(() -> seen.size() == 2);
+        assertEquals(List.of("a", "b"), seen);
+    }
+
+    @Test
+    void turningReadingOnWithSetAutoReadInsteadOfResumeCannotGrowWhatIsKeptWithoutBound() throws Exception {
+        Framer framer = Framer.lines(16, (c, frame) -> c.setAutoRead(false)); // pauses on every frame
+        byte[] read = ascii("x\n".repeat(30_000)); // 60,000 bytes, as one read
+        for (int i = 0; i < 4 && errors.isEmpty(); i++) {
+            feed(framer, read);
+            onLoop(() -> {
+                connection.setAutoRead(true); // the misuse: the kept frames stay kept
+                return null;
+            });
+        }
+        assertTrue(onLoop(framer::bufferedBytes) <= 2 * 64 * 1024, "kept " + onLoop(framer::bufferedBytes));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !connection.isOpen()); // refused as a framing error
+    }
+
+    @Test
+    void framingSixtyFourByteFramesAllocatesNothingOnTheLoop() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        ByteBuffer reads = ByteBuffer.allocateDirect(64 * 1024 + 64);
+        while (reads.remaining() >= 64) {
+            reads.putInt(60).put(new byte[60]);
+        }
+        int frameCount = reads.position() / 64;
+        long[] counted = new long[1];
+        Framer framer = Framer.lengthPrefixed(4, 1024, (c, frame) -> counted[0]++);
+        long allocated = onLoop(() -> {
+            for (int round = 0; round < 200; round++) { // warm-up: the JIT, the kept buffer
+                feedInTwoCuts(framer, reads);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int round = 0; round < 1_000; round++) {
+                feedInTwoCuts(framer, reads);
+            }
+            return threads.getCurrentThreadAllocatedBytes() - before;
+        });
+        double perFrame = allocated / (1_000.0 * frameCount);
+        System.out.printf("[measure] framing 64-byte frames: %.4f bytes allocated per frame (%d frames)%n",
+                perFrame, 1_000L * frameCount);
+        assertEquals(1_200L * frameCount, counted[0]);
+        assertTrue(perFrame < 0.01, perFrame + " bytes per frame");
+    }
+
+    /** Feeds the whole stream as two reads cut inside a frame, so one frame per round is kept and copied. */
+    private void feedInTwoCuts(Framer framer, ByteBuffer stream) {
+        int end = stream.position();
+        stream.limit(1_000).position(0);
+        framer.feed(connection, stream);
+        stream.limit(end).position(1_000);
+        framer.feed(connection, stream);
+        stream.limit(stream.capacity()).position(end);
     }
 
     @Test
@@ -285,9 +392,25 @@ class FramerTest {
             peer.write(ByteBuffer.wrap(prefixed(4, "fine")));
             assertEquals("fine", Loopback.readAscii(peer, 4));
             long before = loop.metrics().bytesRead();
-            peer.write(ByteBuffer.wrap(new byte[] {0x7F, -1, -1, -1}));
-            assertEquals(0, Loopback.drainToEnd(peer), "closed by the server, nothing more sent");
-            assertTrue(loop.metrics().bytesRead() - before <= 4, "read only the field");
+            // The field claims 2 GiB, and 4 MiB of the frame follow at once: the server must not read them.
+            ByteBuffer claim = ByteBuffer.allocate(4 + (4 << 20)).putInt(0x7FFF_FFFF);
+            claim.position(0);
+            peer.configureBlocking(false);
+            long offered = 0;
+            try {
+                offered = peer.write(claim); // what the socket buffers take; the server stops reading
+            } catch (java.io.IOException e) {
+                // the server closed already: a reset
+            }
+            peer.configureBlocking(true);
+            try {
+                assertEquals(0, Loopback.drainToEnd(peer), "closed by the server, nothing more sent");
+            } catch (java.io.IOException reset) {
+                // closing with unread bytes makes the kernel reset the connection: an end all the same
+            }
+            long read = loop.metrics().bytesRead() - before;
+            System.out.printf("[measure] a 2 GiB claim with %d bytes offered: the server read %d%n", offered, read);
+            assertTrue(read <= 64 * 1024, "read " + read + " bytes: at most one read, not the frame");
         }
         try (SocketChannel other = Loopback.connect(server.localAddress())) {
             other.write(ByteBuffer.wrap(prefixed(4, "still served")));

@@ -33,15 +33,16 @@ class PeriodicTimersTest {
         List<Long> starts = new CopyOnWriteArrayList<>();
         Cancellable handle = loop.scheduleAtFixedRate(() -> {
             starts.add(System.nanoTime());
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(4)); // the run costs 4 of its 10 ms
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3)); // the run costs 3 of its 10 ms
         }, Duration.ZERO, Duration.ofMillis(10));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> starts.size() >= 21);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> starts.size() >= 31);
         handle.cancel();
-        long elapsedMillis = (starts.get(20) - starts.get(0)) / 1_000_000;
-        System.out.printf("[measure] fixed rate 10 ms, runs of 4 ms: 20 periods took %d ms (with drift: 280)%n",
+        long elapsedMillis = (starts.get(30) - starts.get(0)) / 1_000_000;
+        System.out.printf("[measure] fixed rate 10 ms, runs of 3 ms: 30 periods took %d ms (with drift: 390)%n",
                 elapsedMillis);
-        assertTrue(elapsedMillis >= 195, "ran early: " + elapsedMillis + " ms");
-        assertTrue(elapsedMillis < 260, "the runs' cost accumulated: " + elapsedMillis + " ms");
+        // A late first run shortens it by its lateness; each tick skipped on a loaded machine adds 10 ms.
+        assertTrue(elapsedMillis >= 285, "ran early: " + elapsedMillis + " ms");
+        assertTrue(elapsedMillis < 360, "the runs' cost accumulated: " + elapsedMillis + " ms");
     }
 
     @Test
@@ -113,18 +114,15 @@ class PeriodicTimersTest {
     @Test
     void aTickAllocatesNothingOnTheLoop() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        CompletableFuture<Long> loopThread = new CompletableFuture<>();
-        loop.execute(() -> loopThread.complete(Thread.currentThread().getId()));
-        long id = loopThread.get();
         AtomicInteger runs = new AtomicInteger();
         AtomicLong warm = new AtomicLong();
         AtomicLong end = new AtomicLong();
         Cancellable handle = loop.scheduleAtFixedRate(() -> {
             int n = runs.incrementAndGet();
             if (n == 200) {
-                warm.set(threads.getThreadAllocatedBytes(id));
+                warm.set(threads.getCurrentThreadAllocatedBytes()); // the loop thread: this runs there
             } else if (n == 1200) {
-                end.set(threads.getThreadAllocatedBytes(id));
+                end.set(threads.getCurrentThreadAllocatedBytes());
             }
         }, Duration.ZERO, Duration.ofNanos(200_000));
         await().atMost(30, TimeUnit.SECONDS).until(() -> end.get() != 0);

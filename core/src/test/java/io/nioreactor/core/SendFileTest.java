@@ -144,6 +144,74 @@ class SendFileTest {
         }
     }
 
+    @Test
+    void aCallbackThatAbortsWhenTheFileIsSentLeavesTheLoopServing() throws Exception {
+        Path file = dir.resolve("small.bin");
+        Files.write(file, new byte[10_000]);
+        CompletableFuture<Throwable> closedWith = new CompletableFuture<>();
+        try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
+            TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+                @Override
+                public void onOpen(Connection c) {
+                    c.sendFile(source, 0, 10_000).thenRun(c::abort); // runs on the loop, mid-flush
+                    c.writeLater(ascii("never sent: aborted first"));
+                }
+
+                @Override
+                public void onRead(Connection c, ByteBuffer data) {
+                }
+
+                @Override
+                public void onClose(Connection c, Throwable cause) {
+                    closedWith.complete(cause);
+                }
+            }).join();
+            try (SocketChannel client = Loopback.connect(server.localAddress())) {
+                closedWith.get(5, TimeUnit.SECONDS);
+                try {
+                    Loopback.drainToEnd(client);
+                } catch (IOException reset) {
+                    // aborted: a reset is the expected end
+                }
+            }
+            assertEquals(0, loop.metrics().loopErrors(), "no failure escaped into the loop");
+            assertEquals(0, loop.metrics().handlerFailures());
+            Loopback.assertEchoes(loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler())
+                    .join().localAddress(), 4096, 9);
+        }
+    }
+
+    @Test
+    void aFileNotOpenForReadingFailsItsFutureAndClosesTheConnection() throws Exception {
+        Path file = dir.resolve("write-only.bin");
+        CompletableFuture<Long> sent = new CompletableFuture<>();
+        try (FileChannel writeOnly = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeOnly.write(ByteBuffer.wrap(new byte[100]));
+            TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+                @Override
+                public void onOpen(Connection c) {
+                    c.sendFile(writeOnly, 0, 100).whenComplete((n, e) -> {
+                        if (e != null) {
+                            sent.completeExceptionally(e);
+                        } else {
+                            sent.complete(n);
+                        }
+                    });
+                }
+
+                @Override
+                public void onRead(Connection c, ByteBuffer data) {
+                }
+            }).join();
+            try (SocketChannel client = Loopback.connect(server.localAddress())) {
+                Throwable failure = sent.handle((n, e) -> e).get(5, TimeUnit.SECONDS);
+                assertInstanceOf(IOException.class, failure);
+                assertTrue(failure.getMessage().startsWith("cannot send from the file"), failure.getMessage());
+                assertEquals(0, Loopback.drainToEnd(client));
+            }
+        }
+    }
+
     private static long directMemoryUsed() {
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             if (pool.getName().equals("direct")) {

@@ -30,6 +30,8 @@ final class OutboundQueue {
         final CompletableFuture<Long> done;
         long position;
         long remaining;
+        /** Why it was not sent; {@code null} once sent. */
+        Throwable failure;
 
         FileRegion(FileChannel file, long position, long count, CompletableFuture<Long> done) {
             this.file = file;
@@ -51,6 +53,8 @@ final class OutboundQueue {
     private int count;
     private int fileCount;
     private long pending;
+    /** File regions done (sent or dropped) whose futures are yet to complete. */
+    private final java.util.ArrayDeque<FileRegion> finished = new java.util.ArrayDeque<>(0);
 
     OutboundQueue(ChunkPool pool, SendBudget budget, Counter fileBytesSent) {
         this.pool = pool;
@@ -125,7 +129,12 @@ final class OutboundQueue {
 
     private long transferFirstFile(WritableByteChannel channel) throws IOException {
         FileRegion region = files[0];
-        long sent = region.file.transferTo(region.position, region.remaining, channel);
+        long sent;
+        try {
+            sent = region.file.transferTo(region.position, region.remaining, channel);
+        } catch (RuntimeException e) { // a file not opened for reading, say: this region cannot be sent
+            throw new IOException("cannot send from the file: " + e, e);
+        }
         if (sent == 0 && region.position >= region.file.size()) {
             throw new EOFException("the file ended at " + region.file.size() + " bytes, "
                     + region.remaining + " bytes short of the region to send");
@@ -151,7 +160,8 @@ final class OutboundQueue {
                 FileRegion region = files[i];
                 files[i] = null;
                 budget.remove(region.remaining);
-                region.done.completeExceptionally(cause);
+                region.failure = cause;
+                finished.add(region);
             }
         }
         count = 0;
@@ -205,11 +215,10 @@ final class OutboundQueue {
         if (drained == 0) {
             return;
         }
-        FileRegion[] completed = null;
         if (fileCount > 0) {
             for (int i = 0; i < drained; i++) {
                 if (chunks[i] == null) {
-                    completed = completed == null ? new FileRegion[] {files[i]} : append(completed, files[i]);
+                    finished.add(files[i]);
                     fileCount--;
                 }
             }
@@ -219,16 +228,21 @@ final class OutboundQueue {
         System.arraycopy(chunks, drained, chunks, 0, count - drained);
         Arrays.fill(chunks, count - drained, count, null);
         count -= drained;
-        if (completed != null) { // last: a completion may write again, to a queue in order
-            for (FileRegion region : completed) {
-                region.done.complete(region.count);
-            }
-        }
     }
 
-    private static FileRegion[] append(FileRegion[] array, FileRegion region) {
-        FileRegion[] longer = Arrays.copyOf(array, array.length + 1);
-        longer[array.length] = region;
-        return longer;
+    /**
+     * Completes the futures of the file regions sent or dropped since the last call. The
+     * connection calls it once its own state is settled: a completion runs the caller's code,
+     * which may write, close or abort.
+     */
+    void completeFinished() {
+        FileRegion region;
+        while ((region = finished.poll()) != null) {
+            if (region.failure == null) {
+                region.done.complete(region.count);
+            } else {
+                region.done.completeExceptionally(region.failure);
+            }
+        }
     }
 }

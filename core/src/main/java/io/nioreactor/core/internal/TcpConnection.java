@@ -278,6 +278,11 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     /** Writes what is queued, gathering, until the socket takes no more or the queue is empty. */
     private void flushQueue() {
+        writeQueued();
+        outbound.completeFinished(); // last: a sendFile callback may write, close or abort
+    }
+
+    private void writeQueued() {
         flushDue = false;
         try {
             for (int i = 0; i < MAX_WRITES_PER_EVENT && !outbound.isEmpty(); i++) {
@@ -654,7 +659,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     @Override
     public boolean isAutoRead() {
-        return autoRead;
+        return autoRead && !closing; // a closing connection reads no more
     }
 
     @Override
@@ -865,6 +870,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 }
             }
         }
+        outbound.completeFinished(); // the files not sent fail, once the connection is settled closed
     }
 
     @Override
