@@ -150,7 +150,9 @@ class FramerTest {
             String line = StandardCharsets.ISO_8859_1.decode(frame).toString();
             seen.add(line);
             if (line.equals("QUIT")) {
+                c.write(ByteBuffer.allocate(8 << 20)); // more than the sockets hold: the close waits to flush
                 c.close();
+                assertTrue(c.isOpen(), "closing, not closed");
             }
         });
         feed(framer, ascii("GET a\nQUIT\nSET a b\n"));
