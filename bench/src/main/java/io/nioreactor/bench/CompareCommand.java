@@ -3,7 +3,6 @@ package io.nioreactor.bench;
 import io.nioreactor.daemon.DurationConverter;
 import io.nioreactor.daemon.ProcStats;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,6 @@ import picocli.CommandLine.Option;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the same scenarios against each server implementation, interleaved, and compares.")
 final class CompareCommand implements Callable<Integer> {
-
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @Option(names = "--impls", defaultValue = "reactor,netty,netty-epoll,netty-io_uring,blocking", split = ",",
             description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual"
@@ -65,6 +62,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Load threads, each with its share of a scenario's connections (default: ${DEFAULT-VALUE}).")
     private int clientThreads;
 
+    @Option(names = "--pin", description = "Run each server under taskset on its own cores (as many as"
+            + " --server-threads, all but one at most) and the load in a JVM of its own on the others, so that"
+            + " neither takes the other's CPU; without taskset on the PATH, says so and runs unpinned.")
+    private boolean pin;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
     private Path json;
 
@@ -75,11 +77,13 @@ final class CompareCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Map<String, Map<String, List<Sample>>> samples = new LinkedHashMap<>(); // scenario -> impl -> samples
         long errors = 0;
-        try (ServerPool servers = new ServerPool(java, serverThreads)) {
+        Pinning pinning = pin ? Pinning.split(serverThreads, clientThreads, System.getenv("PATH"), System.out)
+                : Pinning.none(serverThreads, clientThreads);
+        try (ServerPool servers = new ServerPool(java, serverThreads, pinning)) {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario scenario : scenarios) {
                     for (String impl : rotated(impls, round - 1)) {
-                        Sample sample = runSafely(scenario, impl, servers);
+                        Sample sample = runSafely(scenario, impl, servers, pinning);
                         if (sample == null) {
                             continue; // this server could not start; said once, reported below
                         }
@@ -95,7 +99,7 @@ final class CompareCommand implements Callable<Integer> {
             servers.reportSkipped(System.out);
         }
         CompareReport report = new CompareReport(scenarios, impls, samples);
-        report.print(System.out, rounds, duration, warmup);
+        report.print(System.out, rounds, duration, warmup, pinning);
         if (json != null) {
             Files.writeString(json, report.json());
         }
@@ -135,7 +139,8 @@ final class CompareCommand implements Callable<Integer> {
      * each time: what a previous run left behind (a thread pool's idle threads) would skew its
      * memory baseline.
      */
-    private Sample runSafely(Scenario scenario, String impl, ServerPool servers) throws InterruptedException {
+    private Sample runSafely(Scenario scenario, String impl, ServerPool servers, Pinning pinning)
+            throws InterruptedException {
         try {
             if (scenario.idle()) {
                 try (ServerProcess fresh = servers.startFresh(impl, scenario.proto())) {
@@ -143,7 +148,7 @@ final class CompareCommand implements Callable<Integer> {
                 }
             }
             ServerProcess server = servers.get(impl, scenario.proto());
-            return server == null ? null : run(scenario, server);
+            return server == null ? null : measure(scenario, server, warmup, duration, clientThreads, pinning);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -151,42 +156,41 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private Sample run(Scenario scenario, ServerProcess server) throws Exception {
-        return measure(scenario, server, warmup, duration, clientThreads);
-    }
-
     /**
-     * Runs a load scenario against a running server and reads the server's CPU and RSS around it.
+     * Runs a load scenario against a running server and reads the CPU of both sides and the
+     * server's RSS around it; the load runs here, or in a JVM of its own on its own cores when
+     * pinned.
      *
      * @param clientThreads load threads, each with its share of the scenario's streams
      */
     static Sample measure(Scenario scenario, ServerProcess server, Duration warmup, Duration duration,
-            int clientThreads) throws Exception {
+            int clientThreads, Pinning pinning) throws Exception {
         long pid = server.pid();
         long ticksBefore = ProcStats.cpuTicks(pid);
         int threads = Math.min(clientThreads, scenario.streams());
-        LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) ->
-                scenario.proto().equals("tcp")
-                        ? TcpLoad.run(server.address(), share, scenario.depth(), scenario.size(), warmup, duration, QUIET)
-                        : UdpLoad.run(server.address(), share, scenario.depth(), scenario.size(),
-                                Duration.ofMillis(500), warmup, duration, QUIET));
-        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND;
+        LoadOutcome load = pinning.pinned()
+                ? LoadOutcome.inOwnJvm(scenario, server.address(), threads, warmup, duration, pinning.clientPrefix())
+                : LoadOutcome.here(scenario, server.address(), threads, warmup, duration);
         // The CPU covers warm-up and window; scale it to the measured window's share.
-        double windowShare = duration.toNanos() / (double) warmup.plus(duration).toNanos();
-        return new Sample(result.messagesPerSecond(), result.percentile(99), cpuSeconds * windowShare,
-                result.messages(), ProcStats.residentKib(pid), result.errors(), result.lossPercent(), null);
+        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND
+                * LoadOptions.windowShare(warmup, duration);
+        return new Sample(load.messagesPerSecond(), load.p99Micros(), cpuSeconds, load.messages(),
+                ProcStats.residentKib(pid), load.errors(), load.lossPercent(), null, load.cpuSeconds(),
+                duration.toNanos() / 1e9, pinning.serverCores(), pinning.clientCores());
     }
 
     /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */
     private static final class ServerPool implements AutoCloseable {
         private final String java;
         private final int threads;
+        private final Pinning pinning;
         private final Map<String, ServerProcess> running = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
 
-        ServerPool(String java, int threads) {
+        ServerPool(String java, int threads, Pinning pinning) {
             this.java = java;
             this.threads = threads;
+            this.pinning = pinning;
         }
 
         ServerProcess get(String impl, String proto) throws InterruptedException {
@@ -197,7 +201,7 @@ final class CompareCommand implements Callable<Integer> {
             ServerProcess server = running.get(key);
             if (server == null) {
                 try {
-                    server = ServerProcess.start(java, impl, proto, threads);
+                    server = ServerProcess.start(pinning.serverPrefix(), java, impl, proto, threads);
                     running.put(key, server);
                 } catch (IOException e) {
                     skipped.put(key, e.getMessage());
@@ -214,7 +218,7 @@ final class CompareCommand implements Callable<Integer> {
                 return null;
             }
             try {
-                return ServerProcess.start(java, impl, proto, threads);
+                return ServerProcess.start(pinning.serverPrefix(), java, impl, proto, threads);
             } catch (IOException e) {
                 skipped.put(key, e.getMessage());
                 System.err.println(key + ": skipped: " + e.getMessage());

@@ -20,10 +20,15 @@ final class CompareReport {
         this.samples = samples;
     }
 
-    void print(PrintStream out, int rounds, Duration duration, Duration warmup) {
+    void print(PrintStream out, int rounds, Duration duration, Duration warmup, Pinning pinning) {
         out.printf(Locale.ROOT, "%nrounds %d, %d s measured after %d s warm-up per run; servers in their own JVMs"
-                + " (-Xmx512m), the load generator on this reactor in this JVM; %d cores%n",
-                rounds, duration.toSeconds(), warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
+                + " (-Xmx512m); %s; %d cores%n",
+                rounds, duration.toSeconds(), warmup.toSeconds(), pinning.describe(),
+                Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "srv/cli CPU %%: each side's CPU over the window, of the %d core(s) the server and the"
+                + " %d the load could use; client-bound: the server had CPU to spare (< %.0f%%) while the load's"
+                + " cores were full: such a row measures the client%n",
+                pinning.serverCores(), pinning.clientCores(), Sample.SATURATED * 100);
         for (Scenario scenario : scenarios) {
             Map<String, List<Sample>> byImpl = samples.get(scenario.name());
             if (byImpl == null) {
@@ -34,8 +39,9 @@ final class CompareReport {
             if (scenario.idle()) {
                 out.printf("%-9s %14s %10s %10s %11s %9s%n", "impl", "KiB/conn med", "min", "max", "vs reactor", "RSS MiB");
             } else {
-                out.printf("%-9s %14s %12s %12s %11s %8s %11s %9s %8s %7s%n", "impl", "msgs/s median", "min", "max",
-                        "vs reactor", "p99 us", "CPU us/msg", "RSS MiB", "loss %", "errors");
+                out.printf("%-9s %14s %12s %12s %11s %8s %11s %9s %8s %7s %8s %8s %11s%n", "impl", "msgs/s median", "min",
+                        "max", "vs reactor", "p99 us", "CPU us/msg", "RSS MiB", "loss %", "errors", "srv CPU%",
+                        "cli CPU%", "cli us/msg");
             }
             for (String impl : impls) {
                 List<Sample> runs = byImpl.get(impl);
@@ -48,9 +54,12 @@ final class CompareReport {
                     out.printf(Locale.ROOT, "%-9s %14.2f %10.2f %10.2f %11.2f %9.0f%s%n", impl, median, min(runs),
                             max(runs), median / reactor, mid.rssKib() / 1024.0, notes(runs));
                 } else {
-                    out.printf(Locale.ROOT, "%-9s %,14.0f %,12.0f %,12.0f %11.2f %8d %11.2f %9.0f %8.2f %7d%n", impl,
-                            median, min(runs), max(runs), median / reactor, mid.p99Micros(), mid.cpuMicrosPerMessage(),
-                            mid.rssKib() / 1024.0, mid.lossPercent(), runs.stream().mapToLong(Sample::errors).sum());
+                    out.printf(Locale.ROOT, "%-9s %,14.0f %,12.0f %,12.0f %11.2f %8d %11.2f %9.0f %8.2f %7d %8.0f %8.0f %11.2f%s%n",
+                            impl, median, min(runs), max(runs), median / reactor, mid.p99Micros(),
+                            mid.cpuMicrosPerMessage(), mid.rssKib() / 1024.0, mid.lossPercent(),
+                            runs.stream().mapToLong(Sample::errors).sum(), mid.serverBusy() * 100,
+                            mid.clientBusy() * 100, mid.clientCpuMicrosPerMessage(),
+                            mid.clientBound() ? "  client-bound" : "");
                 }
             }
         }
@@ -68,9 +77,11 @@ final class CompareReport {
         samples.forEach((scenario, byImpl) -> byImpl.forEach((impl, runs) -> {
             for (Sample s : runs) {
                 rows.add(String.format(Locale.ROOT, "{\"scenario\":\"%s\",\"impl\":\"%s\",\"value\":%.3f,\"p99Us\":%d,"
-                        + "\"cpuSeconds\":%.3f,\"messages\":%d,\"rssKib\":%d,\"errors\":%d,\"lossPercent\":%.3f,\"note\":%s}",
+                        + "\"cpuSeconds\":%.3f,\"messages\":%d,\"rssKib\":%d,\"errors\":%d,\"lossPercent\":%.3f,"
+                        + "\"clientCpuSeconds\":%.3f,\"serverBusy\":%.3f,\"clientBusy\":%.3f,\"clientBound\":%b,\"note\":%s}",
                         scenario, impl, s.value(), s.p99Micros(), s.cpuSeconds(), s.messages(), s.rssKib(),
-                        s.errors(), s.lossPercent(), s.note() == null ? "null" : "\"" + s.note().replace("\"", "'") + "\""));
+                        s.errors(), s.lossPercent(), s.clientCpuSeconds(), s.serverBusy(), s.clientBusy(),
+                        s.clientBound(), s.note() == null ? "null" : "\"" + s.note().replace("\"", "'") + "\""));
             }
         }));
         return rows.toString();

@@ -109,11 +109,14 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         return roundTrip.getValueAtPercentile(p);
     }
 
-    String json() {
+    /** @param cpuSeconds the load process's CPU over the measured window */
+    String json(double cpuSeconds) {
         return String.format(Locale.ROOT, "{\"load\":\"%s\",\"messages\":%d,\"size\":%d,\"seconds\":%.3f,"
                         + "\"msgsPerSec\":%.1f,\"mibPerSec\":%.3f,\"p50Us\":%d,\"p90Us\":%d,\"p99Us\":%d,"
-                        + "\"p999Us\":%d,\"maxUs\":%d,\"errors\":%d,\"lost\":%d}",
+                        + "\"p999Us\":%d,\"maxUs\":%d,\"errors\":%d,\"lost\":%d,\"lossPercent\":%.3f,"
+                        + "\"cpuSeconds\":%.3f}",
                 label.replace("\"", "'"), messages, size, seconds, messagesPerSecond(), mebibytesPerSecond(),
-                percentile(50), percentile(90), percentile(99), percentile(99.9), roundTrip.getMaxValue(), errors, lost);
+                percentile(50), percentile(90), percentile(99), percentile(99.9), roundTrip.getMaxValue(), errors, lost,
+                lossPercent(), cpuSeconds);
     }
 }

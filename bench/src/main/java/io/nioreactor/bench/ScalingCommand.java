@@ -68,7 +68,8 @@ final class ScalingCommand implements Callable<Integer> {
                 ServerProcess server = ServerProcess.start(java, "reactor", scenario.proto(), loops);
                 Sample sample;
                 try {
-                    sample = CompareCommand.measure(scenario, server, warmup, duration, clientThreads);
+                    sample = CompareCommand.measure(scenario, server, warmup, duration, clientThreads,
+                            Pinning.none(loops, clientThreads));
                 } finally {
                     server.close();
                 }

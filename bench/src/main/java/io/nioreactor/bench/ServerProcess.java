@@ -33,10 +33,20 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String java, String impl, String proto, int threads)
             throws IOException, InterruptedException {
+        return start(List.of(), java, impl, proto, threads);
+    }
+
+    /**
+     * As {@link #start(String, String, String, int)}, the command behind {@code prefix}
+     * ({@code taskset -c 0}, say).
+     */
+    static ServerProcess start(List<String> prefix, String java, String impl, String proto, int threads)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("bench-server-" + impl, ".log");
-        List<String> command = List.of(java, "-Xms64m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(java, "-Xms64m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0",
-                "--threads", Integer.toString(threads));
+                "--threads", Integer.toString(threads)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() - deadline < 0) {

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closed-loop UDP load: each socket keeps {@code depth} datagrams in flight. A datagram
  * carries its slot and sequence number; one not echoed within the loss timeout is counted
- * lost and replaced. Every echoed byte is checked.
+ * lost and replaced. Every echoed byte is checked. The replies of one receive batch are all
+ * checked first and the next datagrams sent after the batch
+ * ({@link DatagramHandler#onReceiveComplete}); Java has no {@code sendmmsg}, so each is still
+ * one system call.
  */
 final class UdpLoad {
 
@@ -78,6 +81,9 @@ final class UdpLoad {
         private final long[] slotSequence;
         private final long[] slotSentAt;
         private final ByteBuffer out;
+        /** Slots whose echo came back in the current receive batch: sent again after it. */
+        private final int[] due;
+        private int dueCount;
         UdpEndpoint endpoint;
         private long nextSequence;
 
@@ -90,6 +96,7 @@ final class UdpLoad {
             this.slotSequence = new long[depth];
             this.slotSentAt = new long[depth];
             this.out = ByteBuffer.allocateDirect(size);
+            this.due = new int[depth];
         }
 
         void start() {
@@ -130,20 +137,29 @@ final class UdpLoad {
             if (slotSequence[slot] != sequence) {
                 return; // a late echo of a datagram already counted lost and replaced
             }
+            slotSequence[slot] = -1; // answered: a duplicate of it is not counted twice
             for (int i = 0; i < size - HEADER; i++) {
                 if (data.get() != Payload.byteAt(id, sequence, i)) {
                     measurement.error();
-                    send(slot);
+                    due[dueCount++] = slot;
                     return;
                 }
             }
             measurement.completed(now - slotSentAt[slot]);
-            send(slot);
+            due[dueCount++] = slot;
+        }
+
+        @Override
+        public void onReceiveComplete(UdpEndpoint ep) {
+            for (int i = 0; i < dueCount; i++) {
+                send(due[i]);
+            }
+            dueCount = 0;
         }
 
         void replaceLost(long now) {
             for (int slot = 0; slot < slotSequence.length; slot++) {
-                if (now - slotSentAt[slot] > lossTimeoutNanos) {
+                if (slotSequence[slot] >= 0 && now - slotSentAt[slot] > lossTimeoutNanos) {
                     measurement.lost();
                     send(slot);
                 }

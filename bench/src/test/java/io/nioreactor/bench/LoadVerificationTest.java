@@ -79,6 +79,72 @@ class LoadVerificationTest {
         assertEquals(0, exit);
     }
 
+    /** Echoes each read 2 ms later, not reading meanwhile: slower than the load can send. */
+    private final class SlowEcho implements ConnectionHandler {
+        @Override
+        public void onRead(Connection c, ByteBuffer data) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+            c.setAutoRead(false);
+            server.schedule(() -> {
+                c.write(copy);
+                c.setAutoRead(true);
+            }, Duration.ofMillis(2));
+        }
+    }
+
+    @Test
+    void aServerSlowerThanTheLoadHasEveryByteVerifiedAndEveryMessageCountedOnce() throws Exception {
+        InetSocketAddress target = (InetSocketAddress) server.listenTcp(ANY, TcpOptions.defaults(), c -> new SlowEcho())
+                .join().localAddress();
+        int connections = 4;
+        int depth = 16;
+
+        LoadResult result = TcpLoad.run(target, connections, depth, 64, Duration.ZERO, Duration.ofSeconds(1), QUIET);
+
+        assertEquals(0, result.errors(), "every byte came back as sent");
+        // The server echoes what it read; once it is quiet, compare its count with the load's.
+        long[] echoed = {-1};
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> {
+            long now = server.metrics().bytesWritten();
+            boolean quiet = now == echoed[0] && now == server.metrics().bytesRead();
+            echoed[0] = now;
+            return quiet;
+        });
+        long serverMessages = echoed[0] / 64;
+        System.out.printf("[measure] slow server: the load counted %d messages, the server echoed %d%n",
+                result.messages(), serverMessages);
+        assertTrue(result.messages() > 0);
+        assertTrue(result.messages() <= serverMessages, "counted more than were echoed");
+        assertTrue(result.messages() >= serverMessages - 2L * connections * depth,
+                "lost count of messages: " + result.messages() + " of " + serverMessages);
+    }
+
+    @Test
+    void aServerThatDropsConnectionsMidBatchIsAnErrorNotAHang() throws Exception {
+        ConnectionHandler dropping = new ConnectionHandler() {
+            private long echoed;
+
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+                c.write(data);
+                echoed += data.position();
+                if (echoed > 20_000) {
+                    c.abort();
+                }
+            }
+        };
+        InetSocketAddress target = (InetSocketAddress) server.listenTcp(ANY, TcpOptions.defaults(), c -> dropping)
+                .join().localAddress();
+
+        long start = System.nanoTime();
+        LoadResult result = TcpLoad.run(target, 4, 16, 64, Duration.ZERO, Duration.ofSeconds(1), QUIET);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        System.out.printf("[measure] connections dropped mid-run: %d errors, the run took %d ms%n", result.errors(), millis);
+        assertTrue(result.errors() >= 1, "errors: " + result.errors());
+        assertTrue(millis < 15_000, "took " + millis + " ms");
+    }
+
     @Test
     void udpLoadCountsCorruptedDatagramsAsErrors() throws Exception {
         DatagramHandler corrupting = (endpoint, data, sender) -> {

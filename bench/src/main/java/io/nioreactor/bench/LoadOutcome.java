@@ -1,0 +1,90 @@
+package io.nioreactor.bench;
+
+import io.nioreactor.daemon.ProcStats;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a load run of {@code compare} measured, with the load's own CPU over the window: run in
+ * this JVM, or in a JVM of its own (pinned) that reports as JSON.
+ */
+record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long errors, double lossPercent,
+        double cpuSeconds) {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    /** The load on event loops of this JVM; its CPU is this process's over the run, scaled to the window. */
+    static LoadOutcome here(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
+            Duration duration) throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long ticksBefore = ProcStats.cpuTicks(pid);
+        LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) ->
+                scenario.proto().equals("tcp")
+                        ? TcpLoad.run(target, share, scenario.depth(), scenario.size(), warmup, duration, QUIET)
+                        : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
+                                duration, QUIET));
+        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND
+                * LoadOptions.windowShare(warmup, duration);
+        return new LoadOutcome(result.messagesPerSecond(), result.percentile(99), result.messages(), result.errors(),
+                result.lossPercent(), cpuSeconds);
+    }
+
+    /**
+     * The load as {@code bench tcp} or {@code bench udp} in a JVM of its own behind
+     * {@code prefix} ({@code taskset -c 1}), read back from the JSON it writes.
+     */
+    static LoadOutcome inOwnJvm(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
+            Duration duration, List<String> prefix) throws IOException, InterruptedException {
+        Path json = Files.createTempFile("bench-load-", ".json");
+        Path output = Files.createTempFile("bench-load-", ".log");
+        try {
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
+                    scenario.proto(), "--target", target.getHostString() + ":" + target.getPort(),
+                    scenario.proto().equals("tcp") ? "--connections" : "--sockets", Integer.toString(scenario.streams()),
+                    "--depth", Integer.toString(scenario.depth()), "--size", Integer.toString(scenario.size()),
+                    "--threads", Integer.toString(threads), "--warmup", warmup.toMillis() + "ms",
+                    "--duration", duration.toMillis() + "ms", "--json", json.toString()));
+            Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            long seconds = warmup.plus(duration).toSeconds() + 60;
+            if (!load.waitFor(seconds, TimeUnit.SECONDS)) {
+                load.destroyForcibly();
+                throw new IOException("the load did not end within " + seconds + " s");
+            }
+            String result = Files.readString(json).trim();
+            if (result.isEmpty()) {
+                throw new IOException("the load exited " + load.exitValue() + " without a result: "
+                        + String.join(" ", Files.readAllLines(output)).trim());
+            }
+            return fromJson(result);
+        } finally {
+            Files.deleteIfExists(json);
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /** Reads the fields of {@link LoadResult#json(double)}. */
+    static LoadOutcome fromJson(String json) throws IOException {
+        return new LoadOutcome(number(json, "msgsPerSec"), (long) number(json, "p99Us"), (long) number(json, "messages"),
+                (long) number(json, "errors"), number(json, "lossPercent"), number(json, "cpuSeconds"));
+    }
+
+    private static double number(String json, String key) throws IOException {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
+        if (!m.find()) {
+            throw new IOException("no " + key + " in the load's result: " + json);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+}

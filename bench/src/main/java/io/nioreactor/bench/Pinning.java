@@ -1,0 +1,96 @@
+package io.nioreactor.bench;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the server and the load may run: with {@code compare --pin}, the server on the first
+ * cores and the load (a JVM of its own) on the others, each under {@code taskset}, so neither
+ * takes the other's CPU; unpinned, both anywhere.
+ *
+ * @param serverCpus the cores the server may use, as taskset writes them ({@code 0} or {@code 0-1}),
+ *                   or {@code null} unpinned
+ * @param clientCpus the cores the load may use, or {@code null} unpinned
+ * @param serverCores how many cores the server may use
+ * @param clientCores how many cores the load may use
+ */
+record Pinning(String serverCpus, String clientCpus, int serverCores, int clientCores) {
+
+    /** Both anywhere: the server may use as many cores as it has threads, the load as many as it has. */
+    static Pinning none(int serverThreads, int clientThreads) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new Pinning(null, null, Math.min(cores, serverThreads), Math.min(cores, clientThreads));
+    }
+
+    /**
+     * The server on {@code serverThreads} cores (at most all but one), the load on the rest; or
+     * unpinned, said in one line on {@code why}, where {@code taskset} is not on the PATH or
+     * there is a single core.
+     */
+    static Pinning split(int serverThreads, int clientThreads, String path, java.io.PrintStream why) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (findOnPath("taskset", path) == null) {
+            why.println("taskset not found on the PATH: running unpinned");
+            return none(serverThreads, clientThreads);
+        }
+        if (cores < 2) {
+            why.println("one core: running unpinned");
+            return none(serverThreads, clientThreads);
+        }
+        int server = Math.max(1, Math.min(serverThreads, cores - 1));
+        return new Pinning(range(0, server), range(server, cores), server, cores - server);
+    }
+
+    boolean pinned() {
+        return serverCpus != null;
+    }
+
+    /** The command prefix that pins a process to the server's cores (empty unpinned). */
+    List<String> serverPrefix() {
+        return prefix(serverCpus);
+    }
+
+    /** The command prefix that pins a process to the load's cores (empty unpinned). */
+    List<String> clientPrefix() {
+        return prefix(clientCpus);
+    }
+
+    String describe() {
+        return pinned() ? "server pinned to cores " + serverCpus + ", load (its own JVM) to " + clientCpus
+                : "unpinned: the load generator on this reactor in this JVM";
+    }
+
+    private static List<String> prefix(String cpus) {
+        List<String> prefix = new ArrayList<>();
+        if (cpus != null) {
+            prefix.add("taskset");
+            prefix.add("-c");
+            prefix.add(cpus);
+        }
+        return prefix;
+    }
+
+    private static String range(int from, int to) {
+        return to - from == 1 ? Integer.toString(from) : from + "-" + (to - 1);
+    }
+
+    /** The executable {@code name} in a directory of {@code path}, or {@code null}. */
+    static Path findOnPath(String name, String path) {
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
