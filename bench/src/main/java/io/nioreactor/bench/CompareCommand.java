@@ -166,16 +166,12 @@ final class CompareCommand implements Callable<Integer> {
     static Sample measure(Scenario scenario, ServerProcess server, Duration warmup, Duration duration,
             int clientThreads, Pinning pinning) throws Exception {
         long pid = server.pid();
-        long ticksBefore = ProcStats.cpuTicks(pid);
         int threads = Math.min(clientThreads, scenario.streams());
         LoadOutcome load = pinning.pinned()
-                ? LoadOutcome.inOwnJvm(scenario, server.address(), threads, warmup, duration, pinning.clientPrefix())
-                : LoadOutcome.here(scenario, server.address(), threads, warmup, duration);
-        // The CPU covers warm-up and window; scale it to the measured window's share.
-        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND
-                * LoadOptions.windowShare(warmup, duration);
-        return new Sample(load.messagesPerSecond(), load.p99Micros(), cpuSeconds, load.messages(),
-                ProcStats.residentKib(pid), load.errors(), load.lossPercent(), null, load.cpuSeconds(),
+                ? LoadOutcome.inOwnJvm(scenario, server.address(), threads, warmup, duration, pid, pinning.clientPrefix())
+                : LoadOutcome.here(scenario, server.address(), threads, warmup, duration, pid);
+        return new Sample(load.messagesPerSecond(), load.p99Micros(), Math.max(0, load.serverCpuSeconds()),
+                load.messages(), ProcStats.residentKib(pid), load.errors(), load.lossPercent(), null, load.cpuSeconds(),
                 duration.toNanos() / 1e9, pinning.serverCores(), pinning.clientCores());
     }
 

@@ -1,7 +1,6 @@
 package io.nioreactor.bench;
 
 import io.nioreactor.daemon.DurationConverter;
-import io.nioreactor.daemon.ProcStats;
 import io.nioreactor.daemon.SizeConverter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,36 +44,17 @@ final class LoadOptions {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
-    /** A load run, measured for its CPU by {@link #runAndReport}. */
-    @FunctionalInterface
-    interface LoadRun {
-        LoadResult run() throws Exception;
-    }
-
-    /**
-     * Runs the load and reports it with this process's CPU time over the measured window (the
-     * share of the whole run's CPU that the window is of warm-up plus window).
-     */
-    int runAndReport(LoadRun run) throws Exception {
-        long pid = ProcessHandle.current().pid();
-        long ticksBefore = ProcStats.cpuTicks(pid);
-        LoadResult result = run.run();
-        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND
-                * windowShare(warmup, duration);
-        return report(result, cpuSeconds);
-    }
-
-    /** The measured window's share of a run: CPU read around a whole run is scaled by it. */
-    static double windowShare(Duration warmup, Duration duration) {
-        return duration.toNanos() / (double) warmup.plus(duration).toNanos();
-    }
+    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
+            description = "Also read this process's CPU time (the server's, from /proc) over the measured window,"
+                    + " for the JSON.")
+    long serverPid;
 
     /** Prints the table, writes the JSON if asked; returns the exit code: 1 if any error. */
-    int report(LoadResult result, double cpuSeconds) throws IOException {
+    int report(LoadResult result) throws IOException {
         System.out.println(LoadResult.header());
         System.out.println(result.row());
         if (json != null) {
-            Files.writeString(json, result.json(cpuSeconds) + System.lineSeparator());
+            Files.writeString(json, result.json() + System.lineSeparator());
         }
         if (result.errors() > 0) {
             System.err.println(result.errors() + " errors: echoed bytes differed from those sent, or connections failed");

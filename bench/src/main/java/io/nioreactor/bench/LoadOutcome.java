@@ -1,6 +1,5 @@
 package io.nioreactor.bench;
 
-import io.nioreactor.daemon.ProcStats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -15,28 +14,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a load run of {@code compare} measured, with the load's own CPU over the window: run in
- * this JVM, or in a JVM of its own (pinned) that reports as JSON.
+ * What a load run of {@code compare} measured, with the CPU time of the load and of the server
+ * over exactly the measured window (read by the load at the window's edges): run in this JVM,
+ * or in a JVM of its own (pinned) that reports as JSON.
  */
 record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long errors, double lossPercent,
-        double cpuSeconds) {
+        double cpuSeconds, double serverCpuSeconds) {
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     /** The load on event loops of this JVM; its CPU is this process's over the run, scaled to the window. */
     static LoadOutcome here(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
-            Duration duration) throws Exception {
-        long pid = ProcessHandle.current().pid();
-        long ticksBefore = ProcStats.cpuTicks(pid);
+            Duration duration, long serverPid) throws Exception {
         LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) ->
                 scenario.proto().equals("tcp")
-                        ? TcpLoad.run(target, share, scenario.depth(), scenario.size(), warmup, duration, QUIET)
+                        ? TcpLoad.run(target, share, scenario.depth(), scenario.size(), warmup, duration, QUIET, serverPid)
                         : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
-                                duration, QUIET));
-        double cpuSeconds = (ProcStats.cpuTicks(pid) - ticksBefore) / (double) ProcStats.TICKS_PER_SECOND
-                * LoadOptions.windowShare(warmup, duration);
+                                duration, QUIET, serverPid));
         return new LoadOutcome(result.messagesPerSecond(), result.percentile(99), result.messages(), result.errors(),
-                result.lossPercent(), cpuSeconds);
+                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds());
     }
 
     /**
@@ -44,7 +40,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
      * {@code prefix} ({@code taskset -c 1}), read back from the JSON it writes.
      */
     static LoadOutcome inOwnJvm(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
-            Duration duration, List<String> prefix) throws IOException, InterruptedException {
+            Duration duration, long serverPid, List<String> prefix) throws IOException, InterruptedException {
         Path json = Files.createTempFile("bench-load-", ".json");
         Path output = Files.createTempFile("bench-load-", ".log");
         try {
@@ -55,7 +51,8 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
                     scenario.proto().equals("tcp") ? "--connections" : "--sockets", Integer.toString(scenario.streams()),
                     "--depth", Integer.toString(scenario.depth()), "--size", Integer.toString(scenario.size()),
                     "--threads", Integer.toString(threads), "--warmup", warmup.toMillis() + "ms",
-                    "--duration", duration.toMillis() + "ms", "--json", json.toString()));
+                    "--duration", duration.toMillis() + "ms", "--server-pid", Long.toString(serverPid),
+                    "--json", json.toString()));
             Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             long seconds = warmup.plus(duration).toSeconds() + 60;
             if (!load.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -77,7 +74,8 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
     /** Reads the fields of {@link LoadResult#json(double)}. */
     static LoadOutcome fromJson(String json) throws IOException {
         return new LoadOutcome(number(json, "msgsPerSec"), (long) number(json, "p99Us"), (long) number(json, "messages"),
-                (long) number(json, "errors"), number(json, "lossPercent"), number(json, "cpuSeconds"));
+                (long) number(json, "errors"), number(json, "lossPercent"), number(json, "cpuSeconds"),
+                number(json, "serverCpuSeconds"));
     }
 
     private static double number(String json, String key) throws IOException {

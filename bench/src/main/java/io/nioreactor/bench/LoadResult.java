@@ -19,8 +19,11 @@ import org.HdrHistogram.Histogram;
  * @param roundTrip round trips in microseconds
  * @param errors    corrupted messages, lost connections, failed sends
  * @param lost      datagrams not echoed within the loss timeout (UDP only)
+ * @param cpuSeconds       the load process's CPU time over the window
+ * @param serverCpuSeconds the server process's CPU time over the window, or -1 when not read
  */
-record LoadResult(String label, long messages, int size, double seconds, Histogram roundTrip, long errors, long lost) {
+record LoadResult(String label, long messages, int size, double seconds, Histogram roundTrip, long errors, long lost,
+        double cpuSeconds, double serverCpuSeconds) {
 
     /**
      * The result of parts run side by side (one per load thread): messages, errors and losses
@@ -32,14 +35,18 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         long errors = 0;
         long lost = 0;
         double seconds = 0;
+        double cpu = 0; // each part read the same processes over nearly the same window: the mean
+        double serverCpu = 0;
         for (LoadResult part : parts) {
             all.add(part.roundTrip());
             messages += part.messages();
             errors += part.errors();
             lost += part.lost();
             seconds += part.seconds() / parts.size();
+            cpu += part.cpuSeconds() / parts.size();
+            serverCpu = serverCpu < 0 || part.serverCpuSeconds() < 0 ? -1 : serverCpu + part.serverCpuSeconds() / parts.size();
         }
-        return new LoadResult(label, messages, parts.get(0).size(), seconds, all, errors, lost);
+        return new LoadResult(label, messages, parts.get(0).size(), seconds, all, errors, lost, cpu, serverCpu);
     }
 
     /**
@@ -109,14 +116,13 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         return roundTrip.getValueAtPercentile(p);
     }
 
-    /** @param cpuSeconds the load process's CPU over the measured window */
-    String json(double cpuSeconds) {
+    String json() {
         return String.format(Locale.ROOT, "{\"load\":\"%s\",\"messages\":%d,\"size\":%d,\"seconds\":%.3f,"
                         + "\"msgsPerSec\":%.1f,\"mibPerSec\":%.3f,\"p50Us\":%d,\"p90Us\":%d,\"p99Us\":%d,"
                         + "\"p999Us\":%d,\"maxUs\":%d,\"errors\":%d,\"lost\":%d,\"lossPercent\":%.3f,"
-                        + "\"cpuSeconds\":%.3f}",
+                        + "\"cpuSeconds\":%.3f,\"serverCpuSeconds\":%.3f}",
                 label.replace("\"", "'"), messages, size, seconds, messagesPerSecond(), mebibytesPerSecond(),
                 percentile(50), percentile(90), percentile(99), percentile(99.9), roundTrip.getMaxValue(), errors, lost,
-                lossPercent(), cpuSeconds);
+                lossPercent(), cpuSeconds, serverCpuSeconds);
     }
 }

@@ -1,6 +1,7 @@
 package io.nioreactor.bench;
 
 import io.nioreactor.core.EventLoop;
+import io.nioreactor.daemon.ProcStats;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -26,6 +27,33 @@ final class Measurement {
     private long lost;
     private long windowStart;
     private long windowEnd;
+    /** The server's pid, whose CPU is read at the window's edges too; 0 or less: not read. */
+    private final long serverPid;
+    private long ownCpuAtStart;
+    private long serverTicksAtStart;
+
+    Measurement() {
+        this(0);
+    }
+
+    /** @param serverPid the server's process, whose CPU over the window is read from /proc; 0: none */
+    Measurement(long serverPid) {
+        this.serverPid = serverPid;
+    }
+
+    /** This process's CPU time in nanoseconds. */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private long serverTicks() {
+        try {
+            return serverPid > 0 ? ProcStats.cpuTicks(serverPid) : 0;
+        } catch (java.io.IOException e) {
+            return 0; // the server is gone: the load counts the errors
+        }
+    }
 
     boolean stopped() {
         return stopped;
@@ -63,12 +91,18 @@ final class Measurement {
         loop.schedule(() -> {
             recording = true;
             windowStart = System.nanoTime();
+            ownCpuAtStart = ownCpuNanos(); // both sides' CPU over exactly the window, JIT warm-up excluded
+            serverTicksAtStart = serverTicks();
         }, warmup);
         loop.schedule(() -> {
             windowEnd = System.nanoTime();
             recording = false;
             stopped = true;
-            done.complete(new LoadResult(label, messages, size, (windowEnd - windowStart) / 1e9, roundTrip, errors, lost));
+            double ownCpu = (ownCpuNanos() - ownCpuAtStart) / 1e9;
+            double serverCpu = serverPid > 0
+                    ? (serverTicks() - serverTicksAtStart) / (double) ProcStats.TICKS_PER_SECOND : -1;
+            done.complete(new LoadResult(label, messages, size, (windowEnd - windowStart) / 1e9, roundTrip, errors, lost,
+                    ownCpu, serverCpu));
         }, warmup.plus(duration));
         long started = System.nanoTime();
         long deadline = started + warmup.plus(duration).plusSeconds(30).toNanos();

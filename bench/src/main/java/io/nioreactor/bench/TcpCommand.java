@@ -19,8 +19,8 @@ final class TcpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String label = String.format("tcp %d conn x %d x %d B, %d thr", connections, load.depth, load.size, load.threads);
-        return load.runAndReport(() -> LoadResult.inParallel(label, load.threads, connections, (part, share) ->
+        return load.report(LoadResult.inParallel(label, load.threads, connections, (part, share) ->
                 TcpLoad.run(load.target, share, load.depth, load.size, load.warmup, load.duration,
-                        part == 0 ? System.err : LoadOptions.QUIET)));
+                        part == 0 ? System.err : LoadOptions.QUIET, load.serverPid)));
     }
 }

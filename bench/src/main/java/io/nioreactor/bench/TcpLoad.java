@@ -28,10 +28,16 @@ final class TcpLoad {
 
     static LoadResult run(SocketAddress target, int connections, int depth, int size, Duration warmup,
             Duration duration, PrintStream progress) throws Exception {
+        return run(target, connections, depth, size, warmup, duration, progress, 0);
+    }
+
+    /** @param serverPid the server's process, whose CPU over the window is read too; 0: none */
+    static LoadResult run(SocketAddress target, int connections, int depth, int size, Duration warmup,
+            Duration duration, PrintStream progress, long serverPid) throws Exception {
         String label = String.format("tcp %d conn x %d x %d B", connections, depth, size);
         EventLoop loop = EventLoop.start("tcp-load");
         try {
-            Measurement measurement = new Measurement();
+            Measurement measurement = new Measurement(serverPid);
             List<LoadConnection> streams = new ArrayList<>();
             List<CompletableFuture<Connection>> opening = new ArrayList<>();
             for (int i = 0; i < connections; i++) {

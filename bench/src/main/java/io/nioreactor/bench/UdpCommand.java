@@ -25,8 +25,8 @@ final class UdpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String label = String.format("udp %d sock x %d x %d B, %d thr", sockets, load.depth, load.size, load.threads);
-        return load.runAndReport(() -> LoadResult.inParallel(label, load.threads, sockets, (part, share) ->
+        return load.report(LoadResult.inParallel(label, load.threads, sockets, (part, share) ->
                 UdpLoad.run(load.target, share, load.depth, load.size, lossTimeout, load.warmup, load.duration,
-                        part == 0 ? System.err : LoadOptions.QUIET)));
+                        part == 0 ? System.err : LoadOptions.QUIET, load.serverPid)));
     }
 }

@@ -33,6 +33,12 @@ final class UdpLoad {
 
     static LoadResult run(InetSocketAddress target, int sockets, int depth, int size, Duration lossTimeout,
             Duration warmup, Duration duration, PrintStream progress) throws Exception {
+        return run(target, sockets, depth, size, lossTimeout, warmup, duration, progress, 0);
+    }
+
+    /** @param serverPid the server's process, whose CPU over the window is read too; 0: none */
+    static LoadResult run(InetSocketAddress target, int sockets, int depth, int size, Duration lossTimeout,
+            Duration warmup, Duration duration, PrintStream progress, long serverPid) throws Exception {
         if (size < HEADER) {
             throw new IllegalArgumentException("size must be at least " + HEADER + " bytes, was " + size);
         }
@@ -40,7 +46,7 @@ final class UdpLoad {
         String localHost = target.getAddress() instanceof Inet6Address ? "::1" : "127.0.0.1";
         EventLoop loop = EventLoop.start("udp-load");
         try {
-            Measurement measurement = new Measurement();
+            Measurement measurement = new Measurement(serverPid);
             List<LoadSocket> streams = new ArrayList<>();
             for (int i = 0; i < sockets; i++) {
                 LoadSocket stream = new LoadSocket(i, depth, size, target, lossTimeout.toNanos(), measurement);
