@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
  * Closed-loop TCP load on this project's reactor: each connection keeps {@code depth}
  * messages in flight and sends the next one as soon as one has come back whole. Every
  * echoed byte is checked against what was sent. The messages that become due while one read
- * burst is handled leave together, in one gathering write when the burst is over
- * ({@link Connection#writeLater}), as a good client batches: one system call per burst, not
- * one per message, so the client is not what the comparison measures.
+ * burst is handled are built one after the other in a batch buffer and leave together when the
+ * burst is over ({@link ConnectionHandler#onReadComplete}), as a good client batches: one
+ * system call per burst, not one per message, and no copy, so the client is not what the
+ * comparison measures.
  */
 final class TcpLoad {
 
@@ -62,7 +63,9 @@ final class TcpLoad {
         private final int size;
         private final Measurement measurement;
         private final long[] sentAt;
-        private final ByteBuffer out;
+        /** The messages due in the current read burst; at most depth of them. */
+        private final ByteBuffer batch;
+        private final ByteBuffer pattern = Payload.view();
         private Connection connection;
         private long sent;
         private long received;
@@ -75,7 +78,7 @@ final class TcpLoad {
             this.size = size;
             this.measurement = measurement;
             this.sentAt = new long[depth];
-            this.out = ByteBuffer.allocateDirect(size);
+            this.batch = ByteBuffer.allocateDirect(depth * size);
         }
 
         @Override
@@ -87,20 +90,28 @@ final class TcpLoad {
             for (int i = 0; i < depth; i++) {
                 sendNext();
             }
+            sendBatch();
         }
 
         private void sendNext() {
             if (measurement.stopped() || !connection.isOpen()) {
                 return;
             }
-            out.clear();
-            Payload.fill(out, id, sent, size);
-            out.flip();
+            Payload.fill(batch, pattern, id, sent, size);
             sentAt[(int) (sent % depth)] = System.nanoTime();
             sent++;
-            if (!connection.writeLater(out)) { // copied: out is reused at once
+        }
+
+        /** The messages built since the last batch, in one write. */
+        private void sendBatch() {
+            if (batch.position() == 0) {
+                return;
+            }
+            batch.flip();
+            if (!connection.write(batch)) { // what the socket does not take at once is queued (copied)
                 measurement.error(); // closed under us; onClose counts it too if mid-run
             }
+            batch.clear();
         }
 
         @Override
@@ -108,10 +119,8 @@ final class TcpLoad {
             long now = System.nanoTime();
             while (data.hasRemaining()) {
                 int n = Math.min(data.remaining(), size - offset);
-                for (int i = 0; i < n; i++) {
-                    if (data.get() != Payload.byteAt(id, received, offset + i)) {
-                        corrupt = true;
-                    }
+                if (!Payload.matches(data, pattern, id, received, offset, n)) {
+                    corrupt = true;
                 }
                 offset += n;
                 if (offset == size) {
@@ -126,6 +135,11 @@ final class TcpLoad {
                     sendNext();
                 }
             }
+        }
+
+        @Override
+        public void onReadComplete(Connection c) {
+            sendBatch();
         }
 
         @Override

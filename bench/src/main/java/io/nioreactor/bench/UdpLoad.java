@@ -87,6 +87,7 @@ final class UdpLoad {
         private final long[] slotSequence;
         private final long[] slotSentAt;
         private final ByteBuffer out;
+        private final ByteBuffer pattern = Payload.view();
         /** Slots whose echo came back in the current receive batch: sent again after it. */
         private final int[] due;
         private int dueCount;
@@ -120,7 +121,7 @@ final class UdpLoad {
             slotSentAt[slot] = System.nanoTime();
             out.clear();
             out.putInt(slot).putLong(sequence);
-            Payload.fill(out, id, sequence, size - HEADER);
+            Payload.fill(out, pattern, id, sequence, size - HEADER);
             out.flip();
             if (!endpoint.send(out, target)) {
                 measurement.error();
@@ -144,12 +145,10 @@ final class UdpLoad {
                 return; // a late echo of a datagram already counted lost and replaced
             }
             slotSequence[slot] = -1; // answered: a duplicate of it is not counted twice
-            for (int i = 0; i < size - HEADER; i++) {
-                if (data.get() != Payload.byteAt(id, sequence, i)) {
-                    measurement.error();
-                    due[dueCount++] = slot;
-                    return;
-                }
+            if (!Payload.matches(data, pattern, id, sequence, 0, size - HEADER)) {
+                measurement.error();
+                due[dueCount++] = slot;
+                return;
             }
             measurement.completed(now - slotSentAt[slot]);
             due[dueCount++] = slot;
