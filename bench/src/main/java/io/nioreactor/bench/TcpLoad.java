@@ -68,6 +68,8 @@ final class TcpLoad {
         private final ByteBuffer pattern = Payload.view();
         private Connection connection;
         private long sent;
+        /** The first message of the batch being built. */
+        private long batchFirst;
         private long received;
         private int offset;
         private boolean corrupt;
@@ -98,7 +100,6 @@ final class TcpLoad {
                 return;
             }
             Payload.fill(batch, pattern, id, sent, size);
-            sentAt[(int) (sent % depth)] = System.nanoTime();
             sent++;
         }
 
@@ -107,6 +108,11 @@ final class TcpLoad {
             if (batch.position() == 0) {
                 return;
             }
+            long now = System.nanoTime(); // one clock read for the batch: they all leave now
+            for (long m = batchFirst; m < sent; m++) {
+                sentAt[(int) (m % depth)] = now;
+            }
+            batchFirst = sent;
             batch.flip();
             if (!connection.write(batch)) { // what the socket does not take at once is queued (copied)
                 measurement.error(); // closed under us; onClose counts it too if mid-run

@@ -107,18 +107,20 @@ final class UdpLoad {
         }
 
         void start() {
+            long now = System.nanoTime();
             for (int slot = 0; slot < slotSequence.length; slot++) {
-                send(slot);
+                send(slot, now);
             }
         }
 
-        private void send(int slot) {
+        /** @param now the clock, read once per batch of sends */
+        private void send(int slot, long now) {
             if (measurement.stopped()) {
                 return;
             }
             long sequence = nextSequence++;
             slotSequence[slot] = sequence;
-            slotSentAt[slot] = System.nanoTime();
+            slotSentAt[slot] = now;
             out.clear();
             out.putInt(slot).putLong(sequence);
             Payload.fill(out, pattern, id, sequence, size - HEADER);
@@ -156,8 +158,9 @@ final class UdpLoad {
 
         @Override
         public void onReceiveComplete(UdpEndpoint ep) {
+            long now = System.nanoTime();
             for (int i = 0; i < dueCount; i++) {
-                send(due[i]);
+                send(due[i], now);
             }
             dueCount = 0;
         }
@@ -166,7 +169,7 @@ final class UdpLoad {
             for (int slot = 0; slot < slotSequence.length; slot++) {
                 if (slotSequence[slot] >= 0 && now - slotSentAt[slot] > lossTimeoutNanos) {
                     measurement.lost();
-                    send(slot);
+                    send(slot, now);
                 }
             }
         }
