@@ -172,7 +172,7 @@ final class CompareCommand implements Callable<Integer> {
                 : LoadOutcome.here(scenario, server.address(), threads, warmup, duration, pid);
         return new Sample(load.messagesPerSecond(), load.p99Micros(), Math.max(0, load.serverCpuSeconds()),
                 load.messages(), ProcStats.residentKib(pid), load.errors(), load.lossPercent(), null, load.cpuSeconds(),
-                duration.toNanos() / 1e9, pinning.serverCores(), pinning.clientCores());
+                load.seconds(), pinning.serverCores(), pinning.clientCores());
     }
 
     /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * or in a JVM of its own (pinned) that reports as JSON.
  */
 record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long errors, double lossPercent,
-        double cpuSeconds, double serverCpuSeconds) {
+        double cpuSeconds, double serverCpuSeconds, double seconds) {
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
@@ -32,7 +32,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
                         : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
                                 duration, QUIET, serverPid));
         return new LoadOutcome(result.messagesPerSecond(), result.percentile(99), result.messages(), result.errors(),
-                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds());
+                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds(), result.seconds());
     }
 
     /**
@@ -55,9 +55,14 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
                     "--json", json.toString()));
             Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             long seconds = warmup.plus(duration).toSeconds() + 60;
-            if (!load.waitFor(seconds, TimeUnit.SECONDS)) {
-                load.destroyForcibly();
-                throw new IOException("the load did not end within " + seconds + " s");
+            try {
+                if (!load.waitFor(seconds, TimeUnit.SECONDS)) {
+                    throw new IOException("the load did not end within " + seconds + " s");
+                }
+            } finally {
+                if (load.isAlive()) { // timed out or interrupted: not left running
+                    load.destroyForcibly();
+                }
             }
             String result = Files.readString(json).trim();
             if (result.isEmpty()) {
@@ -75,7 +80,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
     static LoadOutcome fromJson(String json) throws IOException {
         return new LoadOutcome(number(json, "msgsPerSec"), (long) number(json, "p99Us"), (long) number(json, "messages"),
                 (long) number(json, "errors"), number(json, "lossPercent"), number(json, "cpuSeconds"),
-                number(json, "serverCpuSeconds"));
+                number(json, "serverCpuSeconds"), number(json, "seconds"));
     }
 
     private static double number(String json, String key) throws IOException {

@@ -39,6 +39,8 @@ final class Measurement {
     /** @param serverPid the server's process, whose CPU over the window is read from /proc; 0: none */
     Measurement(long serverPid) {
         this.serverPid = serverPid;
+        ownCpuNanos(); // loads and links the MXBean now, not on the loop at the window's start
+        serverTicks();
     }
 
     /** This process's CPU time in nanoseconds. */
@@ -89,10 +91,10 @@ final class Measurement {
         CompletableFuture<LoadResult> done = new CompletableFuture<>();
         loop.execute(startLoad);
         loop.schedule(() -> {
-            recording = true;
-            windowStart = System.nanoTime();
             ownCpuAtStart = ownCpuNanos(); // both sides' CPU over exactly the window, JIT warm-up excluded
             serverTicksAtStart = serverTicks();
+            recording = true;
+            windowStart = System.nanoTime();
         }, warmup);
         loop.schedule(() -> {
             windowEnd = System.nanoTime();

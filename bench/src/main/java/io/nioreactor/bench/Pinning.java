@@ -15,7 +15,7 @@ import java.util.List;
  *                   or {@code null} unpinned
  * @param clientCpus the cores the load may use, or {@code null} unpinned
  * @param serverCores how many cores the server may use
- * @param clientCores how many cores the load may use
+ * @param clientCores how many cores the load can keep busy: its threads, at most its cores
  */
 record Pinning(String serverCpus, String clientCpus, int serverCores, int clientCores) {
 
@@ -31,17 +31,54 @@ record Pinning(String serverCpus, String clientCpus, int serverCores, int client
      * there is a single core.
      */
     static Pinning split(int serverThreads, int clientThreads, String path, java.io.PrintStream why) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> cpus = allowedCpus();
         if (findOnPath("taskset", path) == null) {
             why.println("taskset not found on the PATH: running unpinned");
             return none(serverThreads, clientThreads);
         }
-        if (cores < 2) {
+        if (cpus.size() < 2) {
             why.println("one core: running unpinned");
             return none(serverThreads, clientThreads);
         }
-        int server = Math.max(1, Math.min(serverThreads, cores - 1));
-        return new Pinning(range(0, server), range(server, cores), server, cores - server);
+        int server = Math.max(1, Math.min(serverThreads, cpus.size() - 1));
+        List<Integer> serverCpus = cpus.subList(0, server);
+        List<Integer> clientCpus = cpus.subList(server, cpus.size());
+        return new Pinning(list(serverCpus), list(clientCpus), server, Math.min(clientThreads, clientCpus.size()));
+    }
+
+    /**
+     * The CPUs this process may run on (a container or a cgroup may allow only some), from
+     * {@code Cpus_allowed_list} in {@code /proc/self/status}; 0..n-1 where that cannot be read.
+     */
+    static List<Integer> allowedCpus() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseCpuList(line.substring("Cpus_allowed_list:".length()).trim());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or not readable: fall back to the count the JVM sees
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    /** {@code 0-3,8,10-11} as a list of CPU numbers. */
+    static List<Integer> parseCpuList(String list) {
+        List<Integer> cpus = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String[] bounds = part.trim().split("-");
+            int from = Integer.parseInt(bounds[0]);
+            int to = bounds.length > 1 ? Integer.parseInt(bounds[1]) : from;
+            for (int cpu = from; cpu <= to; cpu++) {
+                cpus.add(cpu);
+            }
+        }
+        return cpus;
     }
 
     boolean pinned() {
@@ -73,8 +110,13 @@ record Pinning(String serverCpus, String clientCpus, int serverCores, int client
         return prefix;
     }
 
-    private static String range(int from, int to) {
-        return to - from == 1 ? Integer.toString(from) : from + "-" + (to - 1);
+    /** A list of CPUs as taskset takes it: {@code 0}, {@code 2,3}. */
+    private static String list(List<Integer> cpus) {
+        StringBuilder list = new StringBuilder();
+        for (int cpu : cpus) {
+            list.append(list.length() == 0 ? "" : ",").append(cpu);
+        }
+        return list.toString();
     }
 
     /** The executable {@code name} in a directory of {@code path}, or {@code null}. */

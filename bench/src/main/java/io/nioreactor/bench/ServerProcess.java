@@ -48,22 +48,30 @@ final class ServerProcess implements AutoCloseable {
                 BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0",
                 "--threads", Integer.toString(threads)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() - deadline < 0) {
-            for (String line : Files.readAllLines(output)) {
-                Matcher m = START_LINE.matcher(line);
-                if (m.find()) {
-                    return new ServerProcess(process, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(2))), output);
+        boolean started = false;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() - deadline < 0) {
+                for (String line : Files.readAllLines(output)) {
+                    Matcher m = START_LINE.matcher(line);
+                    if (m.find()) {
+                        started = true;
+                        return new ServerProcess(process, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(2))),
+                                output);
+                    }
+                }
+                if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+                    String said = String.join(" ", Files.readAllLines(output)).trim();
+                    throw new IOException(said.isEmpty() ? "exited with " + process.exitValue() : said);
                 }
             }
-            if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
-                String said = String.join(" ", Files.readAllLines(output)).trim();
+            throw new IOException("no start line within 30 s");
+        } finally {
+            if (!started) { // failed, timed out or interrupted: neither the process nor its log is left behind
+                process.destroyForcibly();
                 Files.deleteIfExists(output);
-                throw new IOException(said.isEmpty() ? "exited with " + process.exitValue() : said);
             }
         }
-        process.destroyForcibly();
-        throw new IOException("no start line within 30 s");
     }
 
     InetSocketAddress address() {

@@ -139,8 +139,8 @@ final class UdpLoad {
             }
             int slot = data.getInt();
             long sequence = data.getLong();
-            if (slot < 0 || slot >= slotSequence.length) {
-                measurement.error();
+            if (slot < 0 || slot >= slotSequence.length || sequence < 0 || sequence >= nextSequence) {
+                measurement.error(); // a header no datagram of ours carried
                 return;
             }
             if (slotSequence[slot] != sequence) {
