@@ -2,6 +2,7 @@ package io.nioreactor.core;
 
 import io.nioreactor.core.internal.ChannelOpener;
 import io.nioreactor.core.internal.LoopCore;
+import io.nioreactor.core.internal.MetricsMBean;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,6 +42,10 @@ public final class EventLoop implements Executor {
     private EventLoop(String name, LoopOptions options) {
         this.core = LoopCore.start(this, name, options);
         this.channels = new ChannelOpener(core);
+        if (options.jmx()) {
+            Runnable unregister = MetricsMBean.register("EventLoop", name, core.counters());
+            core.terminationFuture().whenComplete((ignored, fatal) -> unregister.run());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.nioreactor.core;
 
 import io.nioreactor.core.internal.GroupChannels;
 import io.nioreactor.core.internal.LoopCore;
+import io.nioreactor.core.internal.MetricsMBean;
 import io.nioreactor.core.internal.SummedLoopMetrics;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -101,7 +102,12 @@ public final class EventLoopGroup {
             started.forEach(loop -> loop.shutdownGracefully(Duration.ZERO));
             throw e;
         }
-        return new EventLoopGroup(name, started);
+        EventLoopGroup group = new EventLoopGroup(name, started);
+        if (options.jmx()) {
+            Runnable unregister = MetricsMBean.register("EventLoopGroup", name, group.metrics);
+            group.terminationFuture().whenComplete((ignored, fatal) -> unregister.run());
+        }
+        return group;
     }
 
     /**

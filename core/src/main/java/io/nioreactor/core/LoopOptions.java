@@ -20,13 +20,15 @@ public final class LoopOptions {
     private static final LoopOptions DEFAULTS = builder().build();
 
     private final long maxQueuedBytes;
+    private final boolean jmx;
 
     private LoopOptions(Builder b) {
         this.maxQueuedBytes = b.maxQueuedBytes;
+        this.jmx = b.jmx;
     }
 
     /**
-     * The defaults: a send budget of {@link #defaultMaxQueuedBytes()}.
+     * The defaults: a send budget of {@link #defaultMaxQueuedBytes()}, metrics in JMX.
      *
      * @return the default options
      */
@@ -68,6 +70,20 @@ public final class LoopOptions {
     }
 
     /**
+     * Whether the loop's {@link LoopMetrics} are registered in the platform MBean server while it
+     * runs, as {@code io.nioreactor:type=EventLoop,name="LOOP NAME"} (a group's sum as
+     * {@code type=EventLoopGroup}); a name already taken gets {@code #2}, {@code #3}, ... Every
+     * counter is a read-only {@code long} attribute named after its method
+     * ({@code connectionsAccepted()} is {@code ConnectionsAccepted}), for {@code jconsole} or any
+     * JMX client. On by default.
+     *
+     * @return whether the metrics are in JMX
+     */
+    public boolean jmx() {
+        return jmx;
+    }
+
+    /**
      * The default send budget: a quarter of the JVM's direct-memory limit
      * ({@code -XX:MaxDirectMemorySize}, or the heap's maximum when that is not set), at least
      * 1 MiB. A quarter leaves room for the read buffers, the pool of idle chunks and the chunk per
@@ -89,20 +105,33 @@ public final class LoopOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.maxQueuedBytes = maxQueuedBytes;
+        b.jmx = jmx;
         return b;
     }
 
     @Override
     public String toString() {
-        return "LoopOptions[maxQueuedBytes=" + maxQueuedBytes + "]";
+        return "LoopOptions[maxQueuedBytes=" + maxQueuedBytes + ", jmx=" + jmx + "]";
     }
 
     /** Builds {@link LoopOptions}; each setter checks its value. Not thread-safe. */
     public static final class Builder {
 
         private long maxQueuedBytes = defaultMaxQueuedBytes();
+        private boolean jmx = true;
 
         private Builder() {
+        }
+
+        /**
+         * Sets whether the loop's metrics are registered in JMX; see {@link LoopOptions#jmx()}.
+         *
+         * @param on {@code false} for an embedder that wants no MBean of ours
+         * @return this builder
+         */
+        public Builder jmx(boolean on) {
+            this.jmx = on;
+            return this;
         }
 
         /**
