@@ -44,7 +44,9 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         Path output = Files.createTempFile("bench-server-" + impl, ".log");
         List<String> command = new java.util.ArrayList<>(prefix);
-        command.addAll(List.of(java, "-Xms64m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        // Netty's epoll and io_uring load native code: on Java 24+ that warns unless allowed (17 accepts the flag).
+        command.addAll(List.of(java, "-Xms64m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
                 BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0",
                 "--threads", Integer.toString(threads)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
