@@ -43,6 +43,23 @@ public final class CommonOptions {
             description = "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: ${DEFAULT-VALUE}).")
     private LogLevel logLevel;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = LogFormatConverter.class,
+            description = "text, or json: one JSON object per line (Logback's JsonEncoder) on the console and any"
+                    + " other appender of the configuration (default: ${DEFAULT-VALUE}).")
+    private LogFormat logFormat;
+
+    /** {@code text} or {@code json}, either case. */
+    static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<LogFormat> {
+        @Override
+        public LogFormat convert(String value) {
+            try {
+                return LogFormat.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not text or json");
+            }
+        }
+    }
+
     /**
      * Checks the values and applies the log level.
      *
@@ -56,6 +73,7 @@ public final class CommonOptions {
         check(threads == null || threads >= 1, "--threads", threads + " must be at least 1");
         InetSocketAddress address = new InetSocketAddress(host, port);
         check(!address.isUnresolved(), "--host", "cannot resolve '" + host + "'");
+        logFormat.apply();
         logLevel.apply();
         return address;
     }
