@@ -44,6 +44,11 @@ final class LoadOptions {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
+    @Option(names = "--hgrm", paramLabel = "FILE",
+            description = "Also write the round trips' percentile distribution to FILE in HdrHistogram's .hgrm"
+                    + " format (microseconds), which its plotter and other tools read.")
+    Path hgrm;
+
     @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
             description = "Also read this process's CPU time (the server's, from /proc) over the measured window,"
                     + " for the JSON.")
@@ -55,6 +60,11 @@ final class LoadOptions {
         System.out.println(result.row());
         if (json != null) {
             Files.writeString(json, result.json() + System.lineSeparator());
+        }
+        if (hgrm != null) {
+            try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm), false, java.nio.charset.StandardCharsets.US_ASCII)) {
+                result.roundTrip().outputPercentileDistribution(out, 1.0);
+            }
         }
         if (result.errors() > 0) {
             System.err.println(result.errors() + " errors: echoed bytes differed from those sent, or connections failed");

@@ -150,6 +150,42 @@ class LoadVerificationTest {
     }
 
     @Test
+    void theHgrmFileHoldsTheSameP99AsTheJson(@TempDir Path dir) throws Exception {
+        String port = port(EchoHandler.INSTANCE);
+        Path json = dir.resolve("r.json");
+        Path hgrm = dir.resolve("r.hgrm");
+
+        int exit = DaemonMain.run(new BenchMain(), "tcp", "--target", "127.0.0.1:" + port, "--connections", "4",
+                "--depth", "4", "--duration", "1s", "--warmup", "0", "--json", json.toString(), "--hgrm", hgrm.toString());
+
+        assertEquals(0, exit);
+        java.util.regex.Matcher p99 = java.util.regex.Pattern.compile("\"p99Us\":(\\d+)").matcher(Files.readString(json));
+        assertTrue(p99.find());
+        long fromJson = Long.parseLong(p99.group(1));
+        // Rows "Value Percentile TotalCount 1/(1-Percentile)": the p99 lies between the last row
+        // below the 99th percentile and the first at or past it.
+        long below = -1;
+        long atOrPast = -1;
+        for (String line : Files.readAllLines(hgrm)) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length == 4 && columns[0].matches("[0-9.]+")) {
+                long value = Math.round(Double.parseDouble(columns[0]));
+                if (Double.parseDouble(columns[1]) < 0.99) {
+                    below = value;
+                } else {
+                    atOrPast = value;
+                    break;
+                }
+            }
+        }
+        System.out.printf("[measure] p99 %d us in the JSON; the .hgrm's rows around it: %d and %d us%n",
+                fromJson, below, atOrPast);
+        assertTrue(below >= 0 && below <= fromJson && fromJson <= atOrPast,
+                fromJson + " not between the .hgrm's rows " + below + " and " + atOrPast);
+        assertTrue(Files.readString(hgrm).contains("#[Mean"), "HdrHistogram's summary footer");
+    }
+
+    @Test
     void udpLoadCountsCorruptedDatagramsAsErrors() throws Exception {
         DatagramHandler corrupting = (endpoint, data, sender) -> {
             data.put(data.limit() - 1, (byte) ~data.get(data.limit() - 1));
