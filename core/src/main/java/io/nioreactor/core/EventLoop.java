@@ -43,8 +43,7 @@ public final class EventLoop implements Executor {
         this.core = LoopCore.start(this, name, options);
         this.channels = new ChannelOpener(core);
         if (options.jmx()) {
-            Runnable unregister = MetricsMBean.register("EventLoop", name, core.counters());
-            core.terminationFuture().whenComplete((ignored, fatal) -> unregister.run());
+            core.beforeTermination(MetricsMBean.register("EventLoop", name, core.counters()));
         }
     }
 

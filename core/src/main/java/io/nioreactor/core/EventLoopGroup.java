@@ -47,6 +47,8 @@ public final class EventLoopGroup {
     private final AtomicInteger next = new AtomicInteger();
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final GroupMetrics metrics;
+    /** Run when every loop has ended, before the termination future completes. */
+    private volatile Runnable beforeTermination = () -> { };
 
     private EventLoopGroup(String name, List<EventLoop> loops) {
         this.name = name;
@@ -98,14 +100,13 @@ public final class EventLoopGroup {
             for (int i = 0; i < loops; i++) {
                 started.add(EventLoop.start(name + "-" + i, perLoop));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // a thread that cannot start, say: the loops started end too
             started.forEach(loop -> loop.shutdownGracefully(Duration.ZERO));
             throw e;
         }
         EventLoopGroup group = new EventLoopGroup(name, started);
         if (options.jmx()) {
-            Runnable unregister = MetricsMBean.register("EventLoopGroup", name, group.metrics);
-            group.terminationFuture().whenComplete((ignored, fatal) -> unregister.run());
+            group.beforeTermination = MetricsMBean.register("EventLoopGroup", name, group.metrics);
         }
         return group;
     }
@@ -300,6 +301,7 @@ public final class EventLoopGroup {
                     firstFatal.compareAndSet(null, fatal);
                 }
                 if (running.decrementAndGet() == 0) {
+                    beforeTermination.run(); // its MBean leaves before whoever joins the future wakes
                     if (firstFatal.get() == null) {
                         termination.complete(null);
                     } else {

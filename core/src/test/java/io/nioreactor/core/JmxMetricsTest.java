@@ -53,14 +53,25 @@ class JmxMetricsTest {
         assertTrue(jmx.isRegistered(name));
         assertEquals(0L, jmx.getAttribute(name, "ConnectionsAccepted"));
         TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        // While traffic runs: one connection open, bytes read rising between two reads of the attribute.
+        try (java.nio.channels.SocketChannel live = Loopback.connect(server.localAddress())) {
+            Loopback.writeAscii(live, "first");
+            assertEquals("first", Loopback.readAscii(live, 5));
+            long before = (Long) jmx.getAttribute(name, "BytesRead");
+            assertEquals(1L, jmx.getAttribute(name, "ConnectionsOpen"));
+            Loopback.writeAscii(live, "second");
+            assertEquals("second", Loopback.readAscii(live, 6));
+            await().atMost(5, TimeUnit.SECONDS).until(() -> (Long) jmx.getAttribute(name, "BytesRead") == before + 6);
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(() -> (Long) jmx.getAttribute(name, "ConnectionsOpen") == 0L);
         for (int i = 0; i < 3; i++) {
             Loopback.assertEchoes(server.localAddress(), 100_000, i);
         }
         await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
-            assertEquals(3L, jmx.getAttribute(name, "ConnectionsAccepted"));
-            assertEquals(300_000L, jmx.getAttribute(name, "BytesRead"));
-            assertEquals(300_000L, jmx.getAttribute(name, "BytesWritten"));
-            assertEquals(3L, jmx.getAttribute(name, "ConnectionsClosed"));
+            assertEquals(4L, jmx.getAttribute(name, "ConnectionsAccepted"));
+            assertEquals(300_011L, jmx.getAttribute(name, "BytesRead"));
+            assertEquals(300_011L, jmx.getAttribute(name, "BytesWritten"));
+            assertEquals(4L, jmx.getAttribute(name, "ConnectionsClosed"));
         });
         assertEquals(loop.metrics().maxQueuedBytes(), jmx.getAttribute(name, "MaxQueuedBytes"));
 
@@ -85,6 +96,9 @@ class JmxMetricsTest {
             await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
                 assertEquals(8L, jmx.getAttribute(sum, "ConnectionsAccepted"));
                 assertEquals(8_000L, jmx.getAttribute(sum, "BytesRead"));
+                long perLoop = (Long) jmx.getAttribute(name("EventLoop", "jmx-group-0"), "BytesRead")
+                        + (Long) jmx.getAttribute(name("EventLoop", "jmx-group-1"), "BytesRead");
+                assertEquals(8_000L, perLoop, "the sum is the loops' sum");
             });
         } finally {
             first.shutdownGracefully(Duration.ofSeconds(5)).join();

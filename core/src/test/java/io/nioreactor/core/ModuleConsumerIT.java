@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,13 +75,11 @@ class ModuleConsumerIT {
                 || refused.output.contains("does not export io.nioreactor.core.internal"), refused.output);
     }
 
-    private static String coreJar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            List<Path> jars = files.filter(p -> p.getFileName().toString().matches("nioreactor-core-[^-]+(-SNAPSHOT)?\\.jar"))
-                    .collect(Collectors.toList());
-            assertEquals(1, jars.size(), "the built jar in target: " + jars);
-            return jars.get(0).toString();
-        }
+    /** The jar this build made: its path comes from the build (core.jar), not from a name pattern. */
+    private static String coreJar() {
+        String jar = System.getProperty("core.jar");
+        assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "core.jar: " + jar);
+        return jar;
     }
 
     private static String jarOf(Class<?> type) throws Exception {
@@ -102,7 +97,11 @@ class ModuleConsumerIT {
         Path log = Files.createTempFile(dir, "run", ".log");
         List<String> line = new ArrayList<>(List.of(command));
         Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", line) + " did not end");
+        try {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", line) + " did not end");
+        } finally {
+            process.destroyForcibly(); // ended already, or not left behind
+        }
         return new Result(process.exitValue(), Files.readString(log));
     }
 }

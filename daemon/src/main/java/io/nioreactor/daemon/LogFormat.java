@@ -6,41 +6,67 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
-import java.util.ArrayList;
+import ch.qos.logback.core.spi.AppenderAttachable;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.List;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
  * What {@code --log-format} accepts. {@code text} keeps whatever the Logback configuration says
  * (the daemon's own, or the one {@code -Dlogback.configurationFile} names); {@code json} puts
- * Logback's own {@link JsonEncoder} on every appender of the root logger that writes a stream
- * (the console, files), one JSON object per line with the formatted message, for log shippers.
+ * Logback's own {@link JsonEncoder} on every appender of the configuration that writes a stream
+ * (the console, files, rolling files; inside an {@code AsyncAppender} too), one JSON object per
+ * line with the formatted message, for log shippers.
  */
 public enum LogFormat {
     TEXT, JSON;
 
-    /** Applies the format to the root logger's stream appenders; {@code text} changes nothing. */
-    public void apply() {
+    /**
+     * Applies the format; {@code text} changes nothing.
+     *
+     * @return how many appenders now write JSON (0 for {@code text})
+     */
+    public int apply() {
         if (this == TEXT) {
-            return;
+            return 0;
         }
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
-        for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
-            appenders.add(it.next());
-        }
-        for (Appender<ILoggingEvent> appender : appenders) {
-            if (appender instanceof OutputStreamAppender) {
-                OutputStreamAppender<ILoggingEvent> stream = (OutputStreamAppender<ILoggingEvent>) appender;
-                JsonEncoder encoder = new JsonEncoder();
-                encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-                encoder.setWithFormattedMessage(true); // the message as read, arguments filled in
-                encoder.start();
-                stream.stop();
-                stream.setEncoder(encoder);
-                stream.start();
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Set<Appender<ILoggingEvent>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        int converted = 0;
+        for (Logger logger : context.getLoggerList()) {
+            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
+                converted += toJson(it.next(), context, seen);
             }
         }
+        if (converted == 0) {
+            System.err.println("--log-format json: the Logback configuration has no console or file appender to apply it to");
+        }
+        return converted;
+    }
+
+    private static int toJson(Appender<ILoggingEvent> appender, LoggerContext context, Set<Appender<ILoggingEvent>> seen) {
+        if (!seen.add(appender)) {
+            return 0;
+        }
+        if (appender instanceof OutputStreamAppender) {
+            JsonEncoder encoder = new JsonEncoder();
+            encoder.setContext(context);
+            encoder.setWithFormattedMessage(true); // the message as read, arguments filled in
+            encoder.start();
+            // Swapped in place: stopping a rolling file appender would stop its policies for good.
+            ((OutputStreamAppender<ILoggingEvent>) appender).setEncoder(encoder);
+            return 1;
+        }
+        int converted = 0;
+        if (appender instanceof AppenderAttachable) { // an AsyncAppender and the like
+            @SuppressWarnings("unchecked")
+            AppenderAttachable<ILoggingEvent> wrapper = (AppenderAttachable<ILoggingEvent>) appender;
+            for (Iterator<Appender<ILoggingEvent>> it = wrapper.iteratorForAppenders(); it.hasNext(); ) {
+                converted += toJson(it.next(), context, seen);
+            }
+        }
+        return converted;
     }
 }

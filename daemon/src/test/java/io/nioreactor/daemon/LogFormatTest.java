@@ -29,6 +29,7 @@ class LogFormatTest {
             log.warn("a connection failed", new IOException("boom"));
         } finally {
             System.setOut(console);
+            resetLogback();
         }
         ObjectMapper json = new ObjectMapper();
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
@@ -41,5 +42,46 @@ class LogFormatTest {
         assertEquals("WARN", warning.get("level").asText());
         assertEquals("boom", warning.get("throwable").get("message").asText());
         assertTrue(warning.get("throwable").get("stepArray").size() > 0, "the stack trace: " + lines.get(1));
+    }
+
+    @Test
+    void aUsersRollingFileAndAsyncConsoleTurnJsonToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("daemon.log");
+        String configuration = "<configuration>"
+                + "<appender name='FILE' class='ch.qos.logback.core.rolling.RollingFileAppender'>"
+                + "<file>" + file + "</file>"
+                + "<rollingPolicy class='ch.qos.logback.core.rolling.TimeBasedRollingPolicy'>"
+                + "<fileNamePattern>" + dir.resolve("daemon.%d.log") + "</fileNamePattern></rollingPolicy>"
+                + "<encoder><pattern>%msg%n</pattern></encoder></appender>"
+                + "<appender name='CONSOLE' class='ch.qos.logback.core.ConsoleAppender'>"
+                + "<encoder><pattern>%msg%n</pattern></encoder></appender>"
+                + "<appender name='ASYNC' class='ch.qos.logback.classic.AsyncAppender'><appender-ref ref='CONSOLE'/></appender>"
+                + "<root level='INFO'><appender-ref ref='FILE'/><appender-ref ref='ASYNC'/></root>"
+                + "</configuration>";
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        try {
+            context.reset();
+            ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+            configurator.setContext(context);
+            configurator.doConfigure(new java.io.ByteArrayInputStream(configuration.getBytes(StandardCharsets.UTF_8)));
+
+            assertEquals(2, LogFormat.JSON.apply(), "the rolling file and the console inside the async appender");
+            LoggerFactory.getLogger("Serving").info("listening on {}", "tcp 127.0.0.1:7007");
+            context.stop(); // flushes and closes the file
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            assertEquals(1, lines.size(), lines.toString());
+            assertEquals("listening on tcp 127.0.0.1:7007",
+                    new ObjectMapper().readTree(lines.get(0)).get("formattedMessage").asText());
+        } finally {
+            resetLogback();
+        }
+    }
+
+    /** Back to the daemon's own configuration, for the tests after these. */
+    private static void resetLogback() throws Exception {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig();
     }
 }

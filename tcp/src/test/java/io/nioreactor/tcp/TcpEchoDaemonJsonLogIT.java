@@ -31,6 +31,9 @@ class TcpEchoDaemonJsonLogIT {
             await().atMost(20, TimeUnit.SECONDS).until(() -> daemon.stdout().stream().anyMatch(l -> l.contains("listening on")));
             String startMessage = null;
             for (String line : daemon.stdout()) {
+                if (!line.endsWith("}")) {
+                    continue; // still being written; every line is parsed once the daemon has exited
+                }
                 JsonNode event = json.readTree(line);
                 if (event.get("formattedMessage").asText().startsWith("listening on")) {
                     startMessage = event.get("formattedMessage").asText();

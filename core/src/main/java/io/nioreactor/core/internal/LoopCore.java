@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class LoopCore {
 
     /** The category users configure: the public face's name, as before the split. */
+    /** Run at termination, before the future completes; set once after start. */
+    private volatile Runnable beforeTermination;
     private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
 
     /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
@@ -423,6 +425,26 @@ public final class LoopCore {
         if (fatal == null) {
             log.debug("loop {} terminated", name);
         }
+        Runnable last = beforeTermination;
+        if (last != null) {
+            try {
+                last.run();
+            } catch (RuntimeException e) {
+                log.warn("loop {}: error while terminating", name, e);
+            }
+        }
         lifecycle.terminated(fatal);
+    }
+
+    /**
+     * Any thread, once, right after start: runs {@code action} when the loop has ended, before
+     * its termination future completes (unregistering its MBean, say, so that whoever joins the
+     * future finds it gone).
+     */
+    public void beforeTermination(Runnable action) {
+        this.beforeTermination = action;
+        if (terminationFuture().isDone()) { // ended before it was set (unregistering twice is harmless)
+            action.run();
+        }
     }
 }
