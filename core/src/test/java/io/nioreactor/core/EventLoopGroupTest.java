@@ -192,6 +192,31 @@ class EventLoopGroupTest {
     }
 
     @Test
+    void whenCloseCompletesThePortIsFreeAlready() throws Exception {
+        // A lone loop with nothing else to do blocks in select after the close: the socket of a
+        // registered channel is only closed by a select, so the future must wait for one.
+        EventLoop loop = EventLoop.start("close-frees-port");
+        try {
+            for (int i = 0; i < 20; i++) {
+                TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.builder().reuseAddress(false).build(),
+                        c -> new TestEchoHandler()).join();
+                int port = ((InetSocketAddress) server.localAddress()).getPort();
+                server.close().get(5, TimeUnit.SECONDS);
+                assertEquals(0, listeningSocketsOn(port), "round " + i);
+                UdpEndpoint endpoint = loop.bindUdp(new InetSocketAddress("127.0.0.1", 0), UdpOptions.defaults(),
+                        (ep, data, sender) -> { }).join();
+                InetSocketAddress bound = (InetSocketAddress) endpoint.localAddress();
+                endpoint.close().get(5, TimeUnit.SECONDS);
+                try (java.net.DatagramSocket again = new java.net.DatagramSocket(bound)) {
+                    assertEquals(bound.getPort(), again.getLocalPort(), "round " + i);
+                }
+            }
+        } finally {
+            loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+        }
+    }
+
+    @Test
     void aPortAnotherSocketHoldsIsRefusedAndNothingOfTheGroupStaysBound() throws Exception {
         EventLoopGroup group = group(4);
         int port;

@@ -32,6 +32,8 @@ public final class LoopCore {
 
     /** The category users configure: the public face's name, as before the split. */
     /** Run at termination, before the future completes; set once after start. */
+    /** Close futures waiting for the select that really closes their sockets; loop thread only. */
+    private final java.util.ArrayDeque<CompletableFuture<Void>> closedAfterSelect = new java.util.ArrayDeque<>();
     private volatile Runnable beforeTermination;
     private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
 
@@ -229,6 +231,15 @@ public final class LoopCore {
         return key;
     }
 
+    /**
+     * Loop thread: completes {@code closed} once the next select has flushed the cancelled keys.
+     * The JDK closes the socket of a channel that was registered only then: completing earlier
+     * would tell a caller the port is free while it is still bound.
+     */
+    void completeAfterDeregistration(CompletableFuture<Void> closed) {
+        closedAfterSelect.add(closed);
+    }
+
     /** Each registered endpoint calls this exactly once, when it closes: cancels its key, uncounts it. */
     void deregister(SelectionKey key) {
         key.cancel();
@@ -305,6 +316,7 @@ public final class LoopCore {
     private void select() throws IOException {
         resources.newIteration();
         long timeoutMillis = selectTimeoutMillis();
+        int closedBefore = closedAfterSelect.size(); // closed before this select: their sockets go in it
         try {
             if (timeoutMillis == 0) {
                 selector.selectNow(dispatcher);
@@ -316,6 +328,9 @@ public final class LoopCore {
         } finally {
             tasks.selected(); // even after a failure: else later submissions would not wake it
         }
+        for (int i = 0; i < closedBefore; i++) {
+            closedAfterSelect.poll().complete(null);
+        }
     }
 
     /**
@@ -326,7 +341,7 @@ public final class LoopCore {
      */
     private long selectTimeoutMillis() {
         long backoff = failureBackoff.pauseMillis();
-        if ((!tasks.isEmpty() || resources.budget().resumeDue()) && backoff == 0) {
+        if ((!tasks.isEmpty() || resources.budget().resumeDue() || !closedAfterSelect.isEmpty()) && backoff == 0) {
             return 0;
         }
         long next = timers.nextDeadline();
@@ -412,6 +427,10 @@ public final class LoopCore {
             selector.close();
         } catch (IOException e) {
             log.debug("loop {}: error closing the selector", name, e);
+        }
+        CompletableFuture<Void> closed;
+        while ((closed = closedAfterSelect.poll()) != null) { // the selector's close closed their sockets
+            closed.complete(null);
         }
         // Tasks accepted before TERMINATED was set still run, so their futures complete.
         Runnable task;

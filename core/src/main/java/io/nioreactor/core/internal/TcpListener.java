@@ -275,7 +275,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
             }
         }
         log.debug("closed {}", this);
-        closed.complete(null);
+        loop.completeAfterDeregistration(closed); // the socket is closed at the next select
     }
 
     @Override

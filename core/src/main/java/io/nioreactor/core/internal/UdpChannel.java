@@ -321,7 +321,7 @@ final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
         loop.resources().counters().datagramsDropped.add(sendQueue.clear());
         SocketSetup.closeQuietly(channel);
         log.debug("closed {}", this);
-        closed.complete(null);
+        loop.completeAfterDeregistration(closed); // the socket is closed at the next select
     }
 
     @Override
