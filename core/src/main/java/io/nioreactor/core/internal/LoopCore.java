@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
 public final class LoopCore {
 
     /** The category users configure: the public face's name, as before the split. */
-    /** Run at termination, before the future completes; set once after start. */
+    private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
+
     /** Close futures waiting for the select that really closes their sockets; loop thread only. */
     private final java.util.ArrayDeque<CompletableFuture<Void>> closedAfterSelect = new java.util.ArrayDeque<>();
+    /** Run at termination, before the future completes; set once after start. */
     private volatile Runnable beforeTermination;
-    private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
 
     /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
     static final int MAX_TASKS_PER_ITERATION = 1024;
