@@ -62,6 +62,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Load threads, each with its share of a scenario's connections (default: ${DEFAULT-VALUE}).")
     private int clientThreads;
 
+    @Option(names = "--server-java-opts", paramLabel = "OPTIONS", defaultValue = "",
+            description = "JVM options for every server, separated by spaces (\"-XX:AutoBoxCacheMax=65536\", say),"
+                    + " after the defaults -Xms64m -Xmx512m, so the same option given here wins.")
+    private String serverJavaOpts;
+
     @Option(names = "--pin", description = "Run each server under taskset on its own cores (as many as"
             + " --server-threads, all but one at most) and the load in a JVM of its own on the others, so that"
             + " neither takes the other's CPU; without taskset on the PATH, says so and runs unpinned.")
@@ -79,7 +84,8 @@ final class CompareCommand implements Callable<Integer> {
         long errors = 0;
         Pinning pinning = pin ? Pinning.split(serverThreads, clientThreads, System.getenv("PATH"), System.out)
                 : Pinning.none(serverThreads, clientThreads);
-        try (ServerPool servers = new ServerPool(java, serverThreads, pinning)) {
+        List<String> jvmOptions = serverJavaOpts.isBlank() ? List.of() : List.of(serverJavaOpts.trim().split("\\s+"));
+        try (ServerPool servers = new ServerPool(java, jvmOptions, serverThreads, pinning)) {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario scenario : scenarios) {
                     for (String impl : rotated(impls, round - 1)) {
@@ -97,6 +103,9 @@ final class CompareCommand implements Callable<Integer> {
                 }
             }
             servers.reportSkipped(System.out);
+        }
+        if (!jvmOptions.isEmpty()) {
+            System.out.println("server JVM options: " + String.join(" ", jvmOptions));
         }
         CompareReport report = new CompareReport(scenarios, impls, samples);
         report.print(System.out, rounds, duration, warmup, pinning);
@@ -178,13 +187,15 @@ final class CompareCommand implements Callable<Integer> {
     /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */
     private static final class ServerPool implements AutoCloseable {
         private final String java;
+        private final List<String> jvmOptions;
         private final int threads;
         private final Pinning pinning;
         private final Map<String, ServerProcess> running = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
 
-        ServerPool(String java, int threads, Pinning pinning) {
+        ServerPool(String java, List<String> jvmOptions, int threads, Pinning pinning) {
             this.java = java;
+            this.jvmOptions = jvmOptions;
             this.threads = threads;
             this.pinning = pinning;
         }
@@ -197,7 +208,7 @@ final class CompareCommand implements Callable<Integer> {
             ServerProcess server = running.get(key);
             if (server == null) {
                 try {
-                    server = ServerProcess.start(pinning.serverPrefix(), java, impl, proto, threads);
+                    server = ServerProcess.start(pinning.serverPrefix(), java, jvmOptions, impl, proto, threads);
                     running.put(key, server);
                 } catch (IOException e) {
                     skipped.put(key, e.getMessage());
@@ -214,7 +225,7 @@ final class CompareCommand implements Callable<Integer> {
                 return null;
             }
             try {
-                return ServerProcess.start(pinning.serverPrefix(), java, impl, proto, threads);
+                return ServerProcess.start(pinning.serverPrefix(), java, jvmOptions, impl, proto, threads);
             } catch (IOException e) {
                 skipped.put(key, e.getMessage());
                 System.err.println(key + ": skipped: " + e.getMessage());

@@ -33,20 +33,21 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String java, String impl, String proto, int threads)
             throws IOException, InterruptedException {
-        return start(List.of(), java, impl, proto, threads);
+        return start(List.of(), java, List.of(), impl, proto, threads);
     }
 
     /**
      * As {@link #start(String, String, String, int)}, the command behind {@code prefix}
-     * ({@code taskset -c 0}, say).
+     * ({@code taskset -c 0}, say), with {@code jvmOptions} for the server's JVM.
      */
-    static ServerProcess start(List<String> prefix, String java, String impl, String proto, int threads)
-            throws IOException, InterruptedException {
+    static ServerProcess start(List<String> prefix, String java, List<String> jvmOptions, String impl, String proto,
+            int threads) throws IOException, InterruptedException {
         Path output = Files.createTempFile("bench-server-" + impl, ".log");
         List<String> command = new java.util.ArrayList<>(prefix);
         // Netty's epoll and io_uring load native code: on Java 24+ that warns unless allowed (17 accepts the flag).
-        command.addAll(List.of(java, "-Xms64m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of(java, "-Xms64m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions); // after the defaults: an -Xmx of the user's wins
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 BenchMain.class.getName(), "server", "--impl", impl, "--proto", proto, "--port", "0",
                 "--threads", Integer.toString(threads)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
