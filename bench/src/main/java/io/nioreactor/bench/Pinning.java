@@ -40,6 +40,14 @@ record Pinning(String serverCpus, String clientCpus, int serverCores, int client
             why.println("one core: running unpinned");
             return none(serverThreads, clientThreads);
         }
+        return over(cpus, serverThreads, clientThreads);
+    }
+
+    /**
+     * The first CPUs of {@code cpus} for the server (as many as its threads, all but one at most),
+     * the rest for the load, which keeps as many busy as it has threads.
+     */
+    static Pinning over(List<Integer> cpus, int serverThreads, int clientThreads) {
         int server = Math.max(1, Math.min(serverThreads, cpus.size() - 1));
         List<Integer> serverCpus = cpus.subList(0, server);
         List<Integer> clientCpus = cpus.subList(server, cpus.size());

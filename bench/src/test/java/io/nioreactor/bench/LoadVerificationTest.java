@@ -150,7 +150,7 @@ class LoadVerificationTest {
     }
 
     @Test
-    void theHgrmFileHoldsTheSameP99AsTheJson(@TempDir Path dir) throws Exception {
+    void theHgrmFilesRowsAroundThe99thPercentileBracketTheJsonsP99(@TempDir Path dir) throws Exception {
         String port = port(EchoHandler.INSTANCE);
         Path json = dir.resolve("r.json");
         Path hgrm = dir.resolve("r.hgrm");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +33,27 @@ class PinningTest {
     }
 
     @Test
-    void serverAndLoadGetDisjointAllowedCpusAndTheLoadCountsOnlyTheCoresItsThreadsCanUse() {
+    void onEightAllowedCpusTheServerTakesItsThreadsWorthAndTheLoadCountsOnlyWhatItsThreadsKeepBusy() {
+        List<Integer> cpus = List.of(2, 3, 4, 5, 8, 9, 10, 11); // a cgroup's share, not 0..7
+        Pinning one = Pinning.over(cpus, 1, 1);
+        assertEquals("2", one.serverCpus());
+        assertEquals("3,4,5,8,9,10,11", one.clientCpus());
+        assertEquals(1, one.serverCores());
+        assertEquals(1, one.clientCores(), "one load thread keeps one core busy, however many it may use");
+
+        Pinning wide = Pinning.over(cpus, 2, 4);
+        assertEquals("2,3", wide.serverCpus());
+        assertEquals("4,5,8,9,10,11", wide.clientCpus());
+        assertEquals(4, wide.clientCores());
+        assertEquals(List.of("taskset", "-c", "2,3"), wide.serverPrefix());
+
+        Pinning greedy = Pinning.over(List.of(0, 1), 8, 8);
+        assertEquals("0", greedy.serverCpus(), "all but one at most for the server");
+        assertEquals(1, greedy.clientCores());
+    }
+
+    @Test
+    void withTasksetOnThisMachineTheSplitUsesOnlyTheCpusThisProcessMayUse() {
         String path = System.getenv("PATH");
         Assumptions.assumeTrue(Pinning.findOnPath("taskset", path) != null, "taskset is not on the PATH");
         List<Integer> allowed = Pinning.allowedCpus();
@@ -42,16 +61,10 @@ class PinningTest {
         Pinning pinning = Pinning.split(1, 1, path, new PrintStream(new ByteArrayOutputStream()));
         assertTrue(pinning.pinned());
         List<Integer> server = Pinning.parseCpuList(pinning.serverCpus());
-        List<Integer> client = new ArrayList<>();
-        for (String cpu : pinning.clientCpus().split(",")) {
-            client.add(Integer.parseInt(cpu));
-        }
+        List<Integer> client = Pinning.parseCpuList(pinning.clientCpus());
         Set<Integer> both = new HashSet<>(server);
         both.retainAll(client);
         assertEquals(Set.of(), both, "disjoint");
         assertTrue(allowed.containsAll(server) && allowed.containsAll(client), "only CPUs this process may use");
-        assertEquals(1, pinning.serverCores());
-        assertEquals(1, pinning.clientCores(), "one load thread keeps one core busy, however many it may use");
-        assertEquals(List.of("taskset", "-c", pinning.serverCpus()), pinning.serverPrefix());
     }
 }

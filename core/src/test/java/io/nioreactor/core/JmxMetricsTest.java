@@ -75,7 +75,11 @@ class JmxMetricsTest {
         });
         assertEquals(loop.metrics().maxQueuedBytes(), jmx.getAttribute(name, "MaxQueuedBytes"));
 
+        // Whoever is told of the termination finds the MBean gone already.
+        java.util.concurrent.CompletableFuture<Boolean> registeredWhenTold = loop.terminationFuture()
+                .thenApply(ignored -> ManagementFactory.getPlatformMBeanServer().isRegistered(name));
         loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+        assertFalse(registeredWhenTold.get(5, TimeUnit.SECONDS), "unregistered before the termination completed");
         assertFalse(jmx.isRegistered(name), "unregistered when the loop terminated");
     }
 

@@ -291,8 +291,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 if (n == 0) {
                     break;
                 }
-                loop.resources().counters().bytesWritten.add(n);
-                active();
+                wrote(n);
             }
         } catch (IOException e) {
             ioFailed(e);
@@ -347,8 +346,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                     if (n == 0) {
                         break;
                     }
-                    loop.resources().counters().bytesWritten.add(n);
-                    active();
+                    wrote(n);
                 }
             } catch (IOException e) {
                 ioFailed(e);
@@ -608,8 +606,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             if (n == 0) {
                 return;
             }
-            loop.resources().counters().bytesWritten.add(n);
-            active();
+            wrote(n);
         }
     }
 
@@ -759,6 +756,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     }
 
     // ---------------------------------------------------------------- closing and failures
+
+    /** The socket took {@code n} bytes (of a write, a gathering write or a file transfer). */
+    private void wrote(long n) {
+        loop.resources().counters().bytesWritten.add(n);
+        active();
+    }
 
     /** Read or written: the idle timeout starts over. */
     private void active() {
