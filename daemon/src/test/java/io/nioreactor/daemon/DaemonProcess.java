@@ -65,11 +65,24 @@ public final class DaemonProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
+        return startCommand(command, Map.of());
+    }
+
+    /**
+     * Starts a command that runs a daemon, such as a launcher script of the distribution.
+     *
+     * @param command     the program and its arguments
+     * @param environment variables to set (or replace) in the environment it inherits
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static DaemonProcess startCommand(List<String> command, Map<String, String> environment) throws IOException {
         // Files, not pipes: reading a pipe while the process exits races with the JDK's reaper.
         Path out = Files.createTempFile("daemon", ".out");
         Path err = Files.createTempFile("daemon", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        return new DaemonProcess(process, out, err);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        return new DaemonProcess(builder.start(), out, err);
     }
 
     /**

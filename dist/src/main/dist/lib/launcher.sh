@@ -1,0 +1,40 @@
+# Sourced by the launchers in bin/ after they set APP_HOME, MAIN_CLASS and LAUNCHER_JVM_OPTS: finds a
+# Java 17 or newer (JAVA_HOME first, then the PATH) and execs it, so that signals reach the JVM
+# and the process the service manager watches is the JVM itself.
+#
+# Precedence of options, last wins: the launcher's own JVM options, then JAVA_OPTS (split on
+# spaces, as a shell would); -Dlogback.configurationFile in JAVA_OPTS wins over conf/logback.xml.
+# Only shell built-ins run before Java is found, so a missing Java is reported even when the
+# PATH is empty.
+
+launcher=${0##*/}
+
+if [ -n "${JAVA_HOME:-}" ]; then
+  JAVA=$JAVA_HOME/bin/java
+  if [ ! -x "$JAVA" ]; then
+    echo "$launcher: JAVA_HOME is $JAVA_HOME, which has no bin/java: point JAVA_HOME at a Java 17 or newer" >&2
+    exit 1
+  fi
+elif command -v java >/dev/null 2>&1; then
+  JAVA=java
+else
+  echo "$launcher: no Java found: set JAVA_HOME or put java (17 or newer) on the PATH" >&2
+  exit 1
+fi
+
+# 'openjdk version "17.0.15" 2025-04-15', 'java version "1.8.0_402"', 'openjdk version "25-ea"'
+version=$("$JAVA" -version 2>&1)
+case $version in
+  *'version "'*) version=${version#*version \"}; version=${version%%\"*} ;;
+  *) version= ;;
+esac
+major=${version#1.}
+major=${major%%[!0-9]*}
+if [ -z "$major" ] || [ "$major" -lt 17 ]; then
+  echo "$launcher: $JAVA is Java ${version:-of an unknown version}; nioreactor needs Java 17 or newer: set JAVA_HOME" >&2
+  exit 1
+fi
+
+# shellcheck disable=SC2086 # JAVA_OPTS and LAUNCHER_JVM_OPTS are lists of words on purpose
+exec "$JAVA" -Dlogback.configurationFile="$APP_HOME/conf/logback.xml" $LAUNCHER_JVM_OPTS ${JAVA_OPTS:-} \
+  -cp "$APP_HOME/lib/*" "$MAIN_CLASS" "$@"

@@ -1,0 +1,284 @@
+package io.nioreactor.dist;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nioreactor.daemon.DaemonProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarball as a user gets it: unpacked with {@code tar} into a temporary folder, its launchers
+ * run as processes (with this test's Java as {@code JAVA_HOME}), its systemd units checked by
+ * {@code systemd-analyze}.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES) // a lost datagram or a hung launcher fails, not hangs
+class DistributionIT {
+
+    private static final Path TARBALL = Path.of(System.getProperty("dist.tarball"));
+    private static final String VERSION = System.getProperty("dist.version");
+    private static final String JAVA_HOME = System.getProperty("java.home");
+
+    @TempDir
+    static Path unpacked;
+
+    private static Path home;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        home = untar(unpacked);
+    }
+
+    private static Path untar(Path into) throws Exception {
+        Process tar = new ProcessBuilder("tar", "xzf", TARBALL.toString(), "-C", into.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, tar.waitFor(), "tar: " + output);
+        return into.resolve("nioreactor-" + VERSION);
+    }
+
+    @Test
+    void tarballHoldsExecutableLaunchersTheThinJarsConfAndUnits() throws IOException {
+        for (String launcher : List.of("tcp-echo", "udp-echo", "nioreactor-bench")) {
+            Path script = home.resolve("bin").resolve(launcher);
+            assertTrue(Files.getPosixFilePermissions(script).contains(PosixFilePermission.OTHERS_EXECUTE), script + " is executable");
+            assertTrue(Files.readString(script).startsWith("#!/bin/sh\n"), script + " is a POSIX sh script");
+        }
+        List<String> jars;
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            jars = lib.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().collect(Collectors.toList());
+        }
+        for (String module : List.of("core", "daemon", "tcp", "udp", "bench")) {
+            assertTrue(jars.contains("nioreactor-" + module + "-" + VERSION + ".jar"), module + " in " + jars);
+        }
+        assertTrue(jars.stream().anyMatch(n -> n.startsWith("logback-classic-")), "logback in " + jars);
+        assertTrue(jars.stream().anyMatch(n -> n.startsWith("picocli-")), "picocli in " + jars);
+        // Thin jars only: the shaded ones would put every class on the classpath twice.
+        for (String shaded : List.of("tcp-echo.jar", "udp-echo.jar", "bench.jar", "jmh.jar")) {
+            assertFalse(jars.contains(shaded), shaded + " in " + jars);
+        }
+        assertTrue(jars.stream().noneMatch(n -> n.contains("junit") || n.contains("awaitility")), "no test jars in " + jars);
+        assertTrue(Files.isRegularFile(home.resolve("conf/logback.xml")));
+        assertTrue(Files.isRegularFile(home.resolve("systemd/tcp-echo.service")));
+        assertTrue(Files.isRegularFile(home.resolve("systemd/udp-echo.service")));
+    }
+
+    @Test
+    void tcpEchoLauncherServesExactEchoAndExitsZeroOnSigterm() throws Exception {
+        try (DaemonProcess daemon = launch(home, "tcp-echo", Map.of(), "--port", "0")) {
+            int port = daemon.awaitPort();
+            byte[] sent = new byte[300_000];
+            new Random(7).nextBytes(sent);
+            assertArrayEquals(sent, tcpEcho(port, sent));
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)), "stdout " + daemon.stdout() + " stderr " + daemon.stderr());
+        }
+    }
+
+    @Test
+    void udpEchoLauncherServesExactEchoAndExitsZeroOnSigterm() throws Exception {
+        try (DaemonProcess daemon = launch(home, "udp-echo", Map.of(), "--port", "0");
+             DatagramChannel client = DatagramChannel.open()) {
+            int port = daemon.awaitPort();
+            client.connect(new InetSocketAddress("127.0.0.1", port));
+            Random random = new Random(11);
+            for (int size : new int[] {1, 512, 8_000}) {
+                byte[] sent = new byte[size];
+                random.nextBytes(sent);
+                client.write(ByteBuffer.wrap(sent));
+                ByteBuffer reply = ByteBuffer.allocate(65_536);
+                client.read(reply);
+                reply.flip();
+                byte[] got = new byte[reply.remaining()];
+                reply.get(got);
+                assertArrayEquals(sent, got, size + "-byte datagram");
+            }
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)), "stdout " + daemon.stdout() + " stderr " + daemon.stderr());
+        }
+    }
+
+    @Test
+    void launchersUseConfLogbackXmlAndJavaOptsWinsOverIt(@TempDir Path elsewhere) throws Exception {
+        Path copy = untar(elsewhere);
+        Path conf = copy.resolve("conf/logback.xml");
+        Files.writeString(conf, Files.readString(conf).replace("<pattern>%d{HH:mm:ss.SSS} ", "<pattern>EDITED-CONF "));
+        try (DaemonProcess daemon = launch(copy, "tcp-echo", Map.of(), "--port", "0")) {
+            daemon.awaitPort();
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.startsWith("EDITED-CONF INFO") && l.contains("listening on tcp")),
+                    "the start line through the edited conf/logback.xml: " + daemon.stdout());
+        }
+
+        Path own = elsewhere.resolve("own-logback.xml");
+        Files.writeString(own, "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>OWN-CONF %msg%n</pattern></encoder></appender>"
+                + "<root level=\"INFO\"><appender-ref ref=\"OUT\"/></root></configuration>");
+        Map<String, String> env = Map.of("JAVA_OPTS", "-Xmx64m -Dlogback.configurationFile=" + own);
+        try (DaemonProcess daemon = launch(copy, "tcp-echo", env, "--port", "0", "--log-level", "DEBUG")) {
+            int port = daemon.awaitPort();
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.startsWith("OWN-CONF listening on tcp 127.0.0.1:" + port)),
+                    "-Dlogback.configurationFile in JAVA_OPTS wins: " + daemon.stdout());
+            assertArrayEquals(new byte[] {42}, tcpEcho(port, new byte[] {42}));
+            // --log-level still applies on top of the user's own file: DEBUG shows the connection.
+            org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> daemon.stdout().stream().anyMatch(l -> l.startsWith("OWN-CONF") && l.contains("opened")));
+        }
+    }
+
+    @Test
+    void launcherFollowsASymlinkAndPassesArgumentsThrough(@TempDir Path binElsewhere) throws Exception {
+        Path link = Files.createSymbolicLink(binElsewhere.resolve("my-echo"), home.resolve("bin/tcp-echo"));
+        Result result = run(List.of(link.toString(), "--version"), Map.of("JAVA_HOME", JAVA_HOME), true);
+        assertEquals(0, result.exit, result.toString());
+        assertTrue(result.stdout.contains(VERSION), result.toString());
+    }
+
+    @Test
+    void launcherWithoutJavaExitsNonZeroWithOneClearLine(@TempDir Path emptyPath) throws Exception {
+        // No JAVA_HOME and a PATH where nothing is: the script must still say why, in one line.
+        Result result = run(List.of(home.resolve("bin/tcp-echo").toString(), "--port", "0"),
+                Map.of("PATH", emptyPath.toString()), false);
+        assertEquals(1, result.exit, result.toString());
+        assertEquals(List.of("tcp-echo: no Java found: set JAVA_HOME or put java (17 or newer) on the PATH"),
+                result.stderrLines(), result.toString());
+        assertEquals("", result.stdout);
+    }
+
+    @Test
+    void launcherRefusesAJavaHomeWithoutJavaAndAJavaOlderThan17(@TempDir Path dir) throws Exception {
+        Result noJava = run(List.of(home.resolve("bin/udp-echo").toString()), Map.of("JAVA_HOME", dir.toString()), false);
+        assertEquals(1, noJava.exit, noJava.toString());
+        assertEquals(List.of("udp-echo: JAVA_HOME is " + dir + ", which has no bin/java: point JAVA_HOME at a Java 17 or newer"),
+                noJava.stderrLines());
+
+        Path oldJava = Files.createDirectories(dir.resolve("old/bin")).resolve("java");
+        Files.writeString(oldJava, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+        oldJava.toFile().setExecutable(true);
+        Result old = run(List.of(home.resolve("bin/nioreactor-bench").toString(), "--help"),
+                Map.of("JAVA_HOME", dir.resolve("old").toString()), false);
+        assertEquals(1, old.exit, old.toString());
+        assertEquals(List.of("nioreactor-bench: " + oldJava + " is Java 11.0.22; nioreactor needs Java 17 or newer: set JAVA_HOME"),
+                old.stderrLines());
+    }
+
+    @Test
+    void benchLauncherRunsTheBench() throws Exception {
+        Result result = run(List.of(home.resolve("bin/nioreactor-bench").toString(), "compare", "--help"),
+                Map.of("JAVA_HOME", JAVA_HOME), true);
+        assertEquals(0, result.exit, result.toString());
+        assertTrue(result.stdout.contains("Usage: bench compare"), result.toString());
+        assertFalse(result.stderr.contains("WARNING"), "no JVM warnings (native access on 24+): " + result);
+    }
+
+    @Test
+    void systemdUnitsPassSystemdAnalyzeVerifyAndRateBelowFour(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(onPath("systemd-analyze"),
+                "systemd-analyze is not installed: the systemd units are NOT checked on this machine");
+        for (String unit : List.of("tcp-echo", "udp-echo")) {
+            String text = Files.readString(home.resolve("systemd/" + unit + ".service"));
+            String installed = "/opt/nioreactor/bin/" + unit;
+            assertTrue(text.contains("ExecStart=" + installed + " "), unit + " starts the documented install path");
+            Path file = dir.resolve(unit + ".service");
+            Files.writeString(file, text.replace(installed, home.resolve("bin/" + unit).toString()));
+
+            Result verify = run(List.of("systemd-analyze", "verify", file.toString()), Map.of(), true);
+            assertEquals(0, verify.exit, verify.toString());
+            assertEquals("", (verify.stdout + verify.stderr).strip(), "verify has nothing to say of " + unit);
+
+            Result security = run(List.of("systemd-analyze", "security", "--offline=true", file.toString()), Map.of(), true);
+            Matcher score = Pattern.compile("Overall exposure level for " + Pattern.quote(unit) + "\\.service: (\\d+\\.\\d+)")
+                    .matcher(security.stdout);
+            assertTrue(score.find(), security.toString());
+            double exposure = Double.parseDouble(score.group(1));
+            System.out.println("[measure] systemd-analyze security --offline=true " + unit + ".service: exposure " + exposure);
+            assertTrue(exposure < 4.0, unit + " exposure " + exposure);
+        }
+    }
+
+    private static DaemonProcess launch(Path home, String launcher, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin").resolve(launcher).toString());
+        command.addAll(List.of(args));
+        Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.put("JAVA_HOME", JAVA_HOME);
+        environment.putIfAbsent("JAVA_OPTS", "-Xmx64m");
+        return DaemonProcess.startCommand(command, environment);
+    }
+
+    private static byte[] tcpEcho(int port, byte[] sent) throws Exception {
+        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+            // Written from another thread: the daemon stops reading a peer that does not read.
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    ByteBuffer out = ByteBuffer.wrap(sent);
+                    while (out.hasRemaining()) {
+                        channel.write(out);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ByteBuffer in = ByteBuffer.allocate(sent.length);
+            while (in.hasRemaining() && channel.read(in) >= 0) {
+                // until every byte is back
+            }
+            writer.get(10, TimeUnit.SECONDS);
+            return in.array();
+        }
+    }
+
+    private static boolean onPath(String program) {
+        return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    }
+
+    /** A short-lived command's exit code and output. */
+    private record Result(int exit, String stdout, String stderr) {
+        List<String> stderrLines() {
+            return stderr.lines().collect(Collectors.toList());
+        }
+    }
+
+    private static Result run(List<String> command, Map<String, String> env, boolean inheritEnvironment) throws Exception {
+        Path out = Files.createTempFile("dist", ".out");
+        Path err = Files.createTempFile("dist", ".err");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (!inheritEnvironment) {
+                builder.environment().clear();
+            }
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " still running");
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
