@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measures this reactor, and compares it with Netty, blocking and virtual-thread servers.",
         subcommands = {TcpCommand.class, UdpCommand.class, IdleCommand.class, ServerCommand.class, ScalingCommand.class,
-            CompareCommand.class, HelpCommand.class})
+            CompareCommand.class, PlotCommand.class, HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
 
     @Spec

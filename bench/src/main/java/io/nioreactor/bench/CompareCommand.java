@@ -75,6 +75,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
     private Path json;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", converter = PngFileConverter.class,
+            description = "Also draw, per scenario, each server's throughput (bars) and round-trip percentiles"
+                    + " (curves) into FILE.png.")
+    private Path plot;
+
     @Override
     public Integer call() throws Exception {
         List<Scenario> scenarios = selectedScenarios();
@@ -111,6 +116,10 @@ final class CompareCommand implements Callable<Integer> {
         report.print(System.out, rounds, duration, warmup, pinning);
         if (json != null) {
             Files.writeString(json, report.json());
+        }
+        if (plot != null) {
+            new ComparePlot(report).writePng(plot);
+            System.out.println("chart written to " + plot);
         }
         if (errors > 0) {
             System.err.println(errors + " load errors: some echoes were wrong or connections failed");
@@ -181,7 +190,7 @@ final class CompareCommand implements Callable<Integer> {
                 : LoadOutcome.here(scenario, server.address(), threads, warmup, duration, pid);
         return new Sample(load.messagesPerSecond(), load.p99Micros(), Math.max(0, load.serverCpuSeconds()),
                 load.messages(), ProcStats.residentKib(pid), load.errors(), load.lossPercent(), null, load.cpuSeconds(),
-                load.seconds(), pinning.serverCores(), pinning.clientCores());
+                load.seconds(), pinning.serverCores(), pinning.clientCores(), load.roundTrip());
     }
 
     /** Starts each (implementation, protocol) server once, on first use; remembers why one could not start. */

@@ -1,7 +1,16 @@
 package io.nioreactor.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +18,8 @@ import java.util.StringJoiner;
 
 /** The comparison tables: per scenario, per implementation, median / min / max over the rounds. */
 final class CompareReport {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final List<Scenario> scenarios;
     private final List<String> impls;
@@ -37,9 +48,9 @@ final class CompareReport {
             out.printf("%n== %s ==%n", scenario.title());
             double reactor = byImpl.containsKey("reactor") ? median(byImpl.get("reactor")) : Double.NaN;
             if (scenario.idle()) {
-                out.printf("%-9s %14s %10s %10s %11s %9s%n", "impl", "KiB/conn med", "min", "max", "vs reactor", "RSS MiB");
+                out.printf("%-14s %14s %10s %10s %11s %9s%n", "impl", "KiB/conn med", "min", "max", "vs reactor", "RSS MiB");
             } else {
-                out.printf("%-9s %14s %12s %12s %11s %8s %11s %9s %8s %7s %8s %8s %11s%n", "impl", "msgs/s median", "min",
+                out.printf("%-14s %14s %12s %12s %11s %8s %11s %9s %8s %7s %8s %8s %11s%n", "impl", "msgs/s median", "min",
                         "max", "vs reactor", "p99 us", "CPU us/msg", "RSS MiB", "loss %", "errors", "srv CPU%",
                         "cli CPU%", "cli us/msg");
             }
@@ -49,12 +60,12 @@ final class CompareReport {
                     continue;
                 }
                 double median = median(runs);
-                Sample mid = closestTo(runs, median);
+                Sample mid = representative(runs);
                 if (scenario.idle()) {
-                    out.printf(Locale.ROOT, "%-9s %14.2f %10.2f %10.2f %11.2f %9.0f%s%n", impl, median, min(runs),
+                    out.printf(Locale.ROOT, "%-14s %14.2f %10.2f %10.2f %11.2f %9.0f%s%n", impl, median, min(runs),
                             max(runs), median / reactor, mid.rssKib() / 1024.0, notes(runs));
                 } else {
-                    out.printf(Locale.ROOT, "%-9s %,14.0f %,12.0f %,12.0f %11.2f %8d %11.2f %9.0f %8.2f %7d %8.0f %8.0f %11.2f%s%n",
+                    out.printf(Locale.ROOT, "%-14s %,14.0f %,12.0f %,12.0f %11.2f %8d %11.2f %9.0f %8.2f %7d %8.0f %8.0f %11.2f%s%n",
                             impl, median, min(runs), max(runs), median / reactor, mid.p99Micros(),
                             mid.cpuMicrosPerMessage(), mid.rssKib() / 1024.0, mid.lossPercent(),
                             runs.stream().mapToLong(Sample::errors).sum(), mid.serverBusy() * 100,
@@ -72,19 +83,109 @@ final class CompareReport {
         return notes.isEmpty() ? "" : "  (" + notes + ")";
     }
 
+    /**
+     * Every sample as JSON, one row per line, self-contained: the scenario's shape, the figures of
+     * the table and the round trips' histogram, so that {@link #fromJson} gives the same report.
+     */
     String json() {
         StringJoiner rows = new StringJoiner(",\n  ", "[\n  ", "\n]\n");
-        samples.forEach((scenario, byImpl) -> byImpl.forEach((impl, runs) -> {
-            for (Sample s : runs) {
-                rows.add(String.format(Locale.ROOT, "{\"scenario\":\"%s\",\"impl\":\"%s\",\"value\":%.3f,\"p99Us\":%d,"
-                        + "\"cpuSeconds\":%.3f,\"messages\":%d,\"rssKib\":%d,\"errors\":%d,\"lossPercent\":%.3f,"
-                        + "\"clientCpuSeconds\":%.3f,\"serverBusy\":%.3f,\"clientBusy\":%.3f,\"clientBound\":%b,\"note\":%s}",
-                        scenario, impl, s.value(), s.p99Micros(), s.cpuSeconds(), s.messages(), s.rssKib(),
-                        s.errors(), s.lossPercent(), s.clientCpuSeconds(), s.serverBusy(), s.clientBusy(),
-                        s.clientBound(), s.note() == null ? "null" : "\"" + s.note().replace("\"", "'") + "\""));
-            }
-        }));
+        for (Scenario scenario : scenarios) {
+            samples.getOrDefault(scenario.name(), Map.of()).forEach((impl, runs) -> {
+                for (Sample s : runs) {
+                    ObjectNode row = MAPPER.createObjectNode();
+                    row.put("scenario", scenario.name()).put("impl", impl).put("value", decimal(s.value()))
+                            .put("p99Us", s.p99Micros()).put("cpuSeconds", decimal(s.cpuSeconds()))
+                            .put("messages", s.messages()).put("rssKib", s.rssKib()).put("errors", s.errors())
+                            .put("lossPercent", decimal(s.lossPercent()))
+                            .put("clientCpuSeconds", decimal(s.clientCpuSeconds()))
+                            .put("serverBusy", decimal(s.serverBusy())).put("clientBusy", decimal(s.clientBusy()))
+                            .put("clientBound", s.clientBound()).put("note", s.note())
+                            .put("proto", scenario.proto()).put("streams", scenario.streams())
+                            .put("depth", scenario.depth()).put("size", scenario.size())
+                            .put("seconds", decimal(s.seconds())).put("serverCores", s.serverCores())
+                            .put("clientCores", s.clientCores())
+                            .put("histogram", s.roundTrip() == null ? null : HistogramCodec.encode(s.roundTrip()));
+                    try {
+                        rows.add(MAPPER.writeValueAsString(row));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
         return rows.toString();
+    }
+
+    /** Three decimals, as the table shows them; NaN (a failed run) as null. */
+    private static BigDecimal decimal(double value) {
+        return Double.isFinite(value) ? BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP) : null;
+    }
+
+    /**
+     * The report a {@link #json()} describes, scenarios and servers in their first order.
+     *
+     * @throws IOException if it is not such JSON
+     */
+    static CompareReport fromJson(String json) throws IOException {
+        List<Scenario> scenarios = new ArrayList<>();
+        List<String> impls = new ArrayList<>();
+        Map<String, Map<String, List<Sample>>> samples = new LinkedHashMap<>();
+        JsonNode rows = MAPPER.readTree(json);
+        if (rows == null || !rows.isArray()) {
+            throw new IOException("not a list of compare results");
+        }
+        for (JsonNode row : rows) {
+            Scenario scenario = new Scenario(text(row, "scenario"), text(row, "proto"), field(row, "streams").asInt(),
+                    field(row, "depth").asInt(), field(row, "size").asInt());
+            String impl = text(row, "impl");
+            if (!samples.containsKey(scenario.name())) {
+                scenarios.add(scenario);
+            }
+            if (!impls.contains(impl)) {
+                impls.add(impl);
+            }
+            JsonNode histogram = row.get("histogram");
+            Sample sample = new Sample(field(row, "value").isNull() ? Double.NaN : field(row, "value").asDouble(),
+                    field(row, "p99Us").asLong(), field(row, "cpuSeconds").asDouble(), field(row, "messages").asLong(),
+                    field(row, "rssKib").asLong(), field(row, "errors").asLong(), field(row, "lossPercent").asDouble(),
+                    row.hasNonNull("note") ? row.get("note").asText() : null, field(row, "clientCpuSeconds").asDouble(),
+                    field(row, "seconds").asDouble(), field(row, "serverCores").asInt(),
+                    field(row, "clientCores").asInt(),
+                    histogram == null || histogram.isNull() ? null : HistogramCodec.decode(histogram.asText()));
+            samples.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(impl, k -> new ArrayList<>()).add(sample);
+        }
+        return new CompareReport(scenarios, impls, samples);
+    }
+
+    private static String text(JsonNode row, String key) throws IOException {
+        return field(row, key).asText();
+    }
+
+    private static JsonNode field(JsonNode row, String key) throws IOException {
+        JsonNode value = row.get(key);
+        if (value == null) {
+            throw new IOException("a compare result without \"" + key + "\": " + row);
+        }
+        return value;
+    }
+
+    List<Scenario> scenarios() {
+        return scenarios;
+    }
+
+    List<String> impls() {
+        return impls;
+    }
+
+    /** The runs of one server on one scenario; empty if it has none. */
+    List<Sample> runs(String scenario, String impl) {
+        return samples.getOrDefault(scenario, Map.of()).getOrDefault(impl, List.of());
+    }
+
+    /** The run the table's other columns come from: the one closest to the median. */
+    static Sample representative(List<Sample> runs) {
+        return closestTo(runs, median(runs));
     }
 
     static double median(List<Sample> runs) {

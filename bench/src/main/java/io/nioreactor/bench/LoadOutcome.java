@@ -1,5 +1,7 @@
 package io.nioreactor.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,8 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a load run of {@code compare} measured, with the CPU time of the load and of the server
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * or in a JVM of its own (pinned) that reports as JSON.
  */
 record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long errors, double lossPercent,
-        double cpuSeconds, double serverCpuSeconds, double seconds) {
+        double cpuSeconds, double serverCpuSeconds, double seconds, Histogram roundTrip) {
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
@@ -32,7 +33,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
                         : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
                                 duration, QUIET, serverPid));
         return new LoadOutcome(result.messagesPerSecond(), result.percentile(99), result.messages(), result.errors(),
-                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds(), result.seconds());
+                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds(), result.seconds(), result.roundTrip());
     }
 
     /**
@@ -76,18 +77,24 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
         }
     }
 
-    /** Reads the fields of {@link LoadResult#json(double)}. */
+    /** Reads the fields of {@link LoadResult#json()}. */
     static LoadOutcome fromJson(String json) throws IOException {
-        return new LoadOutcome(number(json, "msgsPerSec"), (long) number(json, "p99Us"), (long) number(json, "messages"),
-                (long) number(json, "errors"), number(json, "lossPercent"), number(json, "cpuSeconds"),
-                number(json, "serverCpuSeconds"), number(json, "seconds"));
+        JsonNode result = new ObjectMapper().readTree(json);
+        return new LoadOutcome(number(result, "msgsPerSec"), (long) number(result, "p99Us"),
+                (long) number(result, "messages"), (long) number(result, "errors"), number(result, "lossPercent"),
+                number(result, "cpuSeconds"), number(result, "serverCpuSeconds"), number(result, "seconds"),
+                HistogramCodec.decode(field(result, "histogram").asText()));
     }
 
-    private static double number(String json, String key) throws IOException {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
-        if (!m.find()) {
-            throw new IOException("no " + key + " in the load's result: " + json);
+    private static double number(JsonNode result, String key) throws IOException {
+        return field(result, key).asDouble();
+    }
+
+    private static JsonNode field(JsonNode result, String key) throws IOException {
+        JsonNode value = result.get(key);
+        if (value == null) {
+            throw new IOException("no " + key + " in the load's result: " + result);
         }
-        return Double.parseDouble(m.group(1));
+        return value;
     }
 }

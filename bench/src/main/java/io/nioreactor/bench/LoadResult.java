@@ -120,9 +120,9 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         return String.format(Locale.ROOT, "{\"load\":\"%s\",\"messages\":%d,\"size\":%d,\"seconds\":%.3f,"
                         + "\"msgsPerSec\":%.1f,\"mibPerSec\":%.3f,\"p50Us\":%d,\"p90Us\":%d,\"p99Us\":%d,"
                         + "\"p999Us\":%d,\"maxUs\":%d,\"errors\":%d,\"lost\":%d,\"lossPercent\":%.3f,"
-                        + "\"cpuSeconds\":%.3f,\"serverCpuSeconds\":%.3f}",
+                        + "\"cpuSeconds\":%.3f,\"serverCpuSeconds\":%.3f,\"histogram\":\"%s\"}",
                 label.replace("\"", "'"), messages, size, seconds, messagesPerSecond(), mebibytesPerSecond(),
                 percentile(50), percentile(90), percentile(99), percentile(99.9), roundTrip.getMaxValue(), errors, lost,
-                lossPercent(), cpuSeconds, serverCpuSeconds);
+                lossPercent(), cpuSeconds, serverCpuSeconds, HistogramCodec.encode(roundTrip));
     }
 }

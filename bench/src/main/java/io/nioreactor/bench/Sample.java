@@ -1,5 +1,7 @@
 package io.nioreactor.bench;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * One run of one scenario against one server.
  *
@@ -15,9 +17,11 @@ package io.nioreactor.bench;
  * @param seconds          the measured window
  * @param serverCores      the cores the server could use (its loops, or the cores it was pinned to)
  * @param clientCores      the cores the load could use
+ * @param roundTrip        the round trips in microseconds, or {@code null} (idle, a failed run)
  */
 record Sample(double value, long p99Micros, double cpuSeconds, long messages, long rssKib, long errors,
-        double lossPercent, String note, double clientCpuSeconds, double seconds, int serverCores, int clientCores) {
+        double lossPercent, String note, double clientCpuSeconds, double seconds, int serverCores, int clientCores,
+        Histogram roundTrip) {
 
     /** Busy above this share of its cores, a side is saturated. */
     static final double SATURATED = 0.9;
@@ -25,7 +29,7 @@ record Sample(double value, long p99Micros, double cpuSeconds, long messages, lo
     /** A sample without CPU accounting: the idle scenario, a failed run. */
     Sample(double value, long p99Micros, double cpuSeconds, long messages, long rssKib, long errors,
             double lossPercent, String note) {
-        this(value, p99Micros, cpuSeconds, messages, rssKib, errors, lossPercent, note, 0, 0, 0, 0);
+        this(value, p99Micros, cpuSeconds, messages, rssKib, errors, lossPercent, note, 0, 0, 0, 0, null);
     }
 
     double cpuMicrosPerMessage() {

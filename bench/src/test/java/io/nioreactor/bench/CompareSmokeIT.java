@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nioreactor.daemon.DaemonMain;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,9 +20,11 @@ class CompareSmokeIT {
     @Test
     void comparesEveryScenarioAcrossTheServers(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("compare.json");
+        Path png = dir.resolve("compare.png");
 
         int exit = DaemonMain.run(new BenchMain(), "compare", "--impls", "reactor,netty,blocking", "--rounds", "1",
-                "--duration", "1s", "--warmup", "0", "--idle-connections", "200", "--json", json.toString());
+                "--duration", "1s", "--warmup", "0", "--idle-connections", "200", "--json", json.toString(),
+                "--plot", png.toString());
 
         assertEquals(0, exit);
         String rows = Files.readString(json);
@@ -33,7 +37,12 @@ class CompareSmokeIT {
         for (String row : rows.split("\n")) {
             if (row.contains("\"scenario\"") && !row.contains("\"scenario\":\"idle\"")) {
                 assertTrue(!row.contains("\"value\":0.000,"), "this run echoed nothing: " + row);
+                assertTrue(row.contains("\"histogram\":\""), "the round trips, for the chart: " + row);
             }
         }
+        // One row of charts per scenario, from the same report as the table.
+        BufferedImage chart = ImageIO.read(png.toFile());
+        assertEquals(ComparePlot.WIDTH, chart.getWidth());
+        assertEquals(6 * ComparePlot.ROW_HEIGHT, chart.getHeight());
     }
 }

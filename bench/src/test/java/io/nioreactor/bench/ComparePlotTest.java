@@ -1,0 +1,154 @@
+package io.nioreactor.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.HdrHistogram.Histogram;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.TypeConversionException;
+
+/** The chart from a known results JSON: its datasets against the printed table, and the PNG itself. */
+class ComparePlotTest {
+
+    private static final Scenario PIPELINED = new Scenario("pipelined", "tcp", 64, 16, 64);
+    private static final Scenario UDP = new Scenario("udp", "udp", 16, 8, 512);
+    private static final Scenario IDLE = new Scenario("idle", "tcp", 200, 0, 0);
+
+    /** Three rounds per server whose round trips differ, so that taking the wrong round shows. */
+    private static String knownResults() {
+        Map<String, Map<String, List<Sample>>> samples = new HashMap<>();
+        int seed = 0;
+        for (Scenario scenario : List.of(PIPELINED, UDP)) {
+            for (String impl : List.of("reactor", "netty")) {
+                List<Sample> runs = new ArrayList<>();
+                for (double rate : new double[] {300_000 + seed, 100_000 + seed, 200_000 + seed}) {
+                    Histogram roundTrip = new Histogram(60_000_000L, 3);
+                    for (int i = 1; i <= 1000; i++) {
+                        roundTrip.recordValue((long) (i * rate / 10_000)); // p99 grows with the rate
+                    }
+                    runs.add(new Sample(rate, roundTrip.getValueAtPercentile(99), 1.5, (long) rate * 3, 80_000, 0, 0,
+                            null, 1.4, 3, 1, 1, roundTrip));
+                    seed += 1_000;
+                }
+                samples.computeIfAbsent(scenario.name(), k -> new HashMap<>()).put(impl, runs);
+            }
+        }
+        samples.put("idle", Map.of(
+                "reactor", List.of(new Sample(0.8, 0, 0, 0, 90_000, 0, 0, null), new Sample(0.7, 0, 0, 0, 90_000, 0, 0, null)),
+                "netty", List.of(new Sample(2.5, 0, 0, 0, 95_000, 0, 0, null), new Sample(2.4, 0, 0, 0, 95_000, 0, 0, null))));
+        return new CompareReport(List.of(PIPELINED, UDP, IDLE), List.of("reactor", "netty"), samples).json();
+    }
+
+    @Test
+    void theResultsJsonReadsBackAsTheSameReport() throws Exception {
+        String json = knownResults();
+        assertEquals(json, CompareReport.fromJson(json).json());
+        assertTrue(json.lines().filter(l -> l.contains("\"scenario\":\"pipelined\"")).allMatch(l -> l.contains("\"histogram\":\"")));
+    }
+
+    @Test
+    void theChartsDatasetsHoldExactlyTheTablesMediansAndP99s() throws Exception {
+        CompareReport report = CompareReport.fromJson(knownResults());
+        Map<String, String[]> table = printedRows(report);
+        ComparePlot plot = new ComparePlot(report);
+
+        for (Scenario scenario : List.of(PIPELINED, UDP)) {
+            DefaultCategoryDataset bars = plot.throughput(scenario);
+            XYSeriesCollection curves = plot.percentiles(scenario);
+            assertEquals(2, curves.getSeriesCount());
+            for (String impl : List.of("reactor", "netty")) {
+                String[] row = table.get(scenario.name() + "/" + impl);
+                double median = Double.parseDouble(row[1].replace(",", ""));
+                long p99 = Long.parseLong(row[5]);
+                assertEquals(median, bars.getValue("msgs/s", impl).doubleValue(), scenario.name() + "/" + impl);
+                XYSeries curve = curves.getSeries(impl);
+                int at99 = curve.indexOf(ComparePlot.percentileToX(99));
+                assertTrue(at99 >= 0, "the curve has a point at 99%");
+                assertEquals(p99, curve.getY(at99).longValue(), scenario.name() + "/" + impl + " p99");
+            }
+        }
+        DefaultCategoryDataset idle = plot.throughput(IDLE);
+        assertEquals(Double.parseDouble(table.get("idle/reactor")[1]), idle.getValue("KiB per connection", "reactor").doubleValue());
+        assertEquals(Double.parseDouble(table.get("idle/netty")[1]), idle.getValue("KiB per connection", "netty").doubleValue());
+        assertEquals(0, plot.percentiles(IDLE).getSeriesCount(), "no round trips for idle connections");
+    }
+
+    @Test
+    void theCurveRisesWithThePercentileOnItsLogScaledAxis() throws Exception {
+        XYSeries curve = new ComparePlot(CompareReport.fromJson(knownResults())).percentiles(PIPELINED).getSeries("reactor");
+        assertTrue(curve.getItemCount() > 20, "points: " + curve.getItemCount());
+        for (int i = 1; i < curve.getItemCount(); i++) {
+            assertTrue(curve.getX(i).doubleValue() > curve.getX(i - 1).doubleValue());
+            assertTrue(curve.getY(i).doubleValue() >= curve.getY(i - 1).doubleValue());
+        }
+        assertEquals(10.0, ComparePlot.percentileToX(90), 1e-9);
+        assertEquals(1000.0, ComparePlot.percentileToX(99.9), 1e-6);
+    }
+
+    @Test
+    void thePngDecodesAtItsSize(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("compare.png");
+        new ComparePlot(CompareReport.fromJson(knownResults())).writePng(png);
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "a PNG ImageIO can read");
+        assertEquals(ComparePlot.WIDTH, image.getWidth());
+        assertEquals(3 * ComparePlot.ROW_HEIGHT, image.getHeight());
+        System.out.printf(Locale.ROOT, "[measure] chart %d x %d, %d bytes%n", image.getWidth(), image.getHeight(), Files.size(png));
+    }
+
+    @Test
+    void plotCommandDrawsASavedComparison(@TempDir Path dir) throws Exception {
+        Path json = Files.writeString(dir.resolve("results.json"), knownResults());
+        Path png = dir.resolve("again.png");
+        assertEquals(0, io.nioreactor.daemon.DaemonMain.run(new BenchMain(), "plot", json.toString(), png.toString()));
+        assertEquals(3 * ComparePlot.ROW_HEIGHT, ImageIO.read(png.toFile()).getHeight());
+    }
+
+    @Test
+    void onlyPngIsAccepted() {
+        TypeConversionException refused = assertThrows(TypeConversionException.class,
+                () -> new PngFileConverter().convert("chart.svg"));
+        assertTrue(refused.getMessage().startsWith("chart.svg: the chart is drawn as PNG only"), refused.getMessage());
+        assertEquals(Path.of("chart.PNG"), new PngFileConverter().convert("chart.PNG"));
+        assertEquals(2, io.nioreactor.daemon.DaemonMain.run(new BenchMain(), "compare", "--plot", "chart.svg"),
+                "a usage error, before anything runs");
+    }
+
+    /** The printed table's rows, by "scenario/impl": the words of each row. */
+    private static Map<String, String[]> printedRows(CompareReport report) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), 3, Duration.ofSeconds(3), Duration.ofSeconds(1),
+                Pinning.none(1, 1));
+        Map<String, String[]> rows = new HashMap<>();
+        String scenario = null;
+        for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("== ")) {
+                scenario = line.substring(3, line.indexOf(':'));
+            } else if (scenario != null && (line.startsWith("reactor ") || line.startsWith("netty "))) {
+                String[] words = line.trim().split("\\s+");
+                rows.put(scenario + "/" + words[0], words);
+            }
+        }
+        return rows;
+    }
+}
