@@ -35,6 +35,8 @@ if [ -z "$major" ] || [ "$major" -lt 17 ]; then
   exit 1
 fi
 
+APP_HOME=$(cd "$APP_HOME" && pwd -P) # absolute: what the JVM is told stays true wherever it looks from
+set -f # JAVA_OPTS is split into words but not expanded as file names (-Xlog:gc* stays as written)
 # shellcheck disable=SC2086 # JAVA_OPTS and LAUNCHER_JVM_OPTS are lists of words on purpose
 exec "$JAVA" -Dlogback.configurationFile="$APP_HOME/conf/logback.xml" $LAUNCHER_JVM_OPTS ${JAVA_OPTS:-} \
   -cp "$APP_HOME/lib/*" "$MAIN_CLASS" "$@"

@@ -130,6 +130,9 @@ class ComparePlotTest {
                 () -> new PngFileConverter().convert("chart.svg"));
         assertTrue(refused.getMessage().startsWith("chart.svg: the chart is drawn as PNG only"), refused.getMessage());
         assertEquals(Path.of("chart.PNG"), new PngFileConverter().convert("chart.PNG"));
+        TypeConversionException nowhere = assertThrows(TypeConversionException.class,
+                () -> new PngFileConverter().convert("/no/such/folder/chart.png"));
+        assertEquals("/no/such/folder/chart.png: cannot write there (/no/such/folder does not exist)", nowhere.getMessage());
         assertEquals(2, io.nioreactor.daemon.DaemonMain.run(new BenchMain(), "compare", "--plot", "chart.svg"),
                 "a usage error, before anything runs");
     }

@@ -229,6 +229,8 @@ public final class DaemonProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // Its children too: a launcher script that failed to exec would leave the JVM behind.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
         }
