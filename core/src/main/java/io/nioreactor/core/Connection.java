@@ -4,7 +4,9 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * One TCP (or Unix domain stream) connection owned by an {@link EventLoop}.
@@ -236,4 +238,30 @@ public interface Connection {
      * @return the attachment, or {@code null}
      */
     Object attachment();
+
+    /**
+     * The TLS session of a connection made with {@link TcpOptions.Builder#tls}: the protocol
+     * ({@code TLSv1.3}), the cipher suite, the peer's certificates
+     * ({@link SSLSession#getPeerCertificates()}, when it sent them) and the SNI name a client
+     * asked for (on the server side, {@link javax.net.ssl.ExtendedSSLSession#getRequestedServerNames()}).
+     * Complete from {@link ConnectionHandler#onOpen} on: handlers never see a half-made session.
+     *
+     * <p>Any thread.
+     *
+     * @return the session, or empty for plain TCP
+     */
+    default Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+
+    /**
+     * The ALPN protocol the TLS handshake agreed on ({@link TlsOptions.Builder#applicationProtocols}).
+     *
+     * <p>Any thread.
+     *
+     * @return the protocol, such as {@code h2}; empty for plain TCP or when none was agreed
+     */
+    default Optional<String> applicationProtocol() {
+        return Optional.empty();
+    }
 }

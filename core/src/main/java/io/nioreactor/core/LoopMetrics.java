@@ -212,4 +212,37 @@ public interface LoopMetrics {
      * @return the count of budget exhaustions
      */
     long queueBudgetExhaustions();
+
+    /**
+     * TLS handshakes that completed (each reached {@link ConnectionHandler#onOpen}).
+     *
+     * @return the count since the loop started
+     */
+    long tlsHandshakesCompleted();
+
+    /**
+     * TLS handshakes that failed: a peer that does not speak TLS or sends garbage, a certificate
+     * not trusted, no protocol or cipher suite in common, a peer gone mid-handshake. None of
+     * these connections reached the handler.
+     *
+     * @return the count since the loop started
+     */
+    long tlsHandshakesFailed();
+
+    /**
+     * TLS handshakes that took longer than {@link TlsOptions#handshakeTimeout()}; closed, never
+     * reaching the handler, and not counted in {@link #tlsHandshakesFailed()}.
+     *
+     * @return the count since the loop started
+     */
+    long tlsHandshakesTimedOut();
+
+    /**
+     * The longest time one iteration of the loop has been busy (dispatching ready channels,
+     * timers and tasks; the wait in {@code select} not included): what a handler or task that
+     * blocks the loop shows up in. For a group, the longest of its loops.
+     *
+     * @return nanoseconds, since the loop started
+     */
+    long longestIterationNanos();
 }

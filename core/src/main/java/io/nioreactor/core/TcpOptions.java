@@ -38,6 +38,7 @@ public final class TcpOptions {
     private final int maxConnections;
     private final Map<SocketOption<?>, Object> connectionOptions;
     private final Map<SocketOption<?>, Object> listenerOptions;
+    private final TlsOptions tls;
 
     private TcpOptions(Builder b) {
         this.reuseAddress = b.reuseAddress;
@@ -55,6 +56,7 @@ public final class TcpOptions {
         this.maxConnections = b.maxConnections;
         this.connectionOptions = SocketOptionSettings.freeze(b.connectionOptions);
         this.listenerOptions = SocketOptionSettings.freeze(b.listenerOptions);
+        this.tls = b.tls;
     }
 
     /**
@@ -98,6 +100,7 @@ public final class TcpOptions {
         b.maxConnections = maxConnections;
         b.connectionOptions.putAll(connectionOptions);
         b.listenerOptions.putAll(listenerOptions);
+        b.tls = tls;
         return b;
     }
 
@@ -246,6 +249,15 @@ public final class TcpOptions {
         return listenerOptions;
     }
 
+    /**
+     * The TLS settings of the connections, or {@code null} for plain TCP (the default).
+     *
+     * @return the TLS options, or {@code null}
+     */
+    public TlsOptions tls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return "TcpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort + ", listenerPerLoop=" + listenerPerLoop
@@ -254,7 +266,7 @@ public final class TcpOptions {
                 + ", highWaterMark=" + highWaterMark + ", lowWaterMark=" + lowWaterMark
                 + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
                 + ", maxConnections=" + maxConnections + ", connectionOptions=" + connectionOptions
-                + ", listenerOptions=" + listenerOptions + "]";
+                + ", listenerOptions=" + listenerOptions + ", tls=" + tls + "]";
     }
 
     /**
@@ -276,8 +288,23 @@ public final class TcpOptions {
         private int maxConnections = Integer.MAX_VALUE;
         private final Map<SocketOption<?>, Object> connectionOptions = new LinkedHashMap<>();
         private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
+        private TlsOptions tls;
 
         private Builder() {
+        }
+
+        /**
+         * Sets TLS for the connections: {@link TlsOptions#server} ones to listen,
+         * {@link TlsOptions#client} ones to dial; {@code null} (the default) for plain TCP.
+         * Handlers still read and write plaintext, and {@link ConnectionHandler#onOpen} comes
+         * after the handshake.
+         *
+         * @param tls the TLS options, or {@code null}
+         * @return this builder
+         */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
         }
 
         /**

@@ -281,6 +281,8 @@ public final class LoopCore {
             loopFailed(t);
             failed = true;
         }
+        // Busy since the first dispatch (which read the clock), else from here: select's wait left out.
+        long busySince = resources.ioNanosRead() ? resources.ioNanos() : System.nanoTime();
         // Each step on its own: one that fails does not keep the others from running.
         failed |= !resumeBudgetWaiters(); // budget freed by the dispatch...
         timers.runExpired(runSafely);
@@ -288,6 +290,10 @@ public final class LoopCore {
         runTasks();
         failed |= !resumeBudgetWaiters(); // ... or by the tasks
         resources.counters().iterations.increment();
+        long busy = System.nanoTime() - busySince;
+        if (busy > resources.counters().longestIterationNanos) {
+            resources.counters().longestIterationNanos = busy;
+        }
         if (!failed) {
             failureBackoff.succeeded();
         }
@@ -355,6 +361,7 @@ public final class LoopCore {
     }
 
     private void dispatch(SelectionKey key) {
+        resources.ioNanos(); // the first dispatch of an iteration reads the clock: the busy time starts
         Endpoint endpoint = (Endpoint) key.attachment();
         try {
             if (!key.isValid()) {

@@ -29,6 +29,11 @@ public final class LoopCounters implements LoopMetrics {
     final Counter loopErrors = new Counter();
     final Counter bufferAllocationFailures = new Counter();
     final Counter handedOff = new Counter();
+    final Counter tlsHandshakes = new Counter();
+    final Counter tlsHandshakeFailures = new Counter();
+    final Counter tlsHandshakeTimeouts = new Counter();
+    /** The longest iteration's busy time so far (select's wait excluded); loop thread writes, any reads. */
+    volatile long longestIterationNanos;
 
     LoopCounters(SendBudget budget) {
         this.budget = budget;
@@ -167,6 +172,26 @@ public final class LoopCounters implements LoopMetrics {
     @Override
     public long queueBudgetExhaustions() {
         return budget.exhaustions();
+    }
+
+    @Override
+    public long tlsHandshakesCompleted() {
+        return tlsHandshakes.get();
+    }
+
+    @Override
+    public long tlsHandshakesFailed() {
+        return tlsHandshakeFailures.get();
+    }
+
+    @Override
+    public long tlsHandshakesTimedOut() {
+        return tlsHandshakeTimeouts.get();
+    }
+
+    @Override
+    public long longestIterationNanos() {
+        return longestIterationNanos;
     }
 
     @Override

@@ -26,6 +26,15 @@ final class LoopResources {
     private final LogThrottle handlerFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
     private final LogThrottle taskFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
     private final LogThrottle allocationFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    private final LogThrottle tlsFailureLog = new LogThrottle(1, TimeUnit.SECONDS);
+    /**
+     * TLS connections' scratch buffers, on the heap (the JDK's engine copies direct buffers into
+     * arrays of its own): ciphertext read, plaintext unwrapped, ciphertext wrapped. Made when
+     * the first TLS connection opens, shared by all, so an idle TLS connection holds none.
+     */
+    private ByteBuffer tlsReadBuffer;
+    private ByteBuffer tlsPlainBuffer;
+    private ByteBuffer tlsPacketBuffer;
     private long ioNanos;
     private boolean ioNanosValid;
 
@@ -39,6 +48,35 @@ final class LoopResources {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** The read buffer of TLS connections: a heap one, as large as the direct one. */
+    ByteBuffer tlsReadBuffer() {
+        if (tlsReadBuffer == null) {
+            tlsReadBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+        }
+        return tlsReadBuffer;
+    }
+
+    /** Where TLS records are unwrapped: at least {@code size} bytes (the session's application buffer size). */
+    ByteBuffer tlsPlainBuffer(int size) {
+        if (tlsPlainBuffer == null || tlsPlainBuffer.capacity() < size) {
+            tlsPlainBuffer = ByteBuffer.allocate(size);
+        }
+        return tlsPlainBuffer;
+    }
+
+    /** Where TLS records are wrapped: at least {@code size} bytes (the session's packet buffer size). */
+    ByteBuffer tlsPacketBuffer(int size) {
+        if (tlsPacketBuffer == null || tlsPacketBuffer.capacity() < size) {
+            tlsPacketBuffer = ByteBuffer.allocate(size);
+        }
+        return tlsPacketBuffer;
+    }
+
+    /** The throttle for failed and timed-out TLS handshakes and broken TLS streams. */
+    LogThrottle tlsFailureLog() {
+        return tlsFailureLog;
     }
 
     ChunkPool chunkPool() {
@@ -75,6 +113,11 @@ final class LoopResources {
             ioNanosValid = true;
         }
         return ioNanos;
+    }
+
+    /** Whether this iteration has read {@link #ioNanos()} yet. */
+    boolean ioNanosRead() {
+        return ioNanosValid;
     }
 
     /** A new iteration: the next {@link #ioNanos()} reads the clock again. */

@@ -271,4 +271,40 @@ public final class SummedLoopMetrics implements GroupMetrics {
     public String toString() {
         return LoopCounters.describe(this) + " loops=" + loops.size();
     }
+
+    @Override
+    public long tlsHandshakesCompleted() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.tlsHandshakesCompleted();
+        }
+        return sum;
+    }
+
+    @Override
+    public long tlsHandshakesFailed() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.tlsHandshakesFailed();
+        }
+        return sum;
+    }
+
+    @Override
+    public long tlsHandshakesTimedOut() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.tlsHandshakesTimedOut();
+        }
+        return sum;
+    }
+
+    @Override
+    public long longestIterationNanos() {
+        long longest = 0;
+        for (LoopMetrics m : loops) {
+            longest = Math.max(longest, m.longestIterationNanos());
+        }
+        return longest;
+    }
 }

@@ -84,6 +84,13 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     /** Flushes deferred writes made outside a dispatch; created on first need. */
     private Runnable flushTask;
     private Object attachment;
+    /**
+     * The connection handlers and writers see: this one, or the TLS layer above it, which
+     * off-loop writes reach on the loop and a shutdown closes (so TLS sends close_notify).
+     */
+    private Connection owner = this;
+    /** Reads into the loop's heap buffer: the TLS engine works on arrays. */
+    private boolean heapReads;
 
     TcpConnection(LoopCore loop, SocketChannel channel, TcpOptions options, ConnectionLimit limit)
             throws IOException {
@@ -98,6 +105,12 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
                 loop.resources().counters().fileBytesSent);
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
+    }
+
+    /** A TLS layer carries this connection: off-loop writes and shutdown go through it, reads use a heap buffer. */
+    void carriedBy(TlsConnection tls) {
+        this.owner = tls;
+        this.heapReads = true;
     }
 
     /** Takes its key (attached to it) and its handler, and starts: reading, the idle timeout, onOpen. */
@@ -166,7 +179,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
             updateInterest(); // readiness raced with a pause: drop OP_READ rather than spin
             return;
         }
-        ByteBuffer buffer = loop.resources().readBuffer();
+        ByteBuffer buffer = heapReads ? loop.resources().tlsReadBuffer() : loop.resources().readBuffer();
         boolean delivered = false;
         for (int i = 0; i < MAX_READS_PER_EVENT && wantsToRead(); i++) {
             buffer.clear();
@@ -515,7 +528,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
     }
 
     /** Off the loop: the buffers copied into one, in order, handed over as one write. */
-    private boolean writeFromElsewhere(ByteBuffer[] data) {
+    boolean writeFromElsewhere(ByteBuffer[] data) {
         long total = 0;
         for (ByteBuffer buffer : data) {
             total += buffer.remaining();
@@ -547,7 +560,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
      * from this moment, so a thread that writes faster than the peer reads sees
      * {@link #isWritable()} turn false.
      */
-    private boolean writeFromElsewhere(ByteBuffer data) {
+    boolean writeFromElsewhere(ByteBuffer data) {
         if (!open) {
             return false;
         }
@@ -581,7 +594,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         }
         OFF_LOOP_BYTES.getAndAdd(this, (long) -length);
         loop.resources().budget().removeOffLoop(length);
-        if (!write(copy) && open) {
+        if (!owner.write(copy) && open) {
             log.debug("{}: a write from another thread arrived after close or shutdownOutput", this);
         }
         becomeWritableIfDrained();
@@ -816,7 +829,7 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
 
     @Override
     public void beginShutdown() {
-        close();
+        owner.close();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.nioreactor.core.ConnectionHandler;
 import io.nioreactor.core.TcpOptions;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
@@ -45,6 +46,9 @@ final class TcpDialer implements Endpoint {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
+        if (options.tls() != null && !options.tls().isClient()) {
+            throw new IllegalArgumentException("connecting needs TlsOptions.client(...), not TlsOptions.server(...)");
+        }
         SocketChannel channel = SocketChannel.open(Addresses.familyOf(address));
         TcpDialer dialer = new TcpDialer(loop, channel, address, options, handler, future);
         boolean connected;
@@ -92,8 +96,16 @@ final class TcpDialer implements Endpoint {
             return;
         }
         loop.resources().counters().connected.increment();
-        connection.open(key, handler);
-        future.complete(connection);
+        if (options.tls() == null) {
+            connection.open(key, handler);
+            future.complete(connection);
+            return;
+        }
+        // Completes the future once the handshake is done, or exceptionally when it fails.
+        InetSocketAddress peer = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
+        TlsConnection tls = TlsConnection.dialed(connection, loop, options.tls(),
+                peer == null ? null : peer.getHostString(), peer == null ? -1 : peer.getPort(), handler, future);
+        connection.open(key, tls.transport());
     }
 
     private void onTimeout() {

@@ -96,6 +96,9 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlerFactory, "handlerFactory");
+        if (options.tls() != null && options.tls().isClient()) {
+            throw new IllegalArgumentException("listening needs TlsOptions.server(...), not TlsOptions.client(...)");
+        }
         ProtocolFamily family = Addresses.familyOf(address);
         ServerSocketChannel channel = ServerSocketChannel.open(family);
         try {
@@ -189,7 +192,9 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         }
         ConnectionHandler handler;
         try {
-            handler = Objects.requireNonNull(handlerFactory.apply(connection), "the handler factory returned null");
+            handler = options.tls() == null
+                    ? Objects.requireNonNull(handlerFactory.apply(connection), "the handler factory returned null")
+                    : TlsConnection.accepted(connection, target, options.tls(), handlerFactory).transport();
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
             connection.failedToOpen(key, t);

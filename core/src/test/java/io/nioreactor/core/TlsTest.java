@@ -1,0 +1,233 @@
+package io.nioreactor.core;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** TLS on the loop against the JDK's own SSLSocket, and the loop's client against the loop's server. */
+class TlsTest {
+
+    private static final TestCertificates CERTS = TestCertificates.get();
+
+    private final EventLoop loop = EventLoop.start("tls-test");
+
+    @AfterEach
+    void stop() {
+        loop.shutdownGracefully(java.time.Duration.ofSeconds(2)).join();
+    }
+
+    private InetSocketAddress echoServer(TlsOptions tls) {
+        TcpOptions options = TcpOptions.builder().tls(tls).build();
+        return (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler()).join()
+                .localAddress();
+    }
+
+    private static SSLSocket client(InetSocketAddress server, String... protocols) throws IOException {
+        SSLSocket socket = (SSLSocket) CERTS.client().getSocketFactory().createSocket("localhost", server.getPort());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (protocols.length > 0) {
+            parameters.setProtocols(protocols);
+        }
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    /** Writes {@code sent} from another thread while reading the echo here; returns what came back. */
+    private static byte[] echo(SSLSocket socket, byte[] sent) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                out.write(sent);
+                out.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        byte[] back = in.readNBytes(sent.length);
+        writer.get(30, TimeUnit.SECONDS);
+        return back;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 100, 16_384, 16_385, 100_000, 1 << 20, 16 << 20})
+    void sslSocketGetsAnExactEcho(int size) throws Exception {
+        InetSocketAddress server = echoServer(TlsOptions.server(CERTS.server()).build());
+        byte[] sent = new byte[size];
+        new Random(size).nextBytes(sent);
+        try (SSLSocket socket = client(server)) {
+            socket.startHandshake();
+            assertArrayEquals(sent, echo(socket, sent));
+            assertEquals("TLSv1.3", socket.getSession().getProtocol());
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().connectionsOpen() == 0);
+        assertEquals(1, loop.metrics().tlsHandshakesCompleted());
+        assertEquals(0, loop.metrics().tlsHandshakesFailed());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void eachProtocolIsNegotiatedAndSeenByTheHandler(String protocol) throws Exception {
+        CompletableFuture<SSLSession> seen = new CompletableFuture<>();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                seen.complete(connection.tlsSession().orElseThrow());
+            }
+        }).join().localAddress();
+        try (SSLSocket socket = client(server, protocol)) {
+            assertArrayEquals("ping\n".getBytes(StandardCharsets.US_ASCII), echo(socket, "ping\n".getBytes(StandardCharsets.US_ASCII)));
+            SSLSession session = seen.get(10, TimeUnit.SECONDS);
+            assertEquals(protocol, session.getProtocol());
+            assertEquals(socket.getSession().getCipherSuite(), session.getCipherSuite());
+        }
+    }
+
+    @Test
+    void alpnIsAgreedAndSniSeenByTheServer() throws Exception {
+        AtomicReference<Connection> opened = new AtomicReference<>();
+        TcpOptions options = TcpOptions.builder()
+                .tls(TlsOptions.server(CERTS.server()).applicationProtocols("h2", "http/1.1").build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                opened.set(connection);
+            }
+        }).join().localAddress();
+        try (SSLSocket socket = client(server)) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1", "h2"});
+            parameters.setServerNames(List.of(new SNIHostName("localhost")));
+            socket.setSSLParameters(parameters);
+            assertArrayEquals(new byte[] {7}, echo(socket, new byte[] {7}));
+            assertEquals("h2", socket.getApplicationProtocol());
+            await().atMost(10, TimeUnit.SECONDS).until(() -> opened.get() != null);
+            assertEquals("h2", opened.get().applicationProtocol().orElseThrow());
+            List<SNIServerName> names = ((ExtendedSSLSession) opened.get().tlsSession().orElseThrow()).getRequestedServerNames();
+            assertEquals(List.of(new SNIHostName("localhost")), names);
+        }
+    }
+
+    @Test
+    void requiredClientAuthAdmitsATrustedClientAndRefusesOneWithout() throws Exception {
+        AtomicReference<Connection> opened = new AtomicReference<>();
+        TcpOptions options = TcpOptions.builder()
+                .tls(TlsOptions.server(CERTS.server()).clientAuth(TlsOptions.ClientAuth.NEED).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                opened.set(connection);
+            }
+        }).join().localAddress();
+
+        try (SSLSocket socket = (SSLSocket) CERTS.context("client", "ca").getSocketFactory().createSocket("localhost", server.getPort())) {
+            socket.setSoTimeout(20_000);
+            assertArrayEquals(new byte[] {1, 2}, echo(socket, new byte[] {1, 2}));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> opened.get() != null);
+            assertEquals("CN=test-client", ((java.security.cert.X509Certificate) opened.get().tlsSession().orElseThrow()
+                    .getPeerCertificates()[0]).getSubjectX500Principal().getName());
+        }
+
+        try (SSLSocket socket = client(server)) {
+            // TLS 1.3: the client's handshake ends before the server has checked; the refusal shows on read.
+            assertThrows(IOException.class, () -> {
+                socket.startHandshake();
+                socket.getOutputStream().write(1);
+                socket.getOutputStream().flush();
+                if (socket.getInputStream().read() < 0) {
+                    throw new IOException("closed");
+                }
+            });
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 1);
+        assertEquals(1, loop.metrics().tlsHandshakesCompleted());
+    }
+
+    @Test
+    void connectTcpVerifiesTheServerAndFailsClearlyOnAnUntrustedOrMisnamedOne() throws Exception {
+        InetSocketAddress trusted = echoServer(TlsOptions.server(CERTS.server()).build());
+        InetSocketAddress untrusted = echoServer(TlsOptions.server(CERTS.context("untrusted", null)).build());
+        InetSocketAddress misnamed = echoServer(TlsOptions.server(CERTS.context("other-host", null)).build());
+        TcpOptions client = TcpOptions.builder().tls(TlsOptions.client(CERTS.client()).build()).build();
+
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        Connection connection = loop.connectTcp(new InetSocketAddress("localhost", trusted.getPort()), client,
+                new ConnectionHandler() {
+                    @Override
+                    public void onRead(Connection c, ByteBuffer data) {
+                        reply.complete(StandardCharsets.US_ASCII.decode(data).toString());
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        assertEquals("TLSv1.3", connection.tlsSession().orElseThrow().getProtocol());
+        connection.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("hello", reply.get(10, TimeUnit.SECONDS));
+        connection.close();
+
+        CompletionException notTrusted = assertThrows(CompletionException.class, () -> loop.connectTcp(
+                new InetSocketAddress("localhost", untrusted.getPort()), client, new TestEchoHandler()).join());
+        assertTrue(notTrusted.getCause() instanceof SSLHandshakeException, notTrusted.toString());
+        assertTrue(notTrusted.getCause().getMessage().contains("TLS handshake with localhost"), notTrusted.getCause().getMessage());
+        assertTrue(notTrusted.getCause().getMessage().contains("PKIX"), notTrusted.getCause().getMessage());
+
+        CompletionException wrongName = assertThrows(CompletionException.class, () -> loop.connectTcp(
+                new InetSocketAddress("localhost", misnamed.getPort()), client, new TestEchoHandler()).join());
+        assertTrue(wrongName.getCause() instanceof SSLHandshakeException, wrongName.toString());
+        assertTrue(wrongName.getCause().getMessage().contains("localhost"), wrongName.getCause().getMessage());
+        // Both ends are on this loop: each refused handshake counts once on the client and once on the server.
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 4);
+    }
+
+    @Test
+    void thePeersCloseNotifyIsEndOfInputAndCloseSendsOne() throws Exception {
+        CompletableFuture<Void> inputClosed = new CompletableFuture<>();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onInputClosed(Connection connection) {
+                inputClosed.complete(null);
+                connection.write(ByteBuffer.wrap("bye".getBytes(StandardCharsets.US_ASCII)));
+                connection.close();
+            }
+        }).join().localAddress();
+        try (SSLSocket socket = client(server)) {
+            assertArrayEquals(new byte[] {9}, echo(socket, new byte[] {9}));
+            socket.shutdownOutput(); // close_notify; TLS 1.3 keeps the other direction open
+            inputClosed.get(10, TimeUnit.SECONDS);
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            socket.getInputStream().transferTo(rest); // to the server's close_notify: a clean end, no exception
+            assertEquals("bye", rest.toString(StandardCharsets.US_ASCII));
+        }
+        assertFalse(loop.metrics().tlsHandshakesFailed() > 0);
+    }
+}
