@@ -10,6 +10,7 @@ import io.nioreactor.daemon.DurationConverter;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
 import io.nioreactor.daemon.SizeConverter;
+import io.nioreactor.daemon.TlsFlags;
 import io.nioreactor.daemon.VersionProvider;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,6 +31,9 @@ public final class TcpEchoDaemon implements Callable<Integer> {
 
     @Mixin
     private CommonOptions common;
+
+    @Mixin
+    private TlsFlags tls;
 
     @Option(names = "--unix", paramLabel = "PATH", description = "Listen on this Unix domain socket instead of TCP.")
     private Path unixPath;
@@ -82,7 +86,8 @@ public final class TcpEchoDaemon implements Callable<Integer> {
             return DaemonMain.EXIT_FAILURE;
         }
         LoopMetrics m = loops.metrics();
-        return Serving.untilStopped(loops, unixPath != null ? "unix" : "tcp", server.localAddress(), shutdownTimeout,
+        String transport = unixPath != null ? "unix" : tls.enabled() ? "tls" : "tcp";
+        return Serving.untilStopped(loops, transport, server.localAddress(), shutdownTimeout,
                 common.statsInterval(), rates -> {
                     double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(),
                             m.bytesRead(), m.bytesWritten());
@@ -111,6 +116,7 @@ public final class TcpEchoDaemon implements Callable<Integer> {
                 .backlog(backlog)
                 .highWaterMark(highWater)
                 .lowWaterMark(lowWater)
+                .tls(tls.serverOptions(common))
                 .build();
     }
 }
