@@ -72,6 +72,10 @@ final class CompareCommand implements Callable<Integer> {
             + " neither takes the other's CPU; without taskset on the PATH, says so and runs unpinned.")
     private boolean pin;
 
+    @Option(names = "--tls", description = "The TCP scenarios over TLS (reactor against Netty's SslHandler, both on the"
+            + " JDK's SSLEngine, the bench's certificate); udp and idle are left out.")
+    private boolean tls;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
     private Path json;
 
@@ -83,6 +87,17 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Scenario> scenarios = selectedScenarios();
+        if (tls) {
+            List<Scenario> overTls = new ArrayList<>();
+            for (Scenario scenario : scenarios) {
+                if (scenario.proto().equals("tcp") && !scenario.idle()) {
+                    overTls.add(scenario.overTls());
+                } else {
+                    System.out.println("--tls: " + scenario.name() + " left out (TLS is for the TCP load scenarios)");
+                }
+            }
+            scenarios = overTls;
+        }
         String java = serverJava != null ? serverJava
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Map<String, Map<String, List<Sample>>> samples = new LinkedHashMap<>(); // scenario -> impl -> samples

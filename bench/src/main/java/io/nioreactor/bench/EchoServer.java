@@ -16,11 +16,22 @@ interface EchoServer extends AutoCloseable {
      * Starts {@code impl} ("reactor", "netty" (NIO), "netty-epoll", "netty-io_uring", "blocking",
      * "virtual", or the reactor answering each 64-byte message on its own: "reactor-per-message"
      * with a write each, "reactor-batched" with one gathering write per read burst) for {@code proto} ("tcp", "udp") on {@code address}, with {@code threads} event
-     * loops where the implementation has them (the reactor, Netty's TCP worker group).
+     * loops where the implementation has them (the reactor, Netty's TCP worker group). {@code proto}
+     * "tls" is TCP with TLS ({@link BenchTls}'s certificate), for the reactor and Netty.
      */
     static EchoServer start(String impl, String proto, InetSocketAddress address, int threads) throws Exception {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, was " + threads);
+        }
+        if (proto.equals("tls")) { // TCP with TLS: the reactor's and Netty's, the bench's certificate
+            if (impl.equals("reactor")) {
+                return ReactorEchoServer.tls(address, threads);
+            }
+            if (impl.startsWith("netty")) {
+                return NettyEchoServer.tls(address, NettyEchoServer.Transport.parse(
+                        impl.equals("netty") ? "nio" : impl.substring("netty-".length())), threads);
+            }
+            throw new IllegalArgumentException("no TLS for " + impl + ": reactor and netty have it");
         }
         boolean tcp = proto.equals("tcp");
         if (impl.startsWith("netty")) {

@@ -2,6 +2,7 @@ package io.nioreactor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nioreactor.core.TcpOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -28,8 +29,9 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
     static LoadOutcome here(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
             Duration duration, long serverPid) throws Exception {
         LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) ->
-                scenario.proto().equals("tcp")
-                        ? TcpLoad.run(target, share, scenario.depth(), scenario.size(), warmup, duration, QUIET, serverPid)
+                !scenario.proto().equals("udp")
+                        ? TcpLoad.run(target, scenario.proto().equals("tls") ? BenchTls.clientOptions() : TcpOptions.defaults(),
+                                share, scenario.depth(), scenario.size(), warmup, duration, QUIET, serverPid)
                         : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
                                 duration, QUIET, serverPid));
         return new LoadOutcome(result.messagesPerSecond(), result.percentile(99), result.messages(), result.errors(),
@@ -48,12 +50,15 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
             List<String> command = new ArrayList<>(prefix);
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
-                    scenario.proto(), "--target", target.getHostString() + ":" + target.getPort(),
-                    scenario.proto().equals("tcp") ? "--connections" : "--sockets", Integer.toString(scenario.streams()),
+                    scenario.proto().equals("udp") ? "udp" : "tcp", "--target", target.getHostString() + ":" + target.getPort(),
+                    scenario.proto().equals("udp") ? "--sockets" : "--connections", Integer.toString(scenario.streams()),
                     "--depth", Integer.toString(scenario.depth()), "--size", Integer.toString(scenario.size()),
                     "--threads", Integer.toString(threads), "--warmup", warmup.toMillis() + "ms",
                     "--duration", duration.toMillis() + "ms", "--server-pid", Long.toString(serverPid),
                     "--json", json.toString()));
+            if (scenario.proto().equals("tls")) {
+                command.add("--tls");
+            }
             Process load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             long seconds = warmup.plus(duration).toSeconds() + 60;
             try {

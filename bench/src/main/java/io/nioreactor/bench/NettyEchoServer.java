@@ -2,6 +2,10 @@ package io.nioreactor.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -116,6 +120,29 @@ final class NettyEchoServer implements EchoServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(TcpEcho.INSTANCE)
+                .bind(bind).sync().channel();
+        return new NettyEchoServer(group, channel);
+    }
+
+    /** The echo behind Netty's SslHandler, on the JDK's own SSLEngine, as the reactor's TLS. */
+    static EchoServer tls(InetSocketAddress bind, Transport transport, int threads) throws Exception {
+        transport.ensureAvailable();
+        SslContext tls = SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2").build();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandler());
+        Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel child) {
+                        child.pipeline().addLast(tls.newHandler(child.alloc()), TcpEcho.INSTANCE);
+                    }
+                })
                 .bind(bind).sync().channel();
         return new NettyEchoServer(group, channel);
     }

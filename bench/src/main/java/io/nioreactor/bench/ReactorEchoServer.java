@@ -4,6 +4,7 @@ import io.nioreactor.core.ConnectionHandler;
 import io.nioreactor.core.DatagramHandler;
 import io.nioreactor.core.EventLoopGroup;
 import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.TlsOptions;
 import io.nioreactor.core.UdpOptions;
 import io.nioreactor.tcp.EchoHandler;
 import io.nioreactor.udp.UdpEchoHandler;
@@ -32,6 +33,15 @@ final class ReactorEchoServer implements EchoServer {
         EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
         InetSocketAddress address = (InetSocketAddress) loops.listenTcp(bind, TcpOptions.defaults(),
                 c -> handler).join().localAddress();
+        return new ReactorEchoServer(loops, address);
+    }
+
+    /** The echo over TLS, with the bench's certificate. */
+    static EchoServer tls(InetSocketAddress bind, int threads) throws Exception {
+        EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(BenchTls.serverContext()).build()).build();
+        InetSocketAddress address = (InetSocketAddress) loops.listenTcp(bind, options, c -> EchoHandler.INSTANCE)
+                .join().localAddress();
         return new ReactorEchoServer(loops, address);
     }
 

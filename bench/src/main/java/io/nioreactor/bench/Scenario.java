@@ -7,7 +7,7 @@ import java.util.Locale;
  * One workload of the comparison.
  *
  * @param name        the short name used by {@code --scenarios}
- * @param proto       "tcp" or "udp"
+ * @param proto       "tcp", "udp", or "tls" (TCP with TLS)
  * @param streams     connections or sockets; for the idle scenario, idle connections
  * @param depth       messages in flight per stream
  * @param size        bytes per message
@@ -27,6 +27,11 @@ record Scenario(String name, String proto, int streams, int depth, int size) {
                 new Scenario(IDLE, "tcp", idleConnections, 0, 0));
     }
 
+    /** The same load over TLS. */
+    Scenario overTls() {
+        return new Scenario(name, "tls", streams, depth, size);
+    }
+
     boolean idle() {
         return name.equals(IDLE);
     }
@@ -36,6 +41,6 @@ record Scenario(String name, String proto, int streams, int depth, int size) {
             return String.format(Locale.ROOT, "%s: %,d idle connections, server memory per connection", name, streams);
         }
         return String.format(Locale.ROOT, "%s: %s %d %s x depth %d x %d B", name, proto, streams,
-                proto.equals("tcp") ? "connections" : "sockets", depth, size);
+                proto.equals("udp") ? "sockets" : "connections", depth, size);
     }
 }

@@ -27,8 +27,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "Event loops of the reactor, worker threads of Netty's TCP server (default: ${DEFAULT-VALUE}).")
     private int threads;
 
-    @Option(names = "--proto", defaultValue = "tcp", description = "tcp or udp (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--proto", defaultValue = "tcp",
+            description = "tcp, udp, or tls: TCP with TLS (default: ${DEFAULT-VALUE}).")
     private String proto;
+
+    @Option(names = "--tls", description = "TLS over TCP (--proto tls), with the bench's self-signed certificate"
+            + " for localhost and 127.0.0.1; for reactor and netty, on the JDK's own SSLEngine.")
+    private boolean tls;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     private String host;
@@ -42,7 +47,7 @@ final class ServerCommand implements Callable<Integer> {
         String chosen = impl.equals("netty") && transport != null && !transport.equals("nio")
                 ? "netty-" + transport : impl;
         try {
-            server = EchoServer.start(chosen, proto, new InetSocketAddress(host, port), threads);
+            server = EchoServer.start(chosen, tls ? "tls" : proto, new InetSocketAddress(host, port), threads);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println(e.getMessage());
             return 2;

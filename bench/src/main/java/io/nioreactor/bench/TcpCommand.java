@@ -1,5 +1,6 @@
 package io.nioreactor.bench;
 
+import io.nioreactor.core.TcpOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,11 +17,16 @@ final class TcpCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "1", description = "Connections (default: ${DEFAULT-VALUE}).")
     private int connections;
 
+    @Option(names = "--tls", description = "Over TLS, trusting the bench's certificate (server --tls).")
+    private boolean tls;
+
     @Override
     public Integer call() throws Exception {
-        String label = String.format("tcp %d conn x %d x %d B, %d thr", connections, load.depth, load.size, load.threads);
+        String label = String.format("%s %d conn x %d x %d B, %d thr", tls ? "tls" : "tcp", connections, load.depth,
+                load.size, load.threads);
         return load.report(LoadResult.inParallel(label, load.threads, connections, (part, share) ->
-                TcpLoad.run(load.target, share, load.depth, load.size, load.warmup, load.duration,
-                        part == 0 ? System.err : LoadOptions.QUIET, load.serverPid)));
+                TcpLoad.run(load.target, tls ? BenchTls.clientOptions() : TcpOptions.defaults(), share, load.depth,
+                        load.size, load.warmup, load.duration, part == 0 ? System.err : LoadOptions.QUIET,
+                        load.serverPid)));
     }
 }

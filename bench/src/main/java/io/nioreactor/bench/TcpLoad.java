@@ -29,13 +29,16 @@ final class TcpLoad {
 
     static LoadResult run(SocketAddress target, int connections, int depth, int size, Duration warmup,
             Duration duration, PrintStream progress) throws Exception {
-        return run(target, connections, depth, size, warmup, duration, progress, 0);
+        return run(target, TcpOptions.defaults(), connections, depth, size, warmup, duration, progress, 0);
     }
 
-    /** @param serverPid the server's process, whose CPU over the window is read too; 0: none */
-    static LoadResult run(SocketAddress target, int connections, int depth, int size, Duration warmup,
-            Duration duration, PrintStream progress, long serverPid) throws Exception {
-        String label = String.format("tcp %d conn x %d x %d B", connections, depth, size);
+    /**
+     * @param options   the connections' options: {@link TcpOptions#defaults()}, or TLS ({@link BenchTls#clientOptions()})
+     * @param serverPid the server's process, whose CPU over the window is read too; 0: none
+     */
+    static LoadResult run(SocketAddress target, TcpOptions options, int connections, int depth, int size,
+            Duration warmup, Duration duration, PrintStream progress, long serverPid) throws Exception {
+        String label = String.format("%s %d conn x %d x %d B", options.tls() != null ? "tls" : "tcp", connections, depth, size);
         EventLoop loop = EventLoop.start("tcp-load");
         try {
             Measurement measurement = new Measurement(serverPid);
@@ -44,7 +47,7 @@ final class TcpLoad {
             for (int i = 0; i < connections; i++) {
                 LoadConnection stream = new LoadConnection(i, depth, size, measurement);
                 streams.add(stream);
-                opening.add(loop.connectTcp(target, TcpOptions.defaults(), stream));
+                opening.add(loop.connectTcp(target, options, stream));
             }
             for (CompletableFuture<Connection> future : opening) {
                 future.get(30, TimeUnit.SECONDS);

@@ -45,4 +45,26 @@ class CompareSmokeIT {
         assertEquals(ComparePlot.WIDTH, chart.getWidth());
         assertEquals(6 * ComparePlot.ROW_HEIGHT, chart.getHeight());
     }
+
+    @Test
+    void comparesTheTlsEchoesWithTheLoadInItsOwnJvm(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("tls.json");
+        // --pin: the load runs as "bench tcp --tls" in a JVM of its own (unpinned, in this JVM, without taskset).
+        int exit = DaemonMain.run(new BenchMain(), "compare", "--tls", "--pin", "--impls", "reactor,netty",
+                "--scenarios", "pingpong,pipelined,udp", "--rounds", "1", "--duration", "1s", "--warmup", "0",
+                "--json", json.toString());
+
+        assertEquals(0, exit);
+        CompareReport report = CompareReport.fromJson(Files.readString(json));
+        assertEquals(List.of("pingpong", "pipelined"), report.scenarios().stream().map(Scenario::name).collect(
+                java.util.stream.Collectors.toList()), "udp is left out over TLS");
+        for (Scenario scenario : report.scenarios()) {
+            assertEquals("tls", scenario.proto());
+            for (String impl : List.of("reactor", "netty")) {
+                Sample run = report.runs(scenario.name(), impl).get(0);
+                assertEquals(0, run.errors(), scenario.name() + "/" + impl);
+                assertTrue(run.value() > 100, scenario.name() + "/" + impl + " echoed " + run.value() + " msgs/s over TLS");
+            }
+        }
+    }
 }
