@@ -29,7 +29,9 @@ class TlsHostileTest {
     private static final TestCertificates CERTS = TestCertificates.get();
 
     private final EventLoop loop = EventLoop.start("tls-hostile");
-    private final TestEchoHandler lastServed = new TestEchoHandler();
+    /** What the handlers of the server saw: only the bystander may reach them. */
+    private final java.util.concurrent.atomic.AtomicInteger handlerOpens = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger handlerCloses = new java.util.concurrent.atomic.AtomicInteger();
     private InetSocketAddress server;
     private SSLSocket bystander;
 
@@ -37,7 +39,17 @@ class TlsHostileTest {
     void start() throws IOException {
         TlsOptions tls = TlsOptions.server(CERTS.server()).handshakeTimeout(Duration.ofMillis(500)).build();
         server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, TcpOptions.builder().tls(tls).build(),
-                c -> new TestEchoHandler()).join().localAddress();
+                c -> new TestEchoHandler() {
+                    @Override
+                    public void onOpen(Connection connection) {
+                        handlerOpens.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onClose(Connection connection, Throwable cause) {
+                        handlerCloses.incrementAndGet();
+                    }
+                }).join().localAddress();
         bystander = client();
         assertBystanderEchoes();
     }
@@ -52,6 +64,15 @@ class TlsHostileTest {
         SSLSocket socket = (SSLSocket) CERTS.client().getSocketFactory().createSocket("localhost", server.getPort());
         socket.setSoTimeout(20_000);
         return socket;
+    }
+
+    /** The bad peer never reached the handler (no onOpen, no onClose) and the bystander still echoes. */
+    private void assertOnlyTheBystanderWasServed() throws IOException {
+        assertBystanderEchoes();
+        assertEquals(1, handlerOpens.get(), "onOpen calls");
+        assertEquals(0, handlerCloses.get(), "onClose calls");
+        assertEquals(2, loop.metrics().connectionsAccepted(), "the bystander and the bad peer");
+        assertEquals(1, loop.metrics().connectionsOpen(), "the bad peer is closed");
     }
 
     private void assertBystanderEchoes() throws IOException {
@@ -83,7 +104,7 @@ class TlsHostileTest {
             assertEndedByServer(plain);
         }
         await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 1);
-        assertBystanderEchoes();
+        assertOnlyTheBystanderWasServed();
     }
 
     @Test
@@ -96,7 +117,7 @@ class TlsHostileTest {
             assertEndedByServer(socket);
         }
         await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 1);
-        assertBystanderEchoes();
+        assertOnlyTheBystanderWasServed();
     }
 
     @Test
@@ -111,7 +132,7 @@ class TlsHostileTest {
         assertTrue(millis >= 450 && millis < 5_000, millis + " ms");
         assertEquals(1, loop.metrics().tlsHandshakesTimedOut());
         assertEquals(0, loop.metrics().tlsHandshakesFailed());
-        assertBystanderEchoes();
+        assertOnlyTheBystanderWasServed();
     }
 
     @Test
@@ -127,40 +148,37 @@ class TlsHostileTest {
             }
         }
         await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 1);
-        assertBystanderEchoes();
+        assertOnlyTheBystanderWasServed();
     }
 
     @Test
     void aPeerThatResetsMidRecordIsClosedWithoutHarm() throws Exception {
         CompletableFuture<Throwable> resetSeen = new CompletableFuture<>();
-        EventLoop other = loop;
-        {
-            TlsOptions tls = TlsOptions.server(CERTS.server()).build();
-            InetSocketAddress address = (InetSocketAddress) other.listenTcp(Loopback.ANY_PORT_V4,
-                    TcpOptions.builder().tls(tls).build(), c -> new TestEchoHandler() {
-                        @Override
-                        public void onClose(Connection c2, Throwable cause) {
-                            resetSeen.complete(cause);
-                        }
-                    }).join().localAddress();
-            Socket plain = new Socket("127.0.0.1", address.getPort());
-            SSLSocket tlsOver = (SSLSocket) CERTS.client().getSocketFactory()
-                    .createSocket(plain, "localhost", address.getPort(), false);
-            tlsOver.setSoTimeout(10_000);
-            tlsOver.getOutputStream().write(1);
-            tlsOver.getOutputStream().flush();
-            assertEquals(1, tlsOver.getInputStream().read());
-            // Half a record straight on the TCP socket (a header announcing 16 KiB, 100 bytes of it), then a reset.
-            OutputStream raw = plain.getOutputStream();
-            raw.write(new byte[] {0x17, 0x03, 0x03, 0x40, 0x00});
-            raw.write(new byte[100]);
-            raw.flush();
-            plain.setSoLinger(true, 0);
-            plain.close();
-            assertTrue(resetSeen.get(10, TimeUnit.SECONDS) instanceof IOException, "closed with the reset as its cause");
-            await().atMost(10, TimeUnit.SECONDS).until(() -> other.metrics().connectionErrors() == 1);
-            assertEquals(1, other.metrics().connectionsOpen(), "the bystander only");
-        }
+        TlsOptions tls = TlsOptions.server(CERTS.server()).build();
+        InetSocketAddress address = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4,
+                TcpOptions.builder().tls(tls).build(), c -> new TestEchoHandler() {
+                    @Override
+                    public void onClose(Connection connection, Throwable cause) {
+                        resetSeen.complete(cause);
+                    }
+                }).join().localAddress();
+        Socket plain = new Socket("127.0.0.1", address.getPort());
+        SSLSocket tlsOver = (SSLSocket) CERTS.client().getSocketFactory()
+                .createSocket(plain, "localhost", address.getPort(), false);
+        tlsOver.setSoTimeout(10_000);
+        tlsOver.getOutputStream().write(1);
+        tlsOver.getOutputStream().flush();
+        assertEquals(1, tlsOver.getInputStream().read());
+        // Half a record straight on the TCP socket (a header announcing 16 KiB, 100 bytes of it), then a reset.
+        OutputStream raw = plain.getOutputStream();
+        raw.write(new byte[] {0x17, 0x03, 0x03, 0x40, 0x00});
+        raw.write(new byte[100]);
+        raw.flush();
+        plain.setSoLinger(true, 0);
+        plain.close();
+        assertTrue(resetSeen.get(10, TimeUnit.SECONDS) instanceof IOException, "closed with the reset as its cause");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().connectionErrors() == 1);
+        assertEquals(1, loop.metrics().connectionsOpen(), "the bystander only");
         assertBystanderEchoes();
     }
 

@@ -230,4 +230,109 @@ class TlsTest {
         }
         assertFalse(loop.metrics().tlsHandshakesFailed() > 0);
     }
+
+    @Test
+    void sendFileGoesThroughTheEngineInOrderAndWithinTheWaterMarks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] content = new byte[5 << 20];
+        new Random(21).nextBytes(content);
+        java.nio.file.Path path = java.nio.file.Files.write(dir.resolve("file.bin"), content);
+        java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(path);
+        CompletableFuture<Long> sent = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicLong maxPending = new java.util.concurrent.atomic.AtomicLong();
+        // A small socket buffer: the kernel takes little, so the pacing shows in the queue.
+        TcpOptions options = TcpOptions.builder().sendBufferSize(32 * 1024)
+                .tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                connection.write(ByteBuffer.wrap("head:".getBytes(StandardCharsets.US_ASCII)));
+                connection.sendFile(file, 0, content.length).whenComplete((n, e) -> {
+                    if (e != null) {
+                        sent.completeExceptionally(e);
+                    } else {
+                        sent.complete(n);
+                    }
+                });
+                maxPending.accumulateAndGet(connection.pendingOutboundBytes(), Math::max); // a file is not queued whole
+                connection.write(ByteBuffer.wrap(":tail".getBytes(StandardCharsets.US_ASCII))); // after the file
+                connection.close(); // once the file and the tail have gone
+            }
+
+            @Override
+            public void onRead(Connection connection, ByteBuffer data) {
+            }
+
+            @Override
+            public void onWritable(Connection connection) {
+            }
+        }).join().localAddress();
+        try (SSLSocket socket = client(server)) {
+            socket.startHandshake();
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            socket.getInputStream().transferTo(received); // to close_notify
+            byte[] expected = new byte[content.length + 10];
+            System.arraycopy("head:".getBytes(StandardCharsets.US_ASCII), 0, expected, 0, 5);
+            System.arraycopy(content, 0, expected, 5, content.length);
+            System.arraycopy(":tail".getBytes(StandardCharsets.US_ASCII), 0, expected, 5 + content.length, 5);
+            assertArrayEquals(expected, received.toByteArray());
+        }
+        assertEquals(content.length, sent.get(10, TimeUnit.SECONDS));
+        assertTrue(maxPending.get() > 0 && maxPending.get() <= 64 * 1024 + 17 * 1024, "queued at most " + maxPending.get());
+        file.close();
+    }
+
+    @Test
+    void aFileShorterThanTheRegionFailsTheFutureAndResetsTheConnection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path path = java.nio.file.Files.write(dir.resolve("short.bin"), new byte[1000]);
+        java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(path);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                connection.sendFile(file, 0, 5000).whenComplete((n, e) -> failure.complete(e));
+            }
+        }).join().localAddress();
+        try (SSLSocket socket = client(server)) {
+            socket.startHandshake();
+            assertTrue(failure.get(10, TimeUnit.SECONDS) instanceof java.io.EOFException, String.valueOf(failure.get()));
+            assertThrows(IOException.class, () -> {
+                java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+                socket.getInputStream().transferTo(sink); // reset, not a clean close_notify
+            });
+        }
+        file.close();
+    }
+
+    @Test
+    void opensslSeesACleanCloseNotifyNotATruncatedStream() throws Exception {
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                connection.write(ByteBuffer.wrap("bye\n".getBytes(StandardCharsets.US_ASCII)));
+                connection.close();
+            }
+        }).join().localAddress();
+        Process client = new ProcessBuilder("openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + server.getPort(),
+                "-CAfile", CERTS.dir.resolve("ca.crt").toString()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        try {
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(client.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // to the end
+            assertEquals("bye\n", out);
+            String errors = err.get(20, TimeUnit.SECONDS);
+            // Without close_notify OpenSSL 3 reports "unexpected eof while reading".
+            assertFalse(errors.contains("unexpected eof"), errors);
+        } finally {
+            client.destroyForcibly();
+        }
+    }
 }

@@ -74,6 +74,12 @@ final class TlsConnection implements Connection {
     private boolean delivered;
     /** Set once a resume of {@link #kept} is on its way to the loop. */
     private boolean resumeScheduled;
+    /** Plaintext behind a file being sent, or {@code null} (no file on its way: nothing held). */
+    private TlsBacklog backlog;
+    private TlsBacklog.Sink backlogSink;
+    /** close() or shutdownOutput() asked while a file was on its way: done once it has gone. */
+    private boolean closeAfterBacklog;
+    private boolean shutdownAfterBacklog;
     private volatile SSLSession session;
     private volatile String applicationProtocol;
     private Object attachment;
@@ -463,8 +469,16 @@ final class TlsConnection implements Connection {
     }
 
     private boolean writePlain(ByteBuffer[] data, boolean later) {
-        if (!opened || !tcp.isOpen() || engine.isOutboundDone()) {
+        if (!opened || !tcp.isOpen() || engine.isOutboundDone() || closeAfterBacklog || shutdownAfterBacklog) {
             return false;
+        }
+        if (backlog != null) { // behind a file: in order, after it
+            for (ByteBuffer buffer : data) {
+                if (buffer.hasRemaining()) {
+                    backlog.addWrite(buffer);
+                }
+            }
+            return true;
         }
         try {
             for (ByteBuffer buffer : data) {
@@ -480,9 +494,10 @@ final class TlsConnection implements Connection {
     }
 
     /**
-     * Over TLS the file's bytes go through the engine: read into a heap buffer and wrapped, a
-     * copy where plain TCP has {@code sendfile}, and all of the region at once (under the
-     * water marks it is then held in the outbound queue). Loop thread or not.
+     * Over TLS the file's bytes go through the engine: read into a heap buffer a record's worth
+     * at a time, only while the connection is writable, and wrapped (a copy, where plain TCP has
+     * {@code sendfile}). Writes made meanwhile follow the file, and the connection is not
+     * writable until the file has gone. Any thread.
      */
     @Override
     public CompletableFuture<Long> sendFile(FileChannel file, long position, long count) {
@@ -505,29 +520,57 @@ final class TlsConnection implements Connection {
     }
 
     private void sendFileOnLoop(FileChannel file, long position, long count, CompletableFuture<Long> done) {
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(count, 64 * 1024));
-        long sent = 0;
-        try {
-            while (sent < count) {
-                chunk.clear().limit((int) Math.min(chunk.capacity(), count - sent));
-                int n = file.read(chunk, position + sent);
-                if (n < 0) {
-                    throw new java.io.EOFException("the file ended " + (count - sent) + " bytes before the region did");
-                }
-                chunk.flip();
-                if (!write(chunk)) {
-                    throw new ClosedChannelException();
-                }
-                sent += n;
-            }
-        } catch (IOException e) {
-            if (e instanceof java.io.EOFException) {
-                abort(); // the stream would have a hole
-            }
-            done.completeExceptionally(e);
+        if (!opened || !tcp.isOpen() || engine.isOutboundDone() || closeAfterBacklog || shutdownAfterBacklog) {
+            done.completeExceptionally(new ClosedChannelException());
             return;
         }
-        done.complete(sent);
+        if (count == 0) {
+            done.complete(0L);
+            return;
+        }
+        if (backlog == null) {
+            backlog = new TlsBacklog();
+            backlogSink = new TlsBacklog.Sink() {
+                @Override
+                public boolean writable() {
+                    return tcp.isWritable();
+                }
+
+                @Override
+                public boolean write(ByteBuffer plain) {
+                    try {
+                        return wrap(plain, false);
+                    } catch (SSLException e) {
+                        broken(e);
+                        return false;
+                    }
+                }
+            };
+        }
+        backlog.addFile(file, position, count, done);
+        pumpBacklog();
+    }
+
+    /** Sends what the backlog holds while writable; once it is empty, what close or shutdownOutput asked. */
+    private void pumpBacklog() {
+        if (!backlog.pump(backlogSink)) {
+            if (tcp.isOpen()) {
+                tcp.abort(); // a file that ended early: the stream would have a hole
+            }
+            return;
+        }
+        if (!backlog.isEmpty()) {
+            return; // not writable now: onWritable goes on
+        }
+        backlog = null;
+        backlogSink = null;
+        if (closeAfterBacklog) {
+            closeAfterBacklog = false;
+            close();
+        } else if (shutdownAfterBacklog) {
+            shutdownAfterBacklog = false;
+            shutdownOutput();
+        }
     }
 
     @Override
@@ -537,12 +580,13 @@ final class TlsConnection implements Connection {
 
     @Override
     public boolean isWritable() {
-        return opened && tcp.isWritable();
+        return opened && backlog == null && tcp.isWritable();
     }
 
     @Override
     public long pendingOutboundBytes() {
-        return tcp.pendingOutboundBytes();
+        TlsBacklog held = backlog;
+        return tcp.pendingOutboundBytes() + (held == null || !loop.inEventLoop() ? 0 : held.heldBytes());
     }
 
     @Override
@@ -576,6 +620,10 @@ final class TlsConnection implements Connection {
             loop.execute(this::shutdownOutput);
             return;
         }
+        if (backlog != null) {
+            shutdownAfterBacklog = true;
+            return;
+        }
         if (sendCloseNotify()) {
             tcp.shutdownOutput();
         }
@@ -593,6 +641,10 @@ final class TlsConnection implements Connection {
             loop.timers().disarm(handshakeTimer);
             failDialed(new ClosedChannelException());
             tcp.abort();
+            return;
+        }
+        if (backlog != null) {
+            closeAfterBacklog = true; // the file first
             return;
         }
         sendCloseNotify();
@@ -707,7 +759,10 @@ final class TlsConnection implements Connection {
 
         @Override
         public void onWritable(Connection connection) {
-            if (opened) {
+            if (backlog != null) {
+                pumpBacklog();
+            }
+            if (opened && backlog == null && tcp.isOpen()) {
                 handler.onWritable(TlsConnection.this);
             }
         }
@@ -740,6 +795,10 @@ final class TlsConnection implements Connection {
         @Override
         public void onClose(Connection connection, Throwable cause) {
             loop.timers().disarm(handshakeTimer);
+            if (backlog != null) {
+                backlog.fail(cause != null ? cause : new ClosedChannelException());
+                backlog = null;
+            }
             if (opened) {
                 handler.onClose(TlsConnection.this, cause);
                 return;
