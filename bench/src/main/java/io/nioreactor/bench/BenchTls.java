@@ -63,11 +63,16 @@ final class BenchTls {
 
     /** @return TCP options for a load: TLS trusting the bench's certificate, host name checked */
     static TcpOptions clientOptions() throws IOException, GeneralSecurityException {
+        return TcpOptions.builder().tls(TlsOptions.client(clientContext()).build()).build();
+    }
+
+    /** @return a client context trusting the bench's certificate */
+    static SSLContext clientContext() throws IOException, GeneralSecurityException {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
-        return TcpOptions.builder().tls(TlsOptions.client(context).build()).build();
+        return context;
     }
 
     private static synchronized KeyStore store() throws IOException, GeneralSecurityException {

@@ -73,7 +73,7 @@ final class CompareCommand implements Callable<Integer> {
     private boolean pin;
 
     @Option(names = "--tls", description = "The TCP scenarios over TLS (reactor against Netty's SslHandler, both on the"
-            + " JDK's SSLEngine, the bench's certificate); udp and idle are left out.")
+            + " JDK's SSLEngine, the bench's certificate), idle connections after a handshake; udp is left out.")
     private boolean tls;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
@@ -90,10 +90,10 @@ final class CompareCommand implements Callable<Integer> {
         if (tls) {
             List<Scenario> overTls = new ArrayList<>();
             for (Scenario scenario : scenarios) {
-                if (scenario.proto().equals("tcp") && !scenario.idle()) {
+                if (scenario.proto().equals("tcp")) {
                     overTls.add(scenario.overTls());
                 } else {
-                    System.out.println("--tls: " + scenario.name() + " left out (TLS is for the TCP load scenarios)");
+                    System.out.println("--tls: " + scenario.name() + " left out (TLS is over TCP)");
                 }
             }
             scenarios = overTls;
@@ -177,7 +177,8 @@ final class CompareCommand implements Callable<Integer> {
         try {
             if (scenario.idle()) {
                 try (ServerProcess fresh = servers.startFresh(impl, scenario.proto())) {
-                    return fresh == null ? null : IdleMeasurement.measure(fresh, scenario.streams());
+                    return fresh == null ? null : IdleMeasurement.measure(fresh, scenario.streams(),
+                            scenario.proto().equals("tls"));
                 }
             }
             ServerProcess server = servers.get(impl, scenario.proto());

@@ -19,13 +19,17 @@ final class IdleCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "10000", description = "Connections (default: ${DEFAULT-VALUE}).")
     private int connections;
 
+    @Option(names = "--tls", description = "A TLS handshake on each connection first, trusting the bench's certificate"
+            + " (server --tls).")
+    private boolean tls;
+
     @Option(names = "--hold", defaultValue = "10s", converter = DurationConverter.class,
             description = "How long to hold them (default: ${DEFAULT-VALUE}).")
     private Duration hold;
 
     @Override
     public Integer call() throws Exception {
-        try (IdleHold idle = IdleHold.open(target, connections)) {
+        try (IdleHold idle = IdleHold.open(target, connections, tls ? BenchTls.clientContext() : null)) {
             System.out.println("holding " + idle.size() + " idle connections to " + target + " for " + hold.toSeconds() + " s");
             if (idle.failure() != null) {
                 System.err.println("opened " + idle.size() + " of " + connections + ": " + idle.failure());

@@ -23,6 +23,8 @@ final class IdleHold implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final List<SocketChannel> channels = new ArrayList<>();
+    /** The TLS sessions over the channels, kept so that nothing of them is collected. */
+    private final List<javax.net.ssl.SSLSocket> tlsSockets = new ArrayList<>();
     private String failure;
 
     /**
@@ -31,6 +33,16 @@ final class IdleHold implements AutoCloseable {
      * @return the connections held; {@link #failure()} says why there are fewer than asked
      */
     static IdleHold open(InetSocketAddress target, int connections) throws IOException {
+        return open(target, connections, null);
+    }
+
+    /**
+     * Opens up to {@code connections}, each with a TLS handshake over it when {@code tls} is given
+     * (then idle after the handshake, as a TLS server holds its connections most of the time).
+     *
+     * @return the connections held; {@link #failure()} says why there are fewer than asked
+     */
+    static IdleHold open(InetSocketAddress target, int connections, javax.net.ssl.SSLContext tls) throws IOException {
         IdleHold hold = new IdleHold();
         boolean spread = target.getAddress() instanceof Inet4Address && target.getAddress().isLoopbackAddress();
         int source = 2;
@@ -50,6 +62,13 @@ final class IdleHold implements AutoCloseable {
             try {
                 channel.socket().connect(target, CONNECT_TIMEOUT_MILLIS);
                 hold.channels.add(channel);
+                if (tls != null) {
+                    javax.net.ssl.SSLSocket session = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                            .createSocket(channel.socket(), target.getHostString(), target.getPort(), false);
+                    session.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
+                    session.startHandshake();
+                    hold.tlsSockets.add(session);
+                }
             } catch (IOException e) {
                 channel.close();
                 hold.failure = "connect " + (hold.channels.size() + 1) + " failed: " + e.getMessage();
@@ -78,5 +97,6 @@ final class IdleHold implements AutoCloseable {
             channel.close();
         }
         channels.clear();
+        tlsSockets.clear();
     }
 }

@@ -15,14 +15,15 @@ final class IdleMeasurement {
     private IdleMeasurement() {
     }
 
-    static Sample measure(ServerProcess server, int connections) throws Exception {
+    /** @param tls whether each connection makes a TLS handshake first (the server serves TLS) */
+    static Sample measure(ServerProcess server, int connections, boolean tls) throws Exception {
         long pid = server.pid();
         int fdsBefore = ProcStats.openFileDescriptors(pid);
         long rssBefore = ProcStats.residentKib(pid);
         long rssHolding;
         int held;
         String failure;
-        try (IdleHold hold = IdleHold.open(server.address(), connections)) {
+        try (IdleHold hold = IdleHold.open(server.address(), connections, tls ? BenchTls.clientContext() : null)) {
             // Each accepted connection is one descriptor in the server: wait until it holds them.
             // (It is a fresh server, stopped after this sample: no need to wait for it to let go.)
             held = Math.min(hold.size(), awaitFileDescriptors(pid, fdsBefore + hold.size()) - fdsBefore);

@@ -38,7 +38,8 @@ record Scenario(String name, String proto, int streams, int depth, int size) {
 
     String title() {
         if (idle()) {
-            return String.format(Locale.ROOT, "%s: %,d idle connections, server memory per connection", name, streams);
+            return String.format(Locale.ROOT, "%s: %,d idle %sconnections, server memory per connection", name, streams,
+                    proto.equals("tls") ? "TLS " : "");
         }
         return String.format(Locale.ROOT, "%s: %s %d %s x depth %d x %d B", name, proto, streams,
                 proto.equals("udp") ? "sockets" : "connections", depth, size);

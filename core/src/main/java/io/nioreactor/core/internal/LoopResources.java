@@ -35,6 +35,8 @@ final class LoopResources {
     private ByteBuffer tlsReadBuffer;
     private ByteBuffer tlsPlainBuffer;
     private ByteBuffer tlsPacketBuffer;
+    private final ByteBuffer[] tlsPlainArray = new ByteBuffer[1];
+    private final ByteBuffer[] tlsWrapArray = new ByteBuffer[1];
     private long ioNanos;
     private boolean ioNanosValid;
 
@@ -72,6 +74,21 @@ final class LoopResources {
             tlsPacketBuffer = ByteBuffer.allocate(size);
         }
         return tlsPacketBuffer;
+    }
+
+    /**
+     * A one-element array holding {@code plain}, for {@code SSLEngine.unwrap(src, dsts, 0, 1)}:
+     * the two-buffer {@code unwrap} makes such an array on every call.
+     */
+    ByteBuffer[] tlsPlainArray(ByteBuffer plain) {
+        tlsPlainArray[0] = plain;
+        return tlsPlainArray;
+    }
+
+    /** The same for {@code SSLEngine.wrap(srcs, 0, 1, dst)}: set on every call, as calls may nest. */
+    ByteBuffer[] tlsWrapArray(ByteBuffer data) {
+        tlsWrapArray[0] = data;
+        return tlsWrapArray;
     }
 
     /** The throttle for failed and timed-out TLS handshakes and broken TLS streams. */

@@ -160,7 +160,9 @@ final class TlsConnection implements Connection {
     private boolean unwrapOne() throws SSLException {
         ByteBuffer plain = loop.resources().tlsPlainBuffer(engine.getSession().getApplicationBufferSize());
         plain.clear();
-        SSLEngineResult result = engine.unwrap(source, plain);
+        ByteBuffer[] into = loop.resources().tlsPlainArray(plain);
+        SSLEngineResult result = engine.unwrap(source, into, 0, 1);
+        into[0] = null;
         if (result.getStatus() == Status.BUFFER_UNDERFLOW) {
             return false;
         }
@@ -203,7 +205,9 @@ final class TlsConnection implements Connection {
         do {
             ByteBuffer packet = loop.resources().tlsPacketBuffer(engine.getSession().getPacketBufferSize());
             packet.clear();
-            SSLEngineResult result = engine.wrap(data, packet);
+            ByteBuffer[] from = loop.resources().tlsWrapArray(data); // set each time: a nested wrap reuses it
+            SSLEngineResult result = engine.wrap(from, 0, 1, packet);
+            from[0] = null; // no reference to the caller's buffer kept
             if (result.getStatus() == Status.BUFFER_OVERFLOW) {
                 loop.resources().tlsPacketBuffer(engine.getSession().getPacketBufferSize() + packet.capacity());
                 continue;
