@@ -335,4 +335,32 @@ class TlsTest {
             client.destroyForcibly();
         }
     }
+
+    @Test
+    void idleTlsConnectionsHoldNoDirectMemoryOfTheirOwn() throws Exception {
+        InetSocketAddress server = echoServer(TlsOptions.server(CERTS.server()).build());
+        try (SSLSocket first = client(server)) {
+            assertArrayEquals(new byte[] {1}, echo(first, new byte[] {1})); // the loop's buffers exist now
+            java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                    .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                    .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+            long before = direct.getMemoryUsed();
+            List<SSLSocket> idle = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    SSLSocket socket = client(server);
+                    socket.startHandshake();
+                    idle.add(socket);
+                }
+                await().atMost(20, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesCompleted() == 301);
+                long grown = direct.getMemoryUsed() - before;
+                System.out.println("[measure] direct memory after 300 idle TLS connections: " + grown + " bytes more");
+                assertTrue(grown < 64 * 1024, grown + " bytes of direct memory for 300 idle TLS connections");
+            } finally {
+                for (SSLSocket socket : idle) {
+                    socket.close();
+                }
+            }
+        }
+    }
 }
