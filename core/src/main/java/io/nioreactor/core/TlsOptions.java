@@ -90,52 +90,92 @@ public final class TlsOptions {
         return new Builder(true, context);
     }
 
-    /** @return whether this is the client side */
+    /**
+     * Whether this is the client side.
+     *
+     * @return whether this is the client side
+     */
     public boolean isClient() {
         return client;
     }
 
-    /** @return the context engines are made from */
+    /**
+     * The context engines are made from.
+     *
+     * @return the context engines are made from
+     */
     public SSLContext context() {
         return context;
     }
 
-    /** @return the protocols enabled, such as {@code TLSv1.3} */
+    /**
+     * The protocols enabled, such as {@code TLSv1.3}.
+     *
+     * @return the protocols enabled, such as {@code TLSv1.3}
+     */
     public List<String> protocols() {
         return protocols;
     }
 
-    /** @return the cipher suites enabled, or {@code null} for the JDK's defaults */
+    /**
+     * The cipher suites enabled, or {@code null} for the JDK's defaults.
+     *
+     * @return the cipher suites enabled, or {@code null} for the JDK's defaults
+     */
     public List<String> cipherSuites() {
         return cipherSuites;
     }
 
-    /** @return the ALPN protocols offered (client) or accepted in order of preference (server); empty: no ALPN */
+    /**
+     * The ALPN protocols offered (client) or accepted in order of preference (server); empty: no ALPN.
+     *
+     * @return the ALPN protocols offered (client) or accepted in order of preference (server); empty: no ALPN
+     */
     public List<String> applicationProtocols() {
         return applicationProtocols;
     }
 
-    /** @return whether a server asks for client certificates */
+    /**
+     * Whether a server asks for client certificates.
+     *
+     * @return whether a server asks for client certificates
+     */
     public ClientAuth clientAuth() {
         return clientAuth;
     }
 
-    /** @return the SNI host name a client sends and verifies, or {@code null} for the host dialed */
+    /**
+     * The SNI host name a client sends and verifies, or {@code null} for the host dialed.
+     *
+     * @return the SNI host name a client sends and verifies, or {@code null} for the host dialed
+     */
     public String serverName() {
         return serverName;
     }
 
-    /** @return whether a client verifies the server's host name against its certificate */
+    /**
+     * Whether a client verifies the server's host name against its certificate.
+     *
+     * @return whether a client verifies the server's host name against its certificate
+     */
     public boolean verifyHostname() {
         return verifyHostname;
     }
 
-    /** @return how long a handshake may take, from the connection to {@code onOpen} */
+    /**
+     * How long a handshake may take, from the connection to {@code onOpen}.
+     *
+     * @return how long a handshake may take, from the connection to {@code onOpen}
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
-    /** @return where the engine's delegated tasks run */
+    /**
+     * Where the engine's delegated tasks run.
+     *
+     * @return where the engine's delegated tasks run
+     */
     public Executor delegatedTaskExecutor() {
         return delegatedTaskExecutor;
     }
