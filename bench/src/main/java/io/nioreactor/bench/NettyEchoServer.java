@@ -2,7 +2,6 @@ package io.nioreactor.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -10,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -110,25 +110,24 @@ final class NettyEchoServer implements EchoServer {
     }
 
     static EchoServer tcp(InetSocketAddress bind, Transport transport, int threads) throws InterruptedException {
-        transport.ensureAvailable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandler());
-        Channel channel = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(TcpEcho.INSTANCE)
-                .bind(bind).sync().channel();
-        return new NettyEchoServer(group, channel);
+        return serve(bind, transport, threads, TcpEcho.INSTANCE);
     }
 
     /** The echo behind Netty's SslHandler, on the JDK's own SSLEngine, as the reactor's TLS. */
     static EchoServer tls(InetSocketAddress bind, Transport transport, int threads) throws Exception {
-        transport.ensureAvailable();
         SslContext tls = SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2").build();
+        return serve(bind, transport, threads, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel child) {
+                child.pipeline().addLast(tls.newHandler(child.alloc()), TcpEcho.INSTANCE);
+            }
+        });
+    }
+
+    private static EchoServer serve(InetSocketAddress bind, Transport transport, int threads, ChannelHandler child)
+            throws InterruptedException {
+        transport.ensureAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandler());
         Channel channel = new ServerBootstrap()
                 .group(group)
@@ -137,12 +136,7 @@ final class NettyEchoServer implements EchoServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel child) {
-                        child.pipeline().addLast(tls.newHandler(child.alloc()), TcpEcho.INSTANCE);
-                    }
-                })
+                .childHandler(child)
                 .bind(bind).sync().channel();
         return new NettyEchoServer(group, channel);
     }
