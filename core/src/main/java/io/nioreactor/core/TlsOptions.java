@@ -205,7 +205,11 @@ public final class TlsOptions {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
             }
             if (host != null && isHostName(host)) {
-                parameters.setServerNames(List.of(new SNIHostName(host)));
+                try {
+                    parameters.setServerNames(List.of(new SNIHostName(host)));
+                } catch (IllegalArgumentException notADnsName) {
+                    // "my_host", "example.com.": no SNI sent; the host name is still verified
+                }
             }
         } else {
             parameters.setNeedClientAuth(clientAuth == ClientAuth.NEED);

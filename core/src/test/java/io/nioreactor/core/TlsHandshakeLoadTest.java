@@ -17,24 +17,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 200 handshakes at once: the engine's delegated tasks (for a server, the work a ClientHello
- * asks: a key share and a signature) run on the executor, so no iteration of the loop is long
- * however many ClientHellos one select returns.
+ * asks: a key share and a signature) run on the executor, not on the loop: the loop thread's CPU
+ * per handshake stays small and no iteration is long, however many ClientHellos one select returns.
  */
 class TlsHandshakeLoadTest {
 
     private static final TestCertificates CERTS = TestCertificates.get();
     private static final int HANDSHAKES = 200;
     /**
-     * Generous. Measured on 2 cores, busy with other builds: 52-61 ms with the tasks on the
-     * executor (200 engines made as the connections are accepted, and the threads of the
-     * executor sharing the cores); 287-320 ms with them run on the loop
-     * ({@code delegatedTaskExecutor(Runnable::run)}), where one iteration does the server's
-     * part of every handshake whose ClientHello has arrived.
+     * The longest iteration, in wall time: generous, as wall time on two busy cores also counts
+     * the loop thread waiting for a core (measured 49-91 ms here with the tasks on the executor,
+     * 78-382 ms by a reviewer on a busier machine, 287-895 ms with them run on the loop). It
+     * catches a loop that blocks; the CPU bound below tells where the handshakes' work runs.
      */
-    private static final long BOUND_MILLIS = 150;
+    private static final long BOUND_MILLIS = 1_000;
+    /**
+     * The loop thread's CPU time per handshake: immune to waiting for a core. Measured 688-712 us
+     * with the tasks on the executor (the engines made, the ClientHellos read, the flights
+     * encrypted), 2,592-3,280 us with them run on the loop ({@code delegatedTaskExecutor(Runnable::run)}).
+     */
+    private static final long CPU_BOUND_MICROS = 1_500;
 
     @Test
-    void twoHundredConcurrentHandshakesNeverHoldTheLoopLong() throws Exception {
+    void twoHundredConcurrentHandshakesLeaveTheirWorkToTheExecutor() throws Exception {
         byte[] clientHello = clientHello();
         EventLoop warm = EventLoop.start("tls-warm-up"); // class loading and the JIT, on a loop of their own
         try {
@@ -49,12 +54,19 @@ class TlsHandshakeLoadTest {
 
         EventLoop loop = EventLoop.start("tls-crowd");
         try {
-            replay(listen(loop), clientHello, HANDSHAKES);
+            InetSocketAddress server = listen(loop);
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long loopThread = java.util.Arrays.stream(threads.dumpAllThreads(false, false))
+                    .filter(t -> t.getThreadName().equals("tls-crowd")).findFirst().orElseThrow().getThreadId();
+            long cpuBefore = threads.getThreadCpuTime(loopThread);
+            replay(server, clientHello, HANDSHAKES);
+            double cpuMicrosEach = (threads.getThreadCpuTime(loopThread) - cpuBefore) / 1e3 / HANDSHAKES;
             long longest = loop.metrics().longestIterationNanos();
-            System.out.printf("[measure] %d concurrent TLS handshakes: longest loop iteration %.2f ms (bound %d ms)%n",
-                    HANDSHAKES, longest / 1e6, BOUND_MILLIS);
+            System.out.printf("[measure] %d concurrent TLS handshakes: longest loop iteration %.2f ms (bound %d ms),"
+                    + " loop thread CPU %.0f us per handshake%n", HANDSHAKES, longest / 1e6, BOUND_MILLIS, cpuMicrosEach);
             assertEquals(0, loop.metrics().tlsHandshakesTimedOut());
             assertTrue(longest < TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS), longest / 1e6 + " ms");
+            assertTrue(cpuMicrosEach < CPU_BOUND_MICROS, "the loop did the handshakes' work: " + cpuMicrosEach + " us each");
         } finally {
             loop.shutdownGracefully(Duration.ofSeconds(2)).join();
         }

@@ -203,9 +203,18 @@ class TlsTest {
         CompletionException wrongName = assertThrows(CompletionException.class, () -> loop.connectTcp(
                 new InetSocketAddress("localhost", misnamed.getPort()), client, new TestEchoHandler()).join());
         assertTrue(wrongName.getCause() instanceof SSLHandshakeException, wrongName.toString());
-        assertTrue(wrongName.getCause().getMessage().contains("localhost"), wrongName.getCause().getMessage());
+        assertTrue(wrongName.getCause().getMessage().contains("No subject alternative DNS name matching localhost"),
+                wrongName.getCause().getMessage());
+
+        // A host string that is no DNS name for SNI ("my_host"): no SNI sent, the name still verified, the dial fails
+        // cleanly (it once hung the dialer and the loop's shutdown).
+        InetSocketAddress oddName = new InetSocketAddress(java.net.InetAddress.getByAddress("my_host", new byte[] {127, 0, 0, 1}),
+                trusted.getPort());
+        CompletionException odd = assertThrows(CompletionException.class,
+                () -> loop.connectTcp(oddName, client, new TestEchoHandler()).join());
+        assertTrue(odd.getCause() instanceof SSLHandshakeException, odd.toString());
         // Both ends are on this loop: each refused handshake counts once on the client and once on the server.
-        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 4);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesFailed() == 6);
     }
 
     @Test
@@ -362,5 +371,54 @@ class TlsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aHandlerThatThrowsClosesWithItsExceptionAndGetsNoMoreReadsAfterClose() throws Exception {
+        CompletableFuture<Throwable> closedWith = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger readsAfterClose = new java.util.concurrent.atomic.AtomicInteger();
+        // A small socket buffer: the 4 MiB written before close() stays queued, so the connection is still open.
+        TcpOptions options = TcpOptions.builder().sendBufferSize(16 * 1024)
+                .tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new ConnectionHandler() {
+            private boolean closed;
+
+            @Override
+            public void onRead(Connection connection, ByteBuffer data) {
+                if (closed) {
+                    readsAfterClose.incrementAndGet();
+                    return;
+                }
+                if (data.get(data.position()) == 'c') { // close while records of the same read wait
+                    closed = true;
+                    connection.write(ByteBuffer.allocate(4 << 20)); // still flushing, so still open
+                    connection.close();
+                    return;
+                }
+                throw new IllegalStateException("handler bug");
+            }
+
+            @Override
+            public void onClose(Connection connection, Throwable cause) {
+                closedWith.complete(cause);
+            }
+        }).join().localAddress();
+        try (SSLSocket socket = client(server)) {
+            socket.getOutputStream().write('x');
+            socket.getOutputStream().flush();
+            Throwable cause = closedWith.get(10, TimeUnit.SECONDS);
+            assertEquals("handler bug", cause.getMessage(), "onClose gets what the handler threw");
+        }
+        try (SSLSocket socket = client(server)) {
+            byte[] records = new byte[60_000];
+            java.util.Arrays.fill(records, (byte) 'c');
+            socket.getOutputStream().write(records); // four records in one go: one read on the server
+            socket.getOutputStream().flush();
+            socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the server closes
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().connectionsOpen() == 0);
+        assertEquals(0, readsAfterClose.get(), "onRead after close()");
     }
 }

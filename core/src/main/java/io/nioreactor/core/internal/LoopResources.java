@@ -17,6 +17,9 @@ final class LoopResources {
     static final int MAX_POOLED_CHUNKS = 256;
     /** A read while the send budget is spent takes at most one chunk's worth. */
     static final int BUDGET_SPENT_READ_SIZE = ChunkPool.CHUNK_SIZE;
+    /** A kept-ciphertext buffer holds a cut record (16,709 bytes at most) and what follows it. */
+    static final int TLS_KEPT_BUFFER_SIZE = 32 * 1024;
+    static final int MAX_SPARE_TLS_KEPT_BUFFERS = 64;
 
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final SendBudget budget;
@@ -35,6 +38,11 @@ final class LoopResources {
     private ByteBuffer tlsReadBuffer;
     private ByteBuffer tlsPlainBuffer;
     private ByteBuffer tlsPacketBuffer;
+    /**
+     * Spare buffers for the ciphertext a TLS connection keeps between reads (a record cut by a
+     * read): taken and given back, so that a busy TLS loop allocates none; 64 x 32 KiB at most.
+     */
+    private final java.util.ArrayDeque<ByteBuffer> tlsKeptBuffers = new java.util.ArrayDeque<>();
     private final ByteBuffer[] tlsPlainArray = new ByteBuffer[1];
     private final ByteBuffer[] tlsWrapArray = new ByteBuffer[1];
     private long ioNanos;
@@ -89,6 +97,22 @@ final class LoopResources {
     ByteBuffer[] tlsWrapArray(ByteBuffer data) {
         tlsWrapArray[0] = data;
         return tlsWrapArray;
+    }
+
+    /** A cleared buffer for kept ciphertext of at least {@code size} bytes: a spare one if it fits. */
+    ByteBuffer takeTlsKeptBuffer(int size) {
+        if (size > TLS_KEPT_BUFFER_SIZE) {
+            return ByteBuffer.allocate(size); // paused with more than a record kept: rare, not pooled
+        }
+        ByteBuffer spare = tlsKeptBuffers.poll();
+        return spare != null ? spare.clear() : ByteBuffer.allocate(TLS_KEPT_BUFFER_SIZE);
+    }
+
+    /** Gives back a buffer of {@link #takeTlsKeptBuffer}. */
+    void giveBackTlsKeptBuffer(ByteBuffer buffer) {
+        if (buffer.capacity() == TLS_KEPT_BUFFER_SIZE && tlsKeptBuffers.size() < MAX_SPARE_TLS_KEPT_BUFFERS) {
+            tlsKeptBuffers.push(buffer);
+        }
     }
 
     /** The throttle for failed and timed-out TLS handshakes and broken TLS streams. */

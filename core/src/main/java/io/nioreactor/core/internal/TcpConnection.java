@@ -113,6 +113,11 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         this.heapReads = true;
     }
 
+    /** Closes at once with a cause the handler sees in onClose: the TLS layer's failures. */
+    void closeWithCause(Throwable cause) {
+        closeNow(cause);
+    }
+
     /** Takes its key (attached to it) and its handler, and starts: reading, the idle timeout, onOpen. */
     void open(SelectionKey key, ConnectionHandler handler) {
         this.key = key;

@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 
 /**
  * A client connect in progress: the key's attachment until the connection is established,
@@ -95,16 +96,24 @@ final class TcpDialer implements Endpoint {
             fail(connectFailure(e));
             return;
         }
-        loop.resources().counters().connected.increment();
         if (options.tls() == null) {
+            loop.resources().counters().connected.increment();
             connection.open(key, handler);
             future.complete(connection);
             return;
         }
         // Completes the future once the handshake is done, or exceptionally when it fails.
         InetSocketAddress peer = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
-        TlsConnection tls = TlsConnection.dialed(connection, loop, options.tls(),
-                peer == null ? null : peer.getHostString(), peer == null ? -1 : peer.getPort(), handler, future);
+        TlsConnection tls;
+        try {
+            tls = TlsConnection.dialed(connection, loop, options.tls(),
+                    peer == null ? null : peer.getHostString(), peer == null ? -1 : peer.getPort(), handler, future);
+        } catch (RuntimeException e) { // the engine refused the settings: the dial fails, nothing is left open
+            done = false;
+            fail(new SSLException("cannot start TLS with " + Addresses.describe(address) + ": " + e.getMessage(), e));
+            return;
+        }
+        loop.resources().counters().connected.increment();
         connection.open(key, tls.transport());
     }
 

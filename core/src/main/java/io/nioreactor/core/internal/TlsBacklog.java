@@ -8,7 +8,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Plaintext waiting to go through a TLS engine behind a file being sent: the file is read a
+ * Plaintext waiting to go through a TLS engine behind a file being sent, or while the engine
+ * takes no data (its delegated tasks running, a renegotiation): the file is read a
  * record's worth at a time, only while the connection is writable, so a large file never sits
  * whole in the outbound queue; writes made meanwhile wait here, copied, so that the stream keeps
  * their order. Loop thread only; empty (and holding nothing) unless a file is being sent.
@@ -85,6 +86,9 @@ final class TlsBacklog {
             if (head instanceof ByteBuffer) {
                 if (!sink.write((ByteBuffer) head)) {
                     return false;
+                }
+                if (((ByteBuffer) head).hasRemaining()) {
+                    return true; // the engine takes no data now: again once it does
                 }
                 waiting.poll();
                 continue;

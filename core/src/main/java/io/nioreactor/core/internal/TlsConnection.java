@@ -66,7 +66,10 @@ final class TlsConnection implements Connection {
     /** Where unwrapping reads from now: the TCP connection's read, or {@link #kept}. */
     private ByteBuffer source;
     private boolean handshakeOver;
-    private boolean opened;
+    /** The handler has had onOpen; read from any thread (isWritable). */
+    private volatile boolean opened;
+    /** close() was called, or the stream broke: nothing more is handed to the handler. */
+    private boolean closing;
     private boolean tasksRunning;
     private boolean autoRead = true;
     private boolean inputClosed;
@@ -142,8 +145,8 @@ final class TlsConnection implements Connection {
                     handshakeCompleted();
                     continue;
                 }
-                if (opened && (!autoRead || inputClosed)) {
-                    return; // the handler paused reading: the rest stays in kept
+                if (opened && (!autoRead || inputClosed || closing)) {
+                    return; // paused by the handler (the rest stays in kept), or done reading
                 }
                 if (source == null || !source.hasRemaining() || !unwrapOne()) {
                     return;
@@ -184,7 +187,7 @@ final class TlsConnection implements Connection {
     }
 
     private void deliver(ByteBuffer plain) {
-        if (!opened) {
+        if (!opened || closing) {
             return; // no application data before the handshake has completed
         }
         delivered = true;
@@ -223,7 +226,9 @@ final class TlsConnection implements Connection {
                 return false;
             }
             if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-                return true; // nothing more to wrap now
+                // The engine takes no data now (tasks to run, a renegotiation): what is left of
+                // `data` stays with the caller, who keeps it for later (writePlain: the backlog).
+                return true;
             }
         } while (data.hasRemaining() || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
         return true;
@@ -238,11 +243,17 @@ final class TlsConnection implements Connection {
         tcp.setAutoRead(false); // nothing to unwrap with until the tasks are done
         try {
             options.delegatedTaskExecutor().execute(() -> {
-                for (Runnable task : tasks) {
-                    task.run();
-                }
+                Throwable failure = null;
                 try {
-                    loop.execute(this::delegatedTasksDone);
+                    for (Runnable task : tasks) {
+                        task.run();
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                Throwable failed = failure;
+                try {
+                    loop.execute(() -> delegatedTasksDone(failed));
                 } catch (RejectedExecutionException e) {
                     log.debug("{}: loop terminated while TLS tasks ran", this);
                 }
@@ -253,15 +264,22 @@ final class TlsConnection implements Connection {
         }
     }
 
-    private void delegatedTasksDone() {
+    private void delegatedTasksDone(Throwable failure) {
         tasksRunning = false;
         if (!tcp.isOpen()) {
             return;
         }
-        tcp.setAutoRead(!opened || autoRead);
+        if (failure != null) {
+            broken(new SSLException("a TLS task failed: " + failure, failure));
+            return;
+        }
+        tcp.setAutoRead(!opened || (autoRead && !inputClosed));
         source = kept;
         process();
         keepRest();
+        if (backlog != null && tcp.isOpen()) {
+            pumpBacklog(); // writes the engine could not take while the tasks ran
+        }
     }
 
     private void handshakeCompleted() {
@@ -286,6 +304,7 @@ final class TlsConnection implements Connection {
     /** The peer's close_notify: end of input for the handler (TLS 1.2: the engine closes the output too). */
     private void peerClosed() {
         inputClosed = true;
+        tcp.setAutoRead(false); // nothing may follow close_notify: no more reading, nothing more kept
         if (!opened) {
             return;
         }
@@ -310,11 +329,13 @@ final class TlsConnection implements Connection {
             handshakeFailed(e);
             return;
         }
+        closing = true;
+        loop.resources().counters().connectionErrors.increment();
         LogThrottle throttle = loop.resources().tlsFailureLog();
         if (throttle.allow()) {
             log.info("{}: TLS stream broken, closing: {} ({} more not logged)", this, e.getMessage(), throttle.suppressed());
         }
-        closeAfterAlert();
+        tcp.closeWithCause(e); // the alert, written at once above, goes before the FIN
     }
 
     private void sendAlert() {
@@ -387,7 +408,8 @@ final class TlsConnection implements Connection {
         if (throttle.allow()) {
             log.warn("{}: handler failed, closing the connection ({} more not logged)", this, throttle.suppressed(), t);
         }
-        tcp.abort();
+        closing = true;
+        tcp.closeWithCause(t);
     }
 
     /** What is left of {@link #source} after processing is kept, copied, for later; an empty one is let go. */
@@ -396,24 +418,42 @@ final class TlsConnection implements Connection {
         source = null;
         if (rest == null || rest == kept) {
             if (kept != null && !kept.hasRemaining()) {
-                kept = null;
+                dropKept();
             } else if (kept != null) {
                 kept.compact().flip();
             }
             return;
         }
         if (rest.hasRemaining()) {
-            kept = ByteBuffer.allocate(Math.max(rest.remaining(), engine.getSession().getPacketBufferSize()))
-                    .put(rest).flip();
+            kept = loop.resources().takeTlsKeptBuffer(rest.remaining()).put(rest).flip();
+        }
+    }
+
+    /** What was kept is done with (or dropped): its buffer goes back to the loop. */
+    private void dropKept() {
+        if (kept != null) {
+            loop.resources().giveBackTlsKeptBuffer(kept);
+            kept = null;
         }
     }
 
     /** A read of ciphertext: appended to what is kept, if anything is, else unwrapped in place. */
     private void received(ByteBuffer ciphertext) {
+        if (inputClosed || closing) {
+            ciphertext.position(ciphertext.limit()); // after close_notify or close(): dropped, never kept
+            return;
+        }
         if (kept != null) {
             if (kept.capacity() - kept.limit() < ciphertext.remaining()) {
-                ByteBuffer larger = ByteBuffer.allocate(kept.remaining() + ciphertext.remaining());
-                kept = larger.put(kept).flip();
+                if (kept.position() > 0) {
+                    kept.compact().flip(); // room at the front first
+                }
+                if (kept.capacity() - kept.limit() < ciphertext.remaining()) {
+                    ByteBuffer larger = loop.resources().takeTlsKeptBuffer(kept.remaining() + ciphertext.remaining());
+                    larger.put(kept).flip();
+                    dropKept();
+                    kept = larger;
+                }
             }
             int position = kept.position();
             kept.position(kept.limit()).limit(kept.capacity());
@@ -485,9 +525,18 @@ final class TlsConnection implements Connection {
             return true;
         }
         try {
-            for (ByteBuffer buffer : data) {
-                if (buffer.hasRemaining() && !wrap(buffer, later)) {
+            for (int i = 0; i < data.length; i++) {
+                if (data[i].hasRemaining() && !wrap(data[i], later)) {
                     return false;
+                }
+                if (data[i].hasRemaining()) { // the engine cannot take it now: kept, in order, for later
+                    ensureBacklog();
+                    for (int j = i; j < data.length; j++) {
+                        if (data[j].hasRemaining()) {
+                            backlog.addWrite(data[j]);
+                        }
+                    }
+                    return true;
                 }
             }
             return true;
@@ -532,6 +581,12 @@ final class TlsConnection implements Connection {
             done.complete(0L);
             return;
         }
+        ensureBacklog();
+        backlog.addFile(file, position, count, done);
+        pumpBacklog();
+    }
+
+    private void ensureBacklog() {
         if (backlog == null) {
             backlog = new TlsBacklog();
             backlogSink = new TlsBacklog.Sink() {
@@ -551,8 +606,6 @@ final class TlsConnection implements Connection {
                 }
             };
         }
-        backlog.addFile(file, position, count, done);
-        pumpBacklog();
     }
 
     /** Sends what the backlog holds while writable; once it is empty, what close or shutdownOutput asked. */
@@ -604,7 +657,7 @@ final class TlsConnection implements Connection {
             return;
         }
         if (!tasksRunning) {
-            tcp.setAutoRead(on || !opened);
+            tcp.setAutoRead((on && !inputClosed) || !opened);
         }
         if (on && kept != null && !resumeScheduled) {
             resumeScheduled = true;
@@ -651,6 +704,7 @@ final class TlsConnection implements Connection {
             closeAfterBacklog = true; // the file first
             return;
         }
+        closing = true;
         sendCloseNotify();
         tcp.close();
     }
@@ -780,7 +834,16 @@ final class TlsConnection implements Connection {
             if (inputClosed) {
                 return; // after close_notify: the FIN that follows it
             }
-            // A FIN without close_notify: the stream may have been cut; the handler sees the end all the same.
+            // A FIN without close_notify: the handler sees the end all the same; cut inside a record, it is counted.
+            if (kept != null && kept.hasRemaining()) {
+                loop.resources().counters().connectionErrors.increment();
+                LogThrottle throttle = loop.resources().tlsFailureLog();
+                if (throttle.allow()) {
+                    log.info("{}: the peer ended the stream inside a TLS record ({} bytes of it dropped; {} more not logged)",
+                            TlsConnection.this, kept.remaining(), throttle.suppressed());
+                }
+                dropKept();
+            }
             try {
                 engine.closeInbound();
             } catch (SSLException e) {
@@ -799,6 +862,8 @@ final class TlsConnection implements Connection {
         @Override
         public void onClose(Connection connection, Throwable cause) {
             loop.timers().disarm(handshakeTimer);
+            source = null;
+            dropKept();
             if (backlog != null) {
                 backlog.fail(cause != null ? cause : new ClosedChannelException());
                 backlog = null;
