@@ -315,16 +315,8 @@ class TlsTest {
         file.close();
     }
 
-    @Test
-    void opensslSeesACleanCloseNotifyNotATruncatedStream() throws Exception {
-        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
-        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
-            @Override
-            public void onOpen(Connection connection) {
-                connection.write(ByteBuffer.wrap("bye\n".getBytes(StandardCharsets.US_ASCII)));
-                connection.close();
-            }
-        }).join().localAddress();
+    /** What {@code openssl s_client} reads until the server ends the stream, and whether it saw close_notify. */
+    private static String[] throughOpenssl(InetSocketAddress server, Runnable whileConnected) throws Exception {
         Process client = new ProcessBuilder("openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + server.getPort(),
                 "-CAfile", CERTS.dir.resolve("ca.crt").toString()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         try {
@@ -335,13 +327,85 @@ class TlsTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // to the end
-            assertEquals("bye\n", out);
-            String errors = err.get(20, TimeUnit.SECONDS);
-            // Without close_notify OpenSSL 3 reports "unexpected eof while reading".
-            assertFalse(errors.contains("unexpected eof"), errors);
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // to the end
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            whileConnected.run();
+            return new String[] {out.get(20, TimeUnit.SECONDS), err.get(20, TimeUnit.SECONDS)};
         } finally {
             client.destroyForcibly();
+        }
+    }
+
+    @Test
+    void opensslSeesACleanCloseNotifyNotATruncatedStream() throws Exception {
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                connection.write(ByteBuffer.wrap("bye\n".getBytes(StandardCharsets.US_ASCII)));
+                connection.close();
+            }
+        }).join().localAddress();
+        String[] result = throughOpenssl(server, () -> { });
+        assertEquals("bye\n", result[0]);
+        // Without close_notify OpenSSL 3 reports "unexpected eof while reading".
+        assertFalse(result[1].contains("unexpected eof"), result[1]);
+    }
+
+    @Test
+    void aLoopShutdownSendsCloseNotify() throws Exception {
+        CompletableFuture<Connection> opened = new CompletableFuture<>();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new TestEchoHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                connection.write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
+                opened.complete(connection);
+            }
+        }).join().localAddress();
+        String[] shutdown = throughOpenssl(server, () -> {
+            try {
+                opened.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            loop.shutdownGracefully(java.time.Duration.ofSeconds(2)).join();
+        });
+        assertEquals("hello\n", shutdown[0]);
+        assertFalse(shutdown[1].contains("unexpected eof"), "close_notify on shutdown: " + shutdown[1]);
+    }
+
+    @Test
+    void shutdownOutputSendsCloseNotifyAndTls13KeepsReading() throws Exception {
+        CompletableFuture<String> readAfterShutdown = new CompletableFuture<>();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                connection.write(ByteBuffer.wrap("done".getBytes(StandardCharsets.US_ASCII)));
+                connection.shutdownOutput(); // close_notify; the input stays open with TLS 1.3
+            }
+
+            @Override
+            public void onRead(Connection connection, ByteBuffer data) {
+                readAfterShutdown.complete(StandardCharsets.US_ASCII.decode(data).toString());
+            }
+        }).join().localAddress();
+        String[] viaOpenssl = throughOpenssl(server, () -> { });
+        assertEquals("done", viaOpenssl[0]);
+        assertFalse(viaOpenssl[1].contains("unexpected eof"), "close_notify, not a bare FIN: " + viaOpenssl[1]);
+        try (SSLSocket socket = client(server, "TLSv1.3")) {
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            socket.getInputStream().transferTo(received); // ends at the server's close_notify
+            assertEquals("done", received.toString(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write("still talking".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            assertEquals("still talking", readAfterShutdown.get(10, TimeUnit.SECONDS));
         }
     }
 
