@@ -183,7 +183,8 @@ final class TlsConnection implements Connection {
         if (result.getStatus() == Status.CLOSED && !inputClosed) {
             peerClosed(); // close_notify
         }
-        return true;
+        // No progress (the engine waits for something else): stop rather than spin on the loop.
+        return result.bytesConsumed() > 0 || result.bytesProduced() > 0 || result.getStatus() != Status.OK;
     }
 
     private void deliver(ByteBuffer plain) {
@@ -437,33 +438,54 @@ final class TlsConnection implements Connection {
         }
     }
 
-    /** A read of ciphertext: appended to what is kept, if anything is, else unwrapped in place. */
+    /**
+     * A read of ciphertext: unwrapped in place, or, when a cut record is kept, added to it as
+     * much as fits (a kept buffer holds more than a record, so each round completes one) until
+     * the read is used up; only a paused handler makes the rest of a read wait in a larger buffer.
+     */
     private void received(ByteBuffer ciphertext) {
         if (inputClosed || closing) {
             ciphertext.position(ciphertext.limit()); // after close_notify or close(): dropped, never kept
             return;
         }
-        if (kept != null) {
-            if (kept.capacity() - kept.limit() < ciphertext.remaining()) {
-                if (kept.position() > 0) {
-                    kept.compact().flip(); // room at the front first
-                }
-                if (kept.capacity() - kept.limit() < ciphertext.remaining()) {
-                    ByteBuffer larger = loop.resources().takeTlsKeptBuffer(kept.remaining() + ciphertext.remaining());
-                    larger.put(kept).flip();
-                    dropKept();
-                    kept = larger;
-                }
-            }
-            int position = kept.position();
-            kept.position(kept.limit()).limit(kept.capacity());
-            kept.put(ciphertext).flip().position(position);
-            source = kept;
-        } else {
+        if (kept == null) {
             source = ciphertext;
+            process();
+            keepRest();
+            return;
         }
-        process();
+        while (true) {
+            appendToKept(ciphertext, kept.capacity() - kept.limit());
+            source = kept;
+            process();
+            if (!ciphertext.hasRemaining() || !tcp.isOpen() || inputClosed || closing) {
+                ciphertext.position(ciphertext.limit());
+                break;
+            }
+            if (kept.position() == 0) { // nothing used (reading paused): the rest of the read waits too
+                ByteBuffer larger = loop.resources().takeTlsKeptBuffer(kept.remaining() + ciphertext.remaining());
+                larger.put(kept).flip();
+                dropKept();
+                kept = larger;
+                appendToKept(ciphertext, ciphertext.remaining());
+                break;
+            }
+            kept.compact().flip();
+        }
+        source = kept;
         keepRest();
+    }
+
+    /** Moves up to {@code max} bytes of {@code from} to the end of {@link #kept}, without copying buffers. */
+    private void appendToKept(ByteBuffer from, int max) {
+        int n = Math.min(max, from.remaining());
+        int position = kept.position();
+        int fromLimit = from.limit();
+        from.limit(from.position() + n);
+        kept.position(kept.limit()).limit(kept.limit() + n);
+        kept.put(from);
+        from.limit(fromLimit);
+        kept.flip().position(position);
     }
 
     /** Reading resumed with records kept: they go first, on a task of their own (never inside another's callback). */
