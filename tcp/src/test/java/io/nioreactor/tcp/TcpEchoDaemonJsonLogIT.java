@@ -35,7 +35,8 @@ class TcpEchoDaemonJsonLogIT {
                     continue; // still being written; every line is parsed once the daemon has exited
                 }
                 JsonNode event = json.readTree(line);
-                if (event.get("formattedMessage").asText().startsWith("listening on")) {
+                // The daemon's start line; at DEBUG each loop's listener also logs "listening on ADDRESS".
+                if (event.get("formattedMessage").asText().startsWith("listening on tcp ")) {
                     startMessage = event.get("formattedMessage").asText();
                 }
             }
