@@ -89,6 +89,16 @@ class TlsHostileTest {
         assertArrayEquals(line, bystander.getInputStream().readNBytes(line.length));
     }
 
+    /** TLS over a plain socket the test can also write raw bytes to: a handshake and a one-byte echo first. */
+    private static SSLSocket handshakeAndEchoOver(Socket plain, int port) throws IOException {
+        SSLSocket tlsOver = (SSLSocket) CERTS.client().getSocketFactory().createSocket(plain, "localhost", port, false);
+        tlsOver.setSoTimeout(10_000);
+        tlsOver.getOutputStream().write(1);
+        tlsOver.getOutputStream().flush();
+        assertEquals(1, tlsOver.getInputStream().read());
+        return tlsOver;
+    }
+
     /** Reads until the server ends the connection (EOF or reset); fails if it stays open. */
     private static void assertEndedByServer(Socket socket) throws IOException {
         socket.setSoTimeout(10_000);
@@ -170,12 +180,7 @@ class TlsHostileTest {
                     }
                 }).join().localAddress();
         Socket plain = new Socket("127.0.0.1", address.getPort());
-        SSLSocket tlsOver = (SSLSocket) CERTS.client().getSocketFactory()
-                .createSocket(plain, "localhost", address.getPort(), false);
-        tlsOver.setSoTimeout(10_000);
-        tlsOver.getOutputStream().write(1);
-        tlsOver.getOutputStream().flush();
-        assertEquals(1, tlsOver.getInputStream().read());
+        handshakeAndEchoOver(plain, address.getPort());
         // Half a record straight on the TCP socket (a header announcing 16 KiB, 100 bytes of it), then a reset.
         OutputStream raw = plain.getOutputStream();
         raw.write(new byte[] {0x17, 0x03, 0x03, 0x40, 0x00});
@@ -201,12 +206,7 @@ class TlsHostileTest {
                     }
                 }).join().localAddress();
         try (Socket plain = new Socket("127.0.0.1", address.getPort())) {
-            SSLSocket tlsOver = (SSLSocket) CERTS.client().getSocketFactory()
-                    .createSocket(plain, "localhost", address.getPort(), false);
-            tlsOver.setSoTimeout(10_000);
-            tlsOver.getOutputStream().write(1);
-            tlsOver.getOutputStream().flush();
-            assertEquals(1, tlsOver.getInputStream().read());
+            handshakeAndEchoOver(plain, address.getPort());
             plain.getOutputStream().write(new byte[] {0x17, 0x03, 0x03, 0x40, 0x00, 1, 2, 3}); // a record begun
             plain.shutdownOutput(); // then a FIN, no close_notify
             inputClosed.get(10, TimeUnit.SECONDS);
@@ -225,12 +225,7 @@ class TlsHostileTest {
                     }
                 }).join().localAddress();
         try (Socket plain = new Socket("127.0.0.1", address.getPort())) {
-            SSLSocket tlsOver = (SSLSocket) CERTS.client().getSocketFactory()
-                    .createSocket(plain, "localhost", address.getPort(), false);
-            tlsOver.setSoTimeout(10_000);
-            tlsOver.getOutputStream().write(1);
-            tlsOver.getOutputStream().flush();
-            assertEquals(1, tlsOver.getInputStream().read());
+            SSLSocket tlsOver = handshakeAndEchoOver(plain, address.getPort());
             tlsOver.shutdownOutput(); // close_notify (TLS 1.3: the server may still write)
             long before = loop.metrics().bytesRead();
             CompletableFuture<Void> junk = CompletableFuture.runAsync(() -> {

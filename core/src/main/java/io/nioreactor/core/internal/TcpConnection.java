@@ -812,7 +812,8 @@ final class TcpConnection implements Connection, Endpoint, SendBudget.Waiter {
         closeNow(e);
     }
 
-    private void handlerFailed(Throwable t) {
+    /** A handler threw: counted, logged throttled, closed at once with the throwable as the cause. */
+    void handlerFailed(Throwable t) {
         Failures.rethrowIfFatal(t);
         loop.resources().counters().handlerFailures.increment();
         LogThrottle throttle = loop.resources().handlerFailureLog();

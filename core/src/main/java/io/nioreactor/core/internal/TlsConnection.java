@@ -403,14 +403,8 @@ final class TlsConnection implements Connection {
     }
 
     private void handlerFailed(Throwable t) {
-        Failures.rethrowIfFatal(t);
-        loop.resources().counters().handlerFailures.increment();
-        LogThrottle throttle = loop.resources().handlerFailureLog();
-        if (throttle.allow()) {
-            log.warn("{}: handler failed, closing the connection ({} more not logged)", this, throttle.suppressed(), t);
-        }
-        closing = true;
-        tcp.closeWithCause(t);
+        closing = true; // nothing more is handed to the handler
+        tcp.handlerFailed(t);
     }
 
     /** What is left of {@link #source} after processing is kept, copied, for later; an empty one is let go. */
@@ -515,7 +509,7 @@ final class TlsConnection implements Connection {
         if (!loop.inEventLoop()) {
             return tcp.writeFromElsewhere(data);
         }
-        return writePlain(new ByteBuffer[] {data}, false);
+        return writePlain(data, false);
     }
 
     @Override
@@ -523,7 +517,12 @@ final class TlsConnection implements Connection {
         if (!loop.inEventLoop()) {
             return tcp.writeFromElsewhere(data);
         }
-        return writePlain(data, false);
+        for (ByteBuffer buffer : data) { // once one waits in the backlog, the rest follow it there, in order
+            if (!writePlain(buffer, false)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -531,41 +530,33 @@ final class TlsConnection implements Connection {
         if (!loop.inEventLoop()) {
             return tcp.writeFromElsewhere(data);
         }
-        return writePlain(new ByteBuffer[] {data}, true);
+        return writePlain(data, true);
     }
 
-    private boolean writePlain(ByteBuffer[] data, boolean later) {
+    private boolean writePlain(ByteBuffer data, boolean later) {
         if (!opened || !tcp.isOpen() || engine.isOutboundDone() || closeAfterBacklog || shutdownAfterBacklog) {
             return false;
         }
-        if (backlog != null) { // behind a file: in order, after it
-            for (ByteBuffer buffer : data) {
-                if (buffer.hasRemaining()) {
-                    backlog.addWrite(buffer);
-                }
-            }
+        if (!data.hasRemaining()) {
+            return true;
+        }
+        if (backlog != null) { // behind a file, or behind data the engine could not take: in order, after it
+            backlog.addWrite(data);
             return true;
         }
         try {
-            for (int i = 0; i < data.length; i++) {
-                if (data[i].hasRemaining() && !wrap(data[i], later)) {
-                    return false;
-                }
-                if (data[i].hasRemaining()) { // the engine cannot take it now: kept, in order, for later
-                    ensureBacklog();
-                    for (int j = i; j < data.length; j++) {
-                        if (data[j].hasRemaining()) {
-                            backlog.addWrite(data[j]);
-                        }
-                    }
-                    return true;
-                }
+            if (!wrap(data, later)) {
+                return false;
             }
-            return true;
         } catch (SSLException e) {
             broken(e);
             return false;
         }
+        if (data.hasRemaining()) { // the engine cannot take it now (tasks, a renegotiation): kept for later
+            ensureBacklog();
+            backlog.addWrite(data);
+        }
+        return true;
     }
 
     /**
