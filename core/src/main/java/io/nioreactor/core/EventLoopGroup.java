@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * and hands each connection to the next. {@link #bindUdp} binds one socket per loop the same way,
  * each with a handler of its own. A port another process holds is refused, as for one loop.
  *
- * <p>A loop that ended (a fatal error) is skipped by {@link #next()} and by a hand-off listener;
- * the others go on. A hand-off listener lives on the first loop: if that one ends, the server
+ * <p>A loop that is shutting down or ended (a fatal error) is skipped by {@link #next()} and by a
+ * hand-off listener; the others go on. A hand-off listener lives on the first loop: if that one ends, the server
  * stops accepting (its socket is closed), while one listener per loop loses only that loop's
  * share.
  */
@@ -48,9 +48,9 @@ public final class EventLoopGroup {
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final GroupMetrics metrics;
     /** Run when every loop has ended, before the termination future completes. */
-    private volatile Runnable beforeTermination = () -> { };
+    private final Runnable beforeTermination;
 
-    private EventLoopGroup(String name, List<EventLoop> loops) {
+    private EventLoopGroup(String name, List<EventLoop> loops, boolean jmx) {
         this.name = name;
         this.loops = List.copyOf(loops);
         List<LoopMetrics> each = new ArrayList<>();
@@ -58,6 +58,8 @@ public final class EventLoopGroup {
             each.add(loop.metrics());
         }
         this.metrics = new SummedLoopMetrics(each);
+        // Registered before the ends of the loops are watched: if they have all ended already, it leaves at once.
+        this.beforeTermination = jmx ? MetricsMBean.register("EventLoopGroup", name, metrics) : () -> { };
         completeWhenAllEnd();
     }
 
@@ -104,11 +106,7 @@ public final class EventLoopGroup {
             started.forEach(loop -> loop.shutdownGracefully(Duration.ZERO));
             throw e;
         }
-        EventLoopGroup group = new EventLoopGroup(name, started);
-        if (options.jmx()) {
-            group.beforeTermination = MetricsMBean.register("EventLoopGroup", name, group.metrics);
-        }
-        return group;
+        return new EventLoopGroup(name, started, options.jmx());
     }
 
     /**
@@ -123,22 +121,23 @@ public final class EventLoopGroup {
     }
 
     /**
-     * The next loop in turn (round robin), skipping loops that have ended.
+     * The next loop in turn (round robin), skipping loops that are shutting down or have ended:
+     * what is given to the loop this returns is served.
      *
      * <p>Any thread.
      *
      * @return a running loop
-     * @throws RejectedExecutionException if every loop has ended
+     * @throws RejectedExecutionException if every loop is shutting down or has ended
      */
     public EventLoop next() {
         int start = next.getAndIncrement();
         for (int i = 0; i < loops.size(); i++) { // every loop once from this caller's turn on
             EventLoop loop = loops.get(Math.floorMod(start + i, loops.size()));
-            if (!loop.terminationFuture().isDone()) {
+            if (!loop.isShuttingDown() && !loop.terminationFuture().isDone()) {
                 return loop;
             }
         }
-        throw new RejectedExecutionException("every loop of group " + name + " has ended");
+        throw new RejectedExecutionException("every loop of group " + name + " is shutting down or has ended");
     }
 
     /**

@@ -182,6 +182,16 @@ public interface LoopMetrics {
     long bufferAllocationFailures();
 
     /**
+     * Writes from other threads that the loop took ({@link Connection#write} answered
+     * {@code true}) but could not send, because their connection closed or shut its output
+     * before the copy reached the loop thread. The bytes were lost with the connection, as
+     * queued bytes are when it resets.
+     *
+     * @return the count of such writes
+     */
+    long writesDroppedAfterClose();
+
+    /**
      * Bytes the loop holds for sending now: outbound queues in whole 16 KiB chunks, off-loop
      * writes on their way to the loop, queued datagrams. See {@link LoopOptions#maxQueuedBytes()}.
      *

@@ -119,6 +119,32 @@ class EventLoopGroupTest {
     }
 
     @Test
+    void aLoopThatIsShuttingDownIsNeitherChosenNorHandedConnections() throws Exception {
+        EventLoopGroup group = group(2);
+        EventLoop leaving = group.loops().get(1);
+        try (java.net.ServerSocket neverReads = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // A connection of the leaving loop's with 8 MiB its peer never reads: its shutdown cannot end soon.
+            Connection stuck = leaving.connectTcp(neverReads.getLocalSocketAddress(), TcpOptions.defaults(),
+                    new TestEchoHandler()).join();
+            try (java.net.Socket peer = neverReads.accept()) {
+                leaving.execute(() -> stuck.write(ByteBuffer.allocate(8 << 20)));
+                await().atMost(5, TimeUnit.SECONDS).until(() -> stuck.pendingOutboundBytes() > 0);
+                leaving.shutdownGracefully(Duration.ofSeconds(30));
+                assertFalse(leaving.terminationFuture().isDone());
+
+                for (int i = 0; i < 10; i++) {
+                    assertSame(group.loops().get(0), group.next(), "next() skips a loop that is shutting down");
+                }
+                TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).build();
+                TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> new TestEchoHandler()).join();
+                echoFromClients(server.localAddress(), 20); // none closed unanswered
+                assertEquals(20, group.loops().get(0).metrics().connectionsAccepted());
+                peer.setSoLinger(true, 0);
+            }
+        }
+    }
+
+    @Test
     void aUnixDomainSocketIsServedByEveryLoopThroughHandOffs() throws Exception {
         EventLoopGroup group = group(4);
         SocketAddress address = UnixDomainSocketAddress.of(dir.resolve("group.sock"));

@@ -2,37 +2,34 @@ package io.nioreactor.core.internal;
 
 /**
  * A connection's idle timeout, kept the way Netty's IdleStateHandler keeps it: reads and
- * writes only stamp the time of activity, and one timer per connection, when it fires, re-arms
- * itself from that stamp. A busy connection schedules nothing per read or write. Loop thread only.
+ * writes only stamp the time of activity (the {@link SocketEndpoint} does), and one timer per
+ * connection, when it fires, re-arms itself from that stamp. A busy connection schedules
+ * nothing per read or write. Loop thread only.
  */
-final class IdleWatch {
+final class IdleWatch implements Runnable {
+
+    /** Told when there was no activity for the whole timeout, again after each further timeout. */
+    interface Listener {
+        void onIdleTimeout();
+    }
 
     private final LoopCore loop;
     private final long timeoutNanos;
-    private final Runnable onIdle;
+    private final SocketEndpoint endpoint;
+    private final Listener listener;
     private final ScheduledTask timer;
-    private long lastActivityNanos;
     private boolean stopped;
 
-    /**
-     * @param onIdle called when there was no activity for the whole timeout; it is called again
-     *               after each further idle timeout until {@link #stop()}
-     */
-    IdleWatch(LoopCore loop, long timeoutNanos, Runnable onIdle) {
+    IdleWatch(LoopCore loop, long timeoutNanos, SocketEndpoint endpoint, Listener listener) {
         this.loop = loop;
         this.timeoutNanos = timeoutNanos;
-        this.onIdle = onIdle;
-        this.timer = loop.timers().newTimer(this::fire);
+        this.endpoint = endpoint;
+        this.listener = listener;
+        this.timer = loop.timers().newTimer(this);
     }
 
     void start() {
-        lastActivityNanos = loop.resources().ioNanos();
-        loop.timers().arm(timer, lastActivityNanos + timeoutNanos);
-    }
-
-    /** Something was read or written. */
-    void touch() {
-        lastActivityNanos = loop.resources().ioNanos();
+        loop.timers().arm(timer, endpoint.lastActivityNanos() + timeoutNanos);
     }
 
     void stop() {
@@ -40,17 +37,19 @@ final class IdleWatch {
         loop.timers().disarm(timer);
     }
 
-    private void fire() {
+    /** The timer fired: idle if nothing moved since, else armed again for when it could be. */
+    @Override
+    public void run() {
         if (stopped) {
             return;
         }
         long now = System.nanoTime();
-        long idleUntil = lastActivityNanos + timeoutNanos;
+        long idleUntil = endpoint.lastActivityNanos() + timeoutNanos;
         if (idleUntil - now > 0) {
-            loop.timers().arm(timer, idleUntil); // active since it was armed: look again when it could be idle
+            loop.timers().arm(timer, idleUntil);
             return;
         }
-        onIdle.run();
+        listener.onIdleTimeout();
         if (!stopped) {
             loop.timers().arm(timer, now + timeoutNanos);
         }

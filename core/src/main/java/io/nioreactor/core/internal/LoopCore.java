@@ -151,6 +151,22 @@ public final class LoopCore {
     }
 
     /**
+     * Queues {@code task} to run on the loop, unless the loop has terminated: then every channel
+     * of it is closed already, and work for one of them has nothing left to do.
+     *
+     * @param task the task
+     * @return {@code false} if the loop has terminated and the task will not run
+     */
+    public boolean executeUnlessTerminated(Runnable task) {
+        try {
+            execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
      * Runs {@code task} on the loop after {@code delay}.
      *
      * @param task  the task
@@ -226,7 +242,7 @@ public final class LoopCore {
         return resources;
     }
 
-    SelectionKey register(SelectableChannel channel, int ops, Endpoint endpoint) throws IOException {
+    SelectionKey register(SelectableChannel channel, int ops, Selectable endpoint) throws IOException {
         SelectionKey key = channel.register(selector, ops, endpoint);
         endpointsOpen++;
         return key;
@@ -362,7 +378,7 @@ public final class LoopCore {
 
     private void dispatch(SelectionKey key) {
         resources.ioNanos(); // the first dispatch of an iteration reads the clock: the busy time starts
-        Endpoint endpoint = (Endpoint) key.attachment();
+        Selectable endpoint = (Selectable) key.attachment();
         try {
             if (!key.isValid()) {
                 return;
@@ -403,7 +419,7 @@ public final class LoopCore {
         shutdownDeadline = timers.newTimer(this::forceCloseAll);
         timers.arm(shutdownDeadline, System.nanoTime() + timeoutNanos);
         for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
-            Endpoint endpoint = (Endpoint) key.attachment();
+            Selectable endpoint = (Selectable) key.attachment();
             try {
                 endpoint.beginShutdown();
             } catch (RuntimeException e) {
@@ -419,7 +435,7 @@ public final class LoopCore {
             log.debug("loop {}: shutdown timeout, closing {} channels", name, keys.length);
         }
         for (SelectionKey key : keys) {
-            ((Endpoint) key.attachment()).forceClose();
+            ((Selectable) key.attachment()).forceClose();
         }
     }
 

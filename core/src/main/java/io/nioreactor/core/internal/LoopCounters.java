@@ -29,6 +29,7 @@ public final class LoopCounters implements LoopMetrics {
     final Counter loopErrors = new Counter();
     final Counter bufferAllocationFailures = new Counter();
     final Counter handedOff = new Counter();
+    final Counter writesDroppedAfterClose = new Counter();
     final Counter tlsHandshakes = new Counter();
     final Counter tlsHandshakeFailures = new Counter();
     final Counter tlsHandshakeTimeouts = new Counter();
@@ -152,6 +153,11 @@ public final class LoopCounters implements LoopMetrics {
     @Override
     public long bufferAllocationFailures() {
         return bufferAllocationFailures.get();
+    }
+
+    @Override
+    public long writesDroppedAfterClose() {
+        return writesDroppedAfterClose.get();
     }
 
     @Override

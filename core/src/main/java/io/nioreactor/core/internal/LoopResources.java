@@ -45,6 +45,7 @@ final class LoopResources {
     private final java.util.ArrayDeque<ByteBuffer> tlsKeptBuffers = new java.util.ArrayDeque<>();
     private final ByteBuffer[] tlsPlainArray = new ByteBuffer[1];
     private final ByteBuffer[] tlsWrapArray = new ByteBuffer[1];
+    private final HandlerInvoker invoker;
     private long ioNanos;
     private boolean ioNanosValid;
 
@@ -54,6 +55,17 @@ final class LoopResources {
         // Idle chunks are memory outside the budget: keep at most a quarter of it.
         int pooled = (int) Math.min(MAX_POOLED_CHUNKS, options.maxQueuedBytes() / 4 / ChunkPool.CHUNK_SIZE);
         this.chunkPool = new ChunkPool(pooled, budget, counters.bufferAllocationFailures);
+        this.invoker = new HandlerInvoker(counters, handlerFailureLog);
+    }
+
+    /** How much one read takes now: the whole read buffer, or one chunk's worth while the send budget is spent. */
+    int readSize() {
+        return budget.exhausted() ? BUDGET_SPENT_READ_SIZE : READ_BUFFER_SIZE;
+    }
+
+    /** Calls the handlers of this loop's connections. */
+    HandlerInvoker invoker() {
+        return invoker;
     }
 
     ByteBuffer readBuffer() {

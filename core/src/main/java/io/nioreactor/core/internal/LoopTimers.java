@@ -112,7 +112,7 @@ final class LoopTimers {
             }
             if (timer.startRunning()) {
                 runner.accept(timer.action());
-                if (timer.isPeriodic() && timer.startRunning()) { // not cancelled meanwhile
+                if (timer.isPeriodic() && timer.finishRun()) { // not cancelled meanwhile
                     queue.add(timer, nextDeadline(timer));
                 }
             }

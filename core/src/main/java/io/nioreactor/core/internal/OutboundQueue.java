@@ -4,8 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.WritableByteChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,7 +43,6 @@ final class OutboundQueue {
 
     private final ChunkPool pool;
     private final SendBudget budget;
-    private final Counter fileBytesSent;
 
     /** The items in order: a chunk, or {@code null} where {@link #files} holds a file region. */
     private ByteBuffer[] chunks = NONE;
@@ -53,13 +51,12 @@ final class OutboundQueue {
     private int count;
     private int fileCount;
     private long pending;
-    /** File regions done (sent or dropped) whose futures are yet to complete. */
-    private final java.util.ArrayDeque<FileRegion> finished = new java.util.ArrayDeque<>(0);
+    /** File regions done (sent or dropped) whose futures are yet to complete; made with the first file. */
+    private ArrayDeque<FileRegion> finished;
 
-    OutboundQueue(ChunkPool pool, SendBudget budget, Counter fileBytesSent) {
+    OutboundQueue(ChunkPool pool, SendBudget budget) {
         this.pool = pool;
         this.budget = budget;
-        this.fileBytesSent = fileBytesSent;
     }
 
     boolean isEmpty() {
@@ -100,6 +97,7 @@ final class OutboundQueue {
     void appendFile(FileRegion region) {
         if (files == null) {
             files = new FileRegion[chunks.length];
+            finished = new ArrayDeque<>(2);
         }
         add(null, region);
         fileCount++;
@@ -114,24 +112,24 @@ final class OutboundQueue {
      * @return the bytes the channel took
      * @throws EOFException if a file region reaches past the end of its file
      */
-    long writeTo(GatheringByteChannel channel) throws IOException {
+    long writeTo(SocketEndpoint endpoint) throws IOException {
         long written;
         if (count > 0 && chunks[0] == null) {
-            written = transferFirstFile(channel);
+            written = transferFirstFile(endpoint);
         } else {
             int n = Math.min(leadingChunks(), MAX_GATHER);
-            written = n == 1 ? channel.write(chunks[0]) : channel.write(chunks, 0, n);
+            written = endpoint.write(chunks, 0, n);
             pending -= written;
         }
         releaseDrained();
         return written;
     }
 
-    private long transferFirstFile(WritableByteChannel channel) throws IOException {
+    private long transferFirstFile(SocketEndpoint endpoint) throws IOException {
         FileRegion region = files[0];
         long sent;
         try {
-            sent = region.file.transferTo(region.position, region.remaining, channel);
+            sent = endpoint.transferFrom(region.file, region.position, region.remaining);
         } catch (RuntimeException e) { // a file not opened for reading, say: this region cannot be sent
             throw new IOException("cannot send from the file: " + e, e);
         }
@@ -143,7 +141,6 @@ final class OutboundQueue {
         region.remaining -= sent;
         pending -= sent;
         budget.remove(sent);
-        fileBytesSent.add(sent);
         return sent;
     }
 
@@ -236,6 +233,9 @@ final class OutboundQueue {
      * which may write, close or abort.
      */
     void completeFinished() {
+        if (finished == null) {
+            return;
+        }
         FileRegion region;
         while ((region = finished.poll()) != null) {
             if (region.failure == null) {

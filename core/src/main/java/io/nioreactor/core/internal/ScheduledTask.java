@@ -10,15 +10,23 @@ import java.lang.invoke.VarHandle;
  * <p>The loop's own timers (idle, connect timeout, accept back-off) keep one instance each and
  * re-arm it, so a busy connection schedules nothing per read.
  *
- * <p>Its state moves once, atomically, from pending to either ran or cancelled: a task that ran
- * cannot be cancelled, a cancelled one never runs, and of two threads cancelling at once exactly
- * one wins.
+ * <p>Its state moves atomically. A one-shot task goes from pending to either ran or cancelled:
+ * a task that ran cannot be cancelled, a cancelled one never runs, and of two threads cancelling
+ * at once exactly one wins. A periodic task goes from pending to running (the loop claims each
+ * run with a compare-and-set, so a cancel cannot slip between the claim and the run), then to
+ * waiting between runs, until it is cancelled: a cancel before its first run answers
+ * {@code true} and it never runs; a cancel once it has run (or while it runs) stops the runs
+ * after it and answers {@code false}, as it cancelled no task that had not run.
  */
 public final class ScheduledTask implements Cancellable {
 
     private static final int PENDING = 0;
-    private static final int RAN = 1;
-    private static final int CANCELLED = 2;
+    private static final int RUNNING = 1;
+    /** A periodic task between two runs, having run. */
+    private static final int WAITING = 2;
+    /** A one-shot task that ran. */
+    private static final int RAN = 3;
+    private static final int CANCELLED = 4;
     private static final VarHandle STATE;
 
     static {
@@ -59,12 +67,19 @@ public final class ScheduledTask implements Cancellable {
     }
 
     /**
-     * Loop thread: claims the task for running; {@code false} if it was cancelled (or ran). A
-     * periodic task stays pending while it runs, so a cancel from inside it (or from another
-     * thread meanwhile) wins and no further run is queued.
+     * Loop thread: claims the task for its run, atomically against {@link #cancel}; {@code false}
+     * if it was cancelled (or, one-shot, ran already).
      */
     boolean startRunning() {
-        return periodNanos != 0 ? state == PENDING : STATE.compareAndSet(this, PENDING, RAN);
+        if (periodNanos == 0) {
+            return STATE.compareAndSet(this, PENDING, RAN);
+        }
+        return STATE.compareAndSet(this, PENDING, RUNNING) || STATE.compareAndSet(this, WAITING, RUNNING);
+    }
+
+    /** Loop thread: a periodic run has ended; {@code true} if the task is to run again (not cancelled meanwhile). */
+    boolean finishRun() {
+        return STATE.compareAndSet(this, RUNNING, WAITING);
     }
 
     boolean isPeriodic() {
@@ -78,11 +93,24 @@ public final class ScheduledTask implements Cancellable {
 
     @Override
     public boolean cancel() {
-        if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
-            return false;
+        while (true) {
+            int now = state;
+            if (now == PENDING) {
+                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                    timers.cancelled(this);
+                    return true;
+                }
+            } else if (now == RUNNING || now == WAITING) {
+                if (STATE.compareAndSet(this, now, CANCELLED)) {
+                    if (now == WAITING) {
+                        timers.cancelled(this);
+                    }
+                    return false; // it has run: the runs after it are stopped
+                }
+            } else {
+                return false;
+            }
         }
-        timers.cancelled(this);
-        return true;
     }
 
     @Override

@@ -232,6 +232,15 @@ public final class SummedLoopMetrics implements GroupMetrics {
     }
 
     @Override
+    public long writesDroppedAfterClose() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.writesDroppedAfterClose();
+        }
+        return sum;
+    }
+
+    @Override
     public long queuedBytes() {
         long sum = 0;
         for (LoopMetrics m : loops) {

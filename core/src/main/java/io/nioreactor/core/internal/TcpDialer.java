@@ -19,7 +19,7 @@ import javax.net.ssl.SSLException;
  * A client connect in progress: the key's attachment until the connection is established,
  * then hands the key to a {@link TcpConnection}. A timer fails it after the connect timeout.
  */
-final class TcpDialer implements Endpoint {
+final class TcpDialer implements Selectable {
 
     private final LoopCore loop;
     private final SocketChannel channel;
@@ -88,33 +88,29 @@ final class TcpDialer implements Endpoint {
     private void established() {
         done = true;
         loop.timers().disarm(timeout);
-        TcpConnection connection;
+        StreamConnection connection;
         try {
-            connection = new TcpConnection(loop, channel, options, null);
+            connection = StreamConnection.dialed(loop, channel, options, transports(), handler, future);
         } catch (IOException e) {
             done = false;
             fail(connectFailure(e));
             return;
-        }
-        if (options.tls() == null) {
-            loop.resources().counters().connected.increment();
-            connection.open(key, handler);
-            future.complete(connection);
-            return;
-        }
-        // Completes the future once the handshake is done, or exceptionally when it fails.
-        InetSocketAddress peer = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
-        TlsConnection tls;
-        try {
-            tls = TlsConnection.dialed(connection, loop, options.tls(),
-                    peer == null ? null : peer.getHostString(), peer == null ? -1 : peer.getPort(), handler, future);
-        } catch (RuntimeException e) { // the engine refused the settings: the dial fails, nothing is left open
+        } catch (RuntimeException e) { // the TLS engine refused the settings: the dial fails, nothing is left open
             done = false;
             fail(new SSLException("cannot start TLS with " + Addresses.describe(address) + ": " + e.getMessage(), e));
             return;
         }
         loop.resources().counters().connected.increment();
-        connection.open(key, tls.transport());
+        connection.start(key); // completes the future once open: for TLS, after the handshake
+    }
+
+    private Transport.Factory transports() {
+        if (options.tls() == null) {
+            return PlainTransport.FACTORY;
+        }
+        InetSocketAddress peer = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
+        return TlsTransport.client(options.tls(), peer == null ? null : peer.getHostString(),
+                peer == null ? -1 : peer.getPort());
     }
 
     private void onTimeout() {

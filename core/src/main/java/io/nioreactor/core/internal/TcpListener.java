@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * channel is then registered by a task on that loop, so no selector is touched from another
  * thread. The count against {@code maxConnections} may be shared with a group's other listeners.
  */
-final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
+final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
 
     private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
 
@@ -51,6 +51,8 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
     private final ScheduledTask resumeTimer;
     private final ConnectionLimit limit;
     private final LoopChooser chooser;
+    /** Plain or TLS, for every connection of this listener. */
+    private final Transport.Factory transports;
 
     private volatile boolean open = true;
     private SelectionKey key;
@@ -68,6 +70,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
         this.chooser = chooser;
         this.localAddress = channel.getLocalAddress();
         this.resumeTimer = loop.timers().newTimer(this::resume);
+        this.transports = options.tls() == null ? PlainTransport.FACTORY : TlsTransport.server(options.tls());
     }
 
     /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
@@ -167,14 +170,18 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
      */
     private void adopt(LoopCore target, SocketChannel accepted) {
         if (!target.acceptsNewChannels()) {
-            limit.release();
-            SocketSetup.closeQuietly(accepted); // that loop is shutting down
+            // It began to shut down after it was chosen: back to this listener's loop, if that one still runs.
+            if (target == loop || !loop.acceptsNewChannels() || !loop.executeUnlessTerminated(() -> adopt(loop, accepted))) {
+                limit.release();
+                target.resources().counters().rejected.increment();
+                SocketSetup.closeQuietly(accepted);
+            }
             return;
         }
-        TcpConnection connection;
+        StreamConnection connection;
         try {
             SocketSetup.configureConnection(accepted, options);
-            connection = new TcpConnection(target, accepted, options, limit);
+            connection = StreamConnection.accepted(target, accepted, options, limit, transports, handlerFactory);
         } catch (IOException e) {
             limit.release();
             target.resources().counters().connectionErrors.increment();
@@ -183,24 +190,7 @@ final class TcpListener implements TcpServer, Endpoint, GroupChannels.Member {
             return;
         }
         target.resources().counters().accepted.increment();
-        SelectionKey key;
-        try {
-            key = target.register(accepted, 0, connection);
-        } catch (IOException e) {
-            connection.failedToOpen(null, e);
-            return;
-        }
-        ConnectionHandler handler;
-        try {
-            handler = options.tls() == null
-                    ? Objects.requireNonNull(handlerFactory.apply(connection), "the handler factory returned null")
-                    : TlsConnection.accepted(connection, target, options.tls(), handlerFactory).transport();
-        } catch (Throwable t) {
-            Failures.rethrowIfFatal(t);
-            connection.failedToOpen(key, t);
-            return;
-        }
-        connection.open(key, handler);
+        connection.start(null);
     }
 
     private void reject(SocketChannel accepted) {

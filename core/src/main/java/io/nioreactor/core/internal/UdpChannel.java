@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * at once when the kernel takes the datagram, else queues a copy within the bounds of
  * {@link UdpOptions}, else drops and counts. ICMP errors are counted, never fatal.
  */
-final class UdpChannel implements UdpEndpoint, Endpoint, GroupChannels.Member {
+final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member {
 
     private static final Logger log = LoggerFactory.getLogger(UdpChannel.class);
 

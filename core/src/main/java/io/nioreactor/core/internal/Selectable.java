@@ -4,7 +4,7 @@ package io.nioreactor.core.internal;
  * What the loop knows of anything registered with its selector: a listener, a connection,
  * a connect in progress, a datagram endpoint. The selection key's attachment. Loop thread only.
  */
-interface Endpoint {
+interface Selectable {
 
     /** Handles the ready operations of this endpoint's key. May throw: the loop catches. */
     void onReady(int readyOps) throws Exception;
