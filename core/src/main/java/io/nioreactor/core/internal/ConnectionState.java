@@ -2,7 +2,7 @@ package io.nioreactor.core.internal;
 
 /**
  * The life of one stream connection, as one value instead of a handful of flags. Every
- * transition is made by {@link StreamConnection}; these are all of them:
+ * transition is made by {@link ConnectionDriver}; these are all of them:
  *
  * <pre>
  *   OPENING ──open────────────▶ OPEN            (plain: the handler's onOpen)
@@ -39,6 +39,31 @@ enum ConnectionState {
     CLOSING,
     /** Closed, for good. */
     CLOSED;
+
+    /** After the peer has ended its output (FIN, close_notify); {@link #CLOSED} if the connection closes now. */
+    ConnectionState afterEndOfInput() {
+        switch (this) {
+            case OPEN:
+                return INPUT_CLOSED;
+            case OUTPUT_CLOSING:
+                return CLOSING;
+            case HANDSHAKING:
+            case OUTPUT_CLOSED:
+                return CLOSED;
+            default:
+                return this; // not reading
+        }
+    }
+
+    /** After shutdownOutput(); the same state if it asks nothing now. */
+    ConnectionState afterShutdownOutput() {
+        return this == OPEN ? OUTPUT_CLOSING : this == INPUT_CLOSED ? CLOSING : this;
+    }
+
+    /** After close(): {@link #CLOSED} (a reset) before it opened; the same state if closing already. */
+    ConnectionState afterClose() {
+        return beforeOpen() ? CLOSED : this == CLOSING || this == CLOSED ? this : CLOSING;
+    }
 
     /** Whether the handler may write: it exists and our output has not been asked to end. */
     boolean acceptsWrites() {

@@ -38,6 +38,15 @@ final class Failures {
                 || message.contains("refused"));
     }
 
+    /** A connection closes on {@code e}: quietly (DEBUG), with the stack unless the peer simply went away. */
+    static void logFailed(org.slf4j.Logger log, Object connection, IOException e) {
+        if (isPeerGone(e)) {
+            log.debug("{}: peer gone: {}", connection, e.toString());
+        } else {
+            log.debug("{}: failed", connection, e);
+        }
+    }
+
     /** The process or the system is out of file descriptors (EMFILE / ENFILE). */
     static boolean isOutOfFileDescriptors(IOException e) {
         String message = e.getMessage();

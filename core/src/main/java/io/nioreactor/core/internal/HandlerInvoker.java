@@ -97,15 +97,18 @@ final class HandlerInvoker {
         }
     }
 
-    /** What the handler factory gives for a new connection; @throws what it threw, or a null it returned */
-    static ConnectionHandler make(java.util.function.Function<? super Connection, ? extends ConnectionHandler> factory,
-            Connection connection) {
-        return java.util.Objects.requireNonNull(factory.apply(connection), "the handler factory returned null");
-    }
-
     /** The handler factory threw (or gave {@code null}) for {@code connection}: counted and logged like a callback. */
     Throwable factoryFailed(Connection connection, Throwable t) {
         return failed("the handler factory", connection, t);
+    }
+
+    /** Something unexpected escaped a connection's readiness handling: logged like a handler failure. */
+    Throwable unexpected(Connection connection, Throwable cause) {
+        if (throttle.allow()) {
+            log.warn("{}: unexpected failure, closing the connection ({} more not logged)", connection,
+                    throttle.suppressed(), cause);
+        }
+        return cause;
     }
 
     private Throwable failed(String callback, Connection connection, Throwable t) {

@@ -46,6 +46,7 @@ final class LoopResources {
     private final ByteBuffer[] tlsPlainArray = new ByteBuffer[1];
     private final ByteBuffer[] tlsWrapArray = new ByteBuffer[1];
     private final HandlerInvoker invoker;
+    private final ReadLoop readLoop;
     private long ioNanos;
     private boolean ioNanosValid;
 
@@ -56,11 +57,17 @@ final class LoopResources {
         int pooled = (int) Math.min(MAX_POOLED_CHUNKS, options.maxQueuedBytes() / 4 / ChunkPool.CHUNK_SIZE);
         this.chunkPool = new ChunkPool(pooled, budget, counters.bufferAllocationFailures);
         this.invoker = new HandlerInvoker(counters, handlerFailureLog);
+        this.readLoop = new ReadLoop(invoker);
     }
 
     /** How much one read takes now: the whole read buffer, or one chunk's worth while the send budget is spent. */
     int readSize() {
         return budget.exhausted() ? BUDGET_SPENT_READ_SIZE : READ_BUFFER_SIZE;
+    }
+
+    /** How this loop's connections read on a readiness. */
+    ReadLoop readLoop() {
+        return readLoop;
     }
 
     /** Calls the handlers of this loop's connections. */

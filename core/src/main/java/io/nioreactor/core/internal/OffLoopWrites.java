@@ -14,8 +14,9 @@ final class OffLoopWrites {
     }
 
     /** @return {@code true} if the loop took the copy; {@code false}, {@code data} untouched, if closed or out of memory */
-    static boolean write(StreamConnection connection, OutboundBuffer outbound, ByteBuffer data) {
-        if (!connection.acceptsWrites()) {
+    static boolean write(ConnectionDriver connection, ByteBuffer data) {
+        OutboundBuffer outbound = connection.outbound;
+        if (!connection.state().acceptsWrites()) {
             return false;
         }
         int length = data.remaining();
@@ -27,7 +28,7 @@ final class OffLoopWrites {
         }
         copy.put(data.duplicate()).flip();
         boolean toldToStop = outbound.reserveOffLoop(length);
-        if (!connection.loopCore().executeUnlessTerminated(() -> arrived(connection, outbound, copy, length, toldToStop))) {
+        if (!connection.loop.executeUnlessTerminated(() -> arrived(connection, copy, length, toldToStop))) {
             outbound.cancelOffLoop(length);
             return false;
         }
@@ -36,7 +37,7 @@ final class OffLoopWrites {
     }
 
     /** The buffers copied into one, in order, handed over as one write. */
-    static boolean write(StreamConnection connection, OutboundBuffer outbound, ByteBuffer[] data) {
+    static boolean write(ConnectionDriver connection, ByteBuffer[] data) {
         long total = 0;
         for (ByteBuffer buffer : data) {
             total += buffer.remaining();
@@ -53,7 +54,7 @@ final class OffLoopWrites {
         for (ByteBuffer buffer : data) {
             joined.put(buffer.duplicate());
         }
-        if (!write(connection, outbound, joined.flip())) {
+        if (!write(connection, joined.flip())) {
             return false;
         }
         for (ByteBuffer buffer : data) {
@@ -62,10 +63,9 @@ final class OffLoopWrites {
         return true;
     }
 
-    private static void arrived(StreamConnection connection, OutboundBuffer outbound, ByteBuffer copy, int length,
-            boolean writerToldToStop) {
-        outbound.offLoopArrived(length, writerToldToStop);
-        connection.writeArrived(copy);
-        outbound.settle(); // the writer that saw isWritable() false hears onWritable
+    private static void arrived(ConnectionDriver connection, ByteBuffer copy, int length, boolean writerToldToStop) {
+        connection.outbound.offLoopArrived(length, writerToldToStop);
+        connection.connection.writeArrived(copy);
+        connection.outbound.settle(); // the writer that saw isWritable() false hears onWritable
     }
 }

@@ -4,26 +4,28 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What one connection still has to send, and whether its writer should go on. Above the
- * {@link SocketEndpoint}: it writes straight to the socket while nothing is queued and queues
- * only what the kernel did not take ({@link OutboundQueue}: pooled chunks and file regions),
- * flushes with gathering writes when the socket is writable, and defers the flush of
- * {@link #writeLater} to the end of the dispatch.
+ * What one connection still has to send, and whether its writer should go on. It writes
+ * straight to the {@link SocketEndpoint} while nothing is queued, queues only what the kernel did
+ * not take ({@link OutboundQueue}: pooled chunks and file regions), flushes with gathering writes
+ * when the socket is writable, and defers the flush of {@link #writeLater} to the dispatch's end.
  *
- * <p><b>The one owner of writability.</b> Three kinds of bytes count as pending: those queued,
- * copies of writes from other threads on their way to the loop, and bytes a layer above holds
- * for this connection (TLS plaintext waiting behind a file or for its engine, the unsent part
- * of a file going through TLS). All of them count toward the water marks and the loop's send
- * budget, and every change to any of them settles writability here: above the high water mark
- * (or while the spent budget holds this connection) it is not writable; once back at the low
- * water mark the listener hears {@link Listener#onWritable} — whatever the reason it had stopped.
+ * <p><b>The one owner of writability.</b> Pending are the bytes queued, the copies of off-loop
+ * writes on their way, and the bytes a layer above holds (TLS plaintext behind a file or waiting
+ * for its engine, a file's unsent part over TLS). All count toward the water marks and the loop's
+ * budget, and every change to them settles writability here: unwritable above the high water
+ * mark or while the spent budget holds this connection; {@link Listener#onWritable} once back at
+ * the low water mark, whatever the reason it had stopped.
  *
  * <p>Loop thread only, but for {@link #reserveOffLoop} and the snapshots {@link #pendingBytes()}
  * and {@link #isWritable()}.
  */
 final class OutboundBuffer implements SendBudget.Waiter {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundBuffer.class);
 
     /** What the connection above hears. */
     interface Listener {
@@ -84,8 +86,6 @@ final class OutboundBuffer implements SendBudget.Waiter {
         this.listener = listener;
     }
 
-    // ---------------------------------------------------------------- what is pending
-
     /** Bytes in the queue: chunks and file regions not yet sent. */
     long queuedBytes() {
         OutboundQueue q = queue;
@@ -109,17 +109,10 @@ final class OutboundBuffer implements SendBudget.Waiter {
 
     /** Whether the queue itself is at or below the high water mark: a layer above may add to it. */
     boolean queueHasRoom() {
-        return queuedBytes() <= highWaterMark;
+        return !closed && queuedBytes() <= highWaterMark;
     }
 
-    // ---------------------------------------------------------------- writing
-
-    /**
-     * Writes {@code data} to the socket at once if nothing is queued; queues what it did not take.
-     *
-     * @throws OutOfBufferMemory if the JVM had no memory for a buffer the write needed (counted;
-     *         the connection resets)
-     */
+    /** To the socket at once if nothing is queued, the rest queued. @throws OutOfBufferMemory (the connection resets) */
     void write(ByteBuffer data) throws IOException {
         if (queuedBytes() == 0) {
             try {
@@ -129,7 +122,7 @@ final class OutboundBuffer implements SendBudget.Waiter {
                     }
                 }
             } catch (OutOfMemoryError e) { // the JDK's temporary buffer for a heap write: ours, not a dying JVM
-                throw outOfMemory();
+                throw outOfMemory(true);
             }
             if (!data.hasRemaining()) {
                 return;
@@ -140,15 +133,15 @@ final class OutboundBuffer implements SendBudget.Waiter {
 
     /** Writes several buffers in order, in one gathering write when nothing is queued; as {@link #write(ByteBuffer)}. */
     void write(ByteBuffer[] data) throws IOException {
-        if (queuedBytes() == 0 && gatherable(data)) {
+        if (queuedBytes() == 0 && SocketEndpoint.gatherable(data)) {
             try {
-                for (int i = 0; i < MAX_DIRECT_WRITES && hasRemaining(data); i++) {
+                for (int i = 0; i < MAX_DIRECT_WRITES && SocketEndpoint.hasRemaining(data); i++) {
                     if (endpoint.write(data, 0, data.length) == 0) {
                         break;
                     }
                 }
             } catch (OutOfMemoryError e) {
-                throw outOfMemory();
+                throw outOfMemory(true);
             }
         }
         for (ByteBuffer buffer : data) { // what the socket did not take, in order
@@ -210,7 +203,7 @@ final class OutboundBuffer implements SendBudget.Waiter {
 
     private void enqueue(ByteBuffer data, boolean watchWrites) throws OutOfBufferMemory {
         if (!queue().append(data)) {
-            throw new OutOfBufferMemory(); // the pool counted it
+            throw outOfMemory(false); // the pool counted it
         }
         stopIfAboveHighWaterMark();
         if (watchWrites) {
@@ -225,8 +218,16 @@ final class OutboundBuffer implements SendBudget.Waiter {
         return queue;
     }
 
-    private OutOfBufferMemory outOfMemory() {
-        loop.resources().counters().bufferAllocationFailures.increment();
+    /** No memory for a buffer: the connection is reset by whoever catches this (logged here, once a second at most). */
+    private OutOfBufferMemory outOfMemory(boolean count) {
+        if (count) {
+            loop.resources().counters().bufferAllocationFailures.increment();
+        }
+        LogThrottle throttle = loop.resources().allocationFailureLog();
+        if (throttle.allow()) {
+            log.warn("connection {}: no memory for an outbound buffer (direct memory exhausted), resetting the"
+                    + " connection ({} more not logged)", endpoint, throttle.suppressed());
+        }
         return new OutOfBufferMemory();
     }
 
@@ -267,28 +268,6 @@ final class OutboundBuffer implements SendBudget.Waiter {
         }
         loop.executeUnlessTerminated(flushTask);
     }
-
-    /** One gathering write fits: direct buffers, or heap ones small enough for the JDK's temporary copies. */
-    private static boolean gatherable(ByteBuffer[] data) {
-        long heapBytes = 0;
-        for (ByteBuffer buffer : data) {
-            if (!buffer.isDirect()) {
-                heapBytes += buffer.remaining();
-            }
-        }
-        return heapBytes <= SocketEndpoint.HEAP_WRITE_WINDOW;
-    }
-
-    private static boolean hasRemaining(ByteBuffer[] data) {
-        for (ByteBuffer buffer : data) {
-            if (buffer.hasRemaining()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // ---------------------------------------------------------------- bytes held above, and off the loop
 
     /** A layer above now holds {@code bytes} more for this connection: they count as pending. */
     void hold(long bytes) {
@@ -331,8 +310,6 @@ final class OutboundBuffer implements SendBudget.Waiter {
         OFF_LOOP_BYTES.getAndAdd(this, (long) -bytes);
         loop.resources().budget().removeOffLoop(bytes);
     }
-
-    // ---------------------------------------------------------------- writability and the budget
 
     /** More is pending: not writable above the high water mark, nor once this spends the loop's budget. */
     private void stopIfAboveHighWaterMark() {
@@ -390,8 +367,6 @@ final class OutboundBuffer implements SendBudget.Waiter {
             listener.onDrained();
         }
     }
-
-    // ---------------------------------------------------------------- closing
 
     /**
      * The connection closed: what is queued or held is dropped (its chunks go back to the pool

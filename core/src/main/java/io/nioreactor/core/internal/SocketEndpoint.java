@@ -89,6 +89,26 @@ final class SocketEndpoint {
         return n;
     }
 
+    /** One gathering write fits: direct buffers, or heap ones small enough for the JDK's temporary copies. */
+    static boolean gatherable(ByteBuffer[] data) {
+        long heapBytes = 0;
+        for (ByteBuffer buffer : data) {
+            if (!buffer.isDirect()) {
+                heapBytes += buffer.remaining();
+            }
+        }
+        return heapBytes <= HEAP_WRITE_WINDOW;
+    }
+
+    static boolean hasRemaining(ByteBuffer[] data) {
+        for (ByteBuffer buffer : data) {
+            if (buffer.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sends from a file without copying it through the JVM (sendfile on Linux). @return the bytes sent */
     long transferFrom(FileChannel file, long position, long count) throws IOException {
         loop.resources().counters().socketWrites.increment();

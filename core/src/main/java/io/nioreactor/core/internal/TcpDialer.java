@@ -88,9 +88,10 @@ final class TcpDialer implements Selectable {
     private void established() {
         done = true;
         loop.timers().disarm(timeout);
-        StreamConnection connection;
+        ConnectionDriver connection;
         try {
-            connection = StreamConnection.dialed(loop, channel, options, transports(), handler, future);
+            connection = new ConnectionDriver(loop, channel, options, null, transports(),
+                    ConnectionOpening.dialed(handler, future));
         } catch (IOException e) {
             done = false;
             fail(connectFailure(e));

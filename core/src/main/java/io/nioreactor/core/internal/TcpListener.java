@@ -178,10 +178,11 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
             }
             return;
         }
-        StreamConnection connection;
+        ConnectionDriver connection;
         try {
             SocketSetup.configureConnection(accepted, options);
-            connection = StreamConnection.accepted(target, accepted, options, limit, transports, handlerFactory);
+            connection = new ConnectionDriver(target, accepted, options, limit, transports,
+                    ConnectionOpening.accepted(handlerFactory));
         } catch (IOException e) {
             limit.release();
             target.resources().counters().connectionErrors.increment();

@@ -11,60 +11,74 @@ import java.util.ArrayDeque;
  * time, only while the outbound queue has room, so a large file never sits whole in memory),
  * and writes made behind a file or while the engine takes no data (its delegated tasks running,
  * a renegotiation), copied so that the stream keeps their order. What it holds is counted by
- * the connection's {@link OutboundBuffer} as held bytes: pending, under the water marks and the
- * loop's budget. Loop thread only; made only while something waits.
+ * the connection's {@link OutboundBuffer} as held bytes, from the moment it is added until it has
+ * gone into the engine: pending, under the water marks and the loop's budget. Loop thread only;
+ * made only while something waits.
  */
 final class TlsBacklog {
 
     /** Plaintext per read from a file: one TLS record's worth. */
     static final int FILE_READ_SIZE = 16 * 1024;
 
-    /** Where the backlog's plaintext goes: the engine, and the queue below it. */
-    interface Sink {
-        /** @return whether the queue below is at or under its high water mark and the engine takes data */
-        boolean hasRoom();
-
-        /** Wraps what the engine takes of {@code plain} now and queues the records; leaves the rest in it. */
-        void wrap(ByteBuffer plain) throws IOException;
-    }
-
+    private final TlsEngine engine;
+    private final OutboundBuffer outbound;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(2);
     private ByteBuffer fileBuffer;
+
+    TlsBacklog(TlsEngine engine, OutboundBuffer outbound) {
+        this.engine = engine;
+        this.outbound = outbound;
+    }
 
     boolean isEmpty() {
         return waiting.isEmpty();
     }
 
-    /** A write behind what waits: copied, as the caller may reuse its buffer. @return the bytes now held for it */
-    int addWrite(ByteBuffer data) {
+    /** A write behind what waits: copied, as the caller may reuse its buffer. */
+    void addWrite(ByteBuffer data) {
         int n = data.remaining();
         ByteBuffer copy = ByteBuffer.allocate(n);
         copy.put(data).flip();
         waiting.add(copy);
-        return n;
+        outbound.hold(n);
     }
 
     /** A file region behind what waits. */
     void addFile(OutboundQueue.FileRegion region) {
         waiting.add(region);
+        outbound.hold(region.remaining);
     }
 
     /**
-     * Sends on what it can while the sink has room.
+     * Sends on what it can, while the engine takes data and the queue below is at or under its
+     * high water mark; what went into the engine is no longer held.
      *
-     * @return the plaintext bytes that went into the engine (no longer held here)
      * @throws IOException if a file cannot be read or ends before its region does (its future
-     *         fails first): the stream would have a hole
+     *         fails first), or the engine closed its output: the stream would have a hole
      */
-    long pump(Sink sink) throws IOException {
+    void pump() throws IOException {
         long sent = 0;
-        while (!waiting.isEmpty() && sink.hasRoom()) {
+        try {
+            sent = pumpWhileRoom();
+        } finally {
+            if (sent > 0) {
+                outbound.release(sent);
+            }
+        }
+    }
+
+    private long pumpWhileRoom() throws IOException {
+        long sent = 0;
+        while (!waiting.isEmpty() && !engine.tasksRunning() && outbound.queueHasRoom()) {
             Object head = waiting.peek();
             if (head instanceof ByteBuffer) {
                 ByteBuffer write = (ByteBuffer) head;
                 int before = write.remaining();
-                sink.wrap(write);
+                boolean open = engine.wrap(write, false);
                 sent += before - write.remaining();
+                if (!open) {
+                    throw closedUnderneath();
+                }
                 if (write.hasRemaining()) {
                     return sent; // the engine takes no data now: again once it does
                 }
@@ -78,7 +92,9 @@ final class TlsBacklog {
                 continue;
             }
             int n = readFile(region);
-            sink.wrap(fileBuffer);
+            if (!engine.wrap(fileBuffer, false)) {
+                throw closedUnderneath();
+            }
             sent += n - fileBuffer.remaining();
             if (fileBuffer.hasRemaining()) { // the engine stopped taking data: the rest waits first, as a write
                 ByteBuffer rest = ByteBuffer.allocate(fileBuffer.remaining());
@@ -90,6 +106,10 @@ final class TlsBacklog {
             fileBuffer = null; // an idle connection holds nothing
         }
         return sent;
+    }
+
+    private static javax.net.ssl.SSLException closedUnderneath() {
+        return new javax.net.ssl.SSLException("the TLS engine closed its output with data still to send");
     }
 
     private int readFile(OutboundQueue.FileRegion region) throws IOException {
@@ -114,24 +134,15 @@ final class TlsBacklog {
         return n;
     }
 
-    /**
-     * The connection closed: the files not sent fail with {@code cause}.
-     *
-     * @return the bytes it held, files' unsent bytes included
-     */
-    long fail(Throwable cause) {
-        long held = 0;
+    /** The connection closed (its outbound buffer let go of what this held): the files not sent fail with {@code cause}. */
+    void fail(Throwable cause) {
         for (Object item : waiting) {
-            if (item instanceof ByteBuffer) {
-                held += ((ByteBuffer) item).remaining();
-            } else {
-                OutboundQueue.FileRegion region = (OutboundQueue.FileRegion) item;
-                held += region.remaining;
-                region.done.completeExceptionally(cause != null ? cause : new ClosedChannelException());
+            if (item instanceof OutboundQueue.FileRegion) {
+                ((OutboundQueue.FileRegion) item).done.completeExceptionally(
+                        cause != null ? cause : new ClosedChannelException());
             }
         }
         waiting.clear();
         fileBuffer = null;
-        return held;
     }
 }

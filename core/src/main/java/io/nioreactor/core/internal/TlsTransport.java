@@ -4,14 +4,9 @@ import io.nioreactor.core.TlsOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
@@ -32,27 +27,19 @@ import org.slf4j.LoggerFactory;
  * <p>A server makes its engine only once a whole first record (the ClientHello) has arrived, so
  * a peer that stalls in the middle of it holds the bytes it sent and no engine.
  */
-final class TlsTransport implements Transport, TlsBacklog.Sink {
+final class TlsTransport implements Transport, TlsEngine.TasksDone {
 
     private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** {@link #unwrap}: the record is not whole yet. */
-    private static final int NEED_MORE = -2;
-    /** {@link #unwrap}: the engine took nothing and gave nothing: stop rather than spin. */
-    private static final int NO_PROGRESS = -3;
 
     private final LoopCore loop;
     private final SocketEndpoint endpoint;
     private final OutboundBuffer outbound;
     private final Owner owner;
-    private final TlsOptions options;
     private final TlsHandshake handshake;
     private final TlsInbound inbound;
-    /** A server's is made once the first whole record has arrived; a client's at once. */
-    private SSLEngine engine;
-    private ByteBuffer plaintext;
+    /** A server's engine is made once the first whole record has arrived; a client's at once. */
+    private final TlsEngine engine;
     private TlsBacklog backlog;
-    private boolean tasksRunning;
     /** The peer's close_notify has arrived: nothing more is read. */
     private boolean inputDone;
     /** endOutput() was asked: close_notify follows what is held. */
@@ -68,8 +55,7 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
         this.endpoint = endpoint;
         this.outbound = outbound;
         this.owner = owner;
-        this.options = options;
-        this.engine = engine;
+        this.engine = new TlsEngine(loop, outbound, options, engine, this);
         this.inbound = new TlsInbound(loop.resources());
         this.handshake = new TlsHandshake(loop, options, peer != null ? peer : Addresses.describe(endpoint.remoteAddress()),
                 this::handshakeTimedOut);
@@ -89,13 +75,11 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
                 options.newEngine(host, port), host == null ? null : host + ":" + port);
     }
 
-    // ---------------------------------------------------------------- the handshake
-
     @Override
     public boolean start() throws IOException {
         handshake.start();
-        if (engine != null) { // a client speaks first
-            engine.beginHandshake();
+        if (engine.exists()) { // a client speaks first
+            engine.begin();
             read();
             readBurstEnded();
         }
@@ -104,9 +88,8 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
 
     private void completeHandshake() {
         handshake.completed();
-        session = engine.getSession();
-        String protocol = engine.getApplicationProtocol();
-        applicationProtocol = protocol == null || protocol.isEmpty() ? null : protocol;
+        session = engine.session();
+        applicationProtocol = engine.applicationProtocol();
         log.debug("{}: TLS handshake done, {} {}", this, session.getProtocol(), session.getCipherSuite());
         owner.handshakeCompleted();
     }
@@ -117,33 +100,8 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
         }
     }
 
-    private void runDelegatedTasks() throws SSLException {
-        List<Runnable> tasks = new ArrayList<>(2);
-        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-            tasks.add(task);
-        }
-        tasksRunning = true;
-        try {
-            options.delegatedTaskExecutor().execute(() -> {
-                Throwable failure = null;
-                try {
-                    for (Runnable task : tasks) {
-                        task.run();
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                Throwable failed = failure;
-                loop.executeUnlessTerminated(() -> tasksDone(failed));
-            });
-        } catch (RejectedExecutionException e) {
-            tasksRunning = false;
-            throw new SSLException("the TLS task executor refused the engine's tasks", e);
-        }
-    }
-
-    private void tasksDone(Throwable failure) {
-        tasksRunning = false;
+    @Override
+    public void tasksDone(Throwable failure) {
         if (closed) {
             return;
         }
@@ -161,8 +119,6 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
         owner.resumeReading();
     }
 
-    // ---------------------------------------------------------------- reading
-
     @Override
     public int read() throws IOException {
         try {
@@ -173,32 +129,32 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
     }
 
     private int readRecord() throws IOException {
-        while (!tasksRunning && !closed && !inputDone) {
-            if (engine == null && !makeServerEngine()) {
+        while (!engine.tasksRunning() && !closed && !inputDone) {
+            if (!engine.exists() && !makeServerEngine()) {
                 int n = inbound.fill(endpoint);
                 if (n <= 0) {
                     return n < 0 ? endOfStream() : 0;
                 }
                 continue;
             }
-            HandshakeStatus status = engine.getHandshakeStatus();
+            HandshakeStatus status = engine.status();
             if (status == HandshakeStatus.NEED_TASK) {
-                runDelegatedTasks();
+                engine.runTasks();
                 return 0;
             }
             if (status == HandshakeStatus.NEED_WRAP) {
-                wrap(EMPTY, false);
+                engine.wrapHandshake();
                 continue;
             }
             if (!handshake.hasEnded() && status == HandshakeStatus.NOT_HANDSHAKING) {
                 completeHandshake();
                 return 0; // the connection looks at its state again before it reads on
             }
-            int n = inbound.hasWholeRecord() ? unwrap() : NEED_MORE;
-            if (n == NO_PROGRESS) {
+            int n = inbound.hasWholeRecord() ? unwrap() : TlsEngine.NEED_MORE;
+            if (n == TlsEngine.NO_PROGRESS) {
                 return 0;
             }
-            if (n != NEED_MORE) {
+            if (n != TlsEngine.NEED_MORE) {
                 if (n != 0) {
                     return n; // plaintext, or -1 for close_notify
                 }
@@ -217,42 +173,20 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
         if (!inbound.hasWholeRecord()) {
             return false;
         }
-        engine = options.newEngine(null, -1);
-        engine.beginHandshake();
+        engine.begin();
         return true;
     }
 
-    /** @return plaintext bytes (above 0), 0 for a record without any, -1 at close_notify, or NEED_MORE / NO_PROGRESS */
+    /** One record: plaintext bytes, 0 for none, -1 at close_notify, or TlsEngine's NEED_MORE / NO_PROGRESS. */
     private int unwrap() throws SSLException {
-        ByteBuffer into = loop.resources().tlsPlainBuffer(engine.getSession().getApplicationBufferSize());
-        into.clear();
-        ByteBuffer[] array = loop.resources().tlsPlainArray(into);
-        SSLEngineResult result;
-        try {
-            result = engine.unwrap(inbound.source(), array, 0, 1);
-        } finally {
-            array[0] = null;
-        }
-        if (result.getStatus() == Status.BUFFER_UNDERFLOW) {
-            return NEED_MORE;
-        }
-        if (result.getStatus() == Status.BUFFER_OVERFLOW) { // the session grew its records: a larger buffer
-            loop.resources().tlsPlainBuffer(engine.getSession().getApplicationBufferSize() + into.capacity());
-            return 0;
-        }
-        if (result.getStatus() == Status.CLOSED) {
+        int n = engine.unwrap(inbound.source());
+        if (n == TlsEngine.CLOSED) {
             inputDone = true; // close_notify: nothing that follows it is read or kept
             inbound.drop();
-            return -1;
+        } else if (n > 0 && !handshake.hasEnded()) {
+            completeHandshake();
         }
-        if (result.bytesProduced() > 0) {
-            if (!handshake.hasEnded()) {
-                completeHandshake();
-            }
-            plaintext = into.flip();
-            return result.bytesProduced();
-        }
-        return result.bytesConsumed() > 0 ? 0 : NO_PROGRESS;
+        return n;
     }
 
     /** The socket's end without close_notify: during the handshake a failure; after it the end of input. */
@@ -280,7 +214,7 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
 
     @Override
     public ByteBuffer inbound() {
-        return plaintext;
+        return engine.plaintext();
     }
 
     @Override
@@ -290,7 +224,7 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
 
     @Override
     public boolean readSuspended() {
-        return tasksRunning;
+        return engine.tasksRunning();
     }
 
     @Override
@@ -301,7 +235,7 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
     @Override
     public void readBurstEnded() {
         inbound.keepRest(handshake.isCompleted());
-        if (backlog != null && !tasksRunning) {
+        if (backlog != null && !engine.tasksRunning()) {
             try {
                 pump(); // a renegotiation the reads completed lets the engine take data again
             } catch (IOException e) {
@@ -310,23 +244,21 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
         }
     }
 
-    // ---------------------------------------------------------------- writing
-
     @Override
     public boolean write(ByteBuffer data, boolean later) throws IOException {
-        if (engine == null || engine.isOutboundDone() || outputEnding) {
+        if (engine.outputDone() || outputEnding) {
             return false;
         }
-        if (backlog != null || tasksRunning) { // behind what waits, in order
-            hold(data);
+        if (backlog != null || engine.tasksRunning()) { // behind what waits, in order
+            backlog().addWrite(data);
             pump();
             return true;
         }
-        if (!wrap(data, later)) {
+        if (!engine.wrap(data, later)) {
             return false;
         }
         if (data.hasRemaining()) { // the engine takes no data now (tasks, a renegotiation): it waits
-            hold(data);
+            backlog().addWrite(data);
         }
         return true;
     }
@@ -343,100 +275,33 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
 
     @Override
     public void sendFile(OutboundQueue.FileRegion region) throws IOException {
-        outbound.hold(region.remaining);
         backlog().addFile(region);
         pump();
     }
 
-    private void hold(ByteBuffer data) {
-        outbound.hold(backlog().addWrite(data));
-    }
-
     private TlsBacklog backlog() {
         if (backlog == null) {
-            backlog = new TlsBacklog();
+            backlog = new TlsBacklog(engine, outbound);
         }
         return backlog;
     }
 
     /** Sends on what the backlog holds while the queue has room; once it is empty, what endOutput asked. */
     private void pump() throws IOException {
-        if (backlog == null || tasksRunning) {
+        if (backlog == null || engine.tasksRunning()) {
             return;
         }
-        long sent;
         try {
-            sent = backlog.pump(this);
+            backlog.pump();
         } catch (IOException e) { // a file that cannot be read: the stream would have a hole
             owner.failed(e, true);
             return;
         }
-        if (backlog.isEmpty()) {
+        if (backlog != null && backlog.isEmpty()) {
             backlog = null;
             if (outputEnding) {
                 sendCloseNotify();
             }
-        }
-        if (sent > 0) {
-            outbound.release(sent);
-        }
-    }
-
-    @Override
-    public boolean hasRoom() {
-        return !tasksRunning && !closed && outbound.queueHasRoom();
-    }
-
-    @Override
-    public void wrap(ByteBuffer plain) throws IOException {
-        if (!wrap(plain, false)) {
-            throw new SSLException("the TLS engine closed its output with data still to send");
-        }
-    }
-
-    /**
-     * Wraps {@code data} (empty: a handshake message or close_notify) record by record into the
-     * outbound buffer, now or deferred; stops where the engine takes nothing more now.
-     *
-     * @return {@code false} if the engine has closed its output
-     */
-    private boolean wrap(ByteBuffer data, boolean later) throws IOException {
-        try {
-            do {
-                ByteBuffer packet = loop.resources().tlsPacketBuffer(engine.getSession().getPacketBufferSize());
-                packet.clear();
-                ByteBuffer[] from = loop.resources().tlsWrapArray(data); // set each time: a nested wrap reuses it
-                SSLEngineResult result;
-                try {
-                    result = engine.wrap(from, 0, 1, packet);
-                } finally {
-                    from[0] = null; // no reference to the caller's buffer kept
-                }
-                if (result.getStatus() == Status.BUFFER_OVERFLOW) {
-                    loop.resources().tlsPacketBuffer(engine.getSession().getPacketBufferSize() + packet.capacity());
-                    continue;
-                }
-                packet.flip();
-                if (packet.hasRemaining()) {
-                    if (later) {
-                        outbound.writeLater(packet);
-                    } else {
-                        outbound.write(packet);
-                    }
-                }
-                if (result.getStatus() == Status.CLOSED) {
-                    return false;
-                }
-                if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-                    break; // the engine takes no data now: what is left stays with the caller
-                }
-            } while (data.hasRemaining() || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
-            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK && !tasksRunning) {
-                runDelegatedTasks(); // now, not at the next read: writes wait for them
-            }
-            return true;
-        } catch (RuntimeException e) {
-            throw new SSLException("the TLS engine failed: " + e, e);
         }
     }
 
@@ -445,12 +310,10 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
         pump();
     }
 
-    // ---------------------------------------------------------------- ending
-
     @Override
     public void endOutput() throws IOException {
         outputEnding = true;
-        if (backlog == null && !tasksRunning) {
+        if (backlog == null && !engine.tasksRunning()) {
             sendCloseNotify();
         }
     }
@@ -465,12 +328,8 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
             return;
         }
         closeNotifyQueued = true;
-        if (engine == null || engine.isOutboundDone()) {
-            return;
-        }
-        engine.closeOutbound();
         try {
-            wrap(EMPTY, false);
+            engine.closeOutbound();
         } catch (IOException e) {
             log.debug("{}: close_notify not sent: {}", this, e.toString());
         }
@@ -480,7 +339,7 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
     public boolean failing(IOException cause) {
         boolean refused = cause instanceof SSLException;
         if (refused) {
-            sendAlert();
+            engine.sendAlert();
         }
         if (!handshake.hasEnded()) {
             handshake.failed(this, cause, refused);
@@ -494,24 +353,6 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
             }
         }
         return false;
-    }
-
-    /** The alert the engine has for the peer, if it goes out at once: a courtesy, the connection closes anyway. */
-    private void sendAlert() {
-        if (engine == null) {
-            return;
-        }
-        try {
-            engine.closeOutbound();
-            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                ByteBuffer packet = loop.resources().tlsPacketBuffer(engine.getSession().getPacketBufferSize());
-                packet.clear();
-                engine.wrap(EMPTY, packet);
-                outbound.write(packet.flip());
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the connection closes either way
-        }
     }
 
     @Override
@@ -547,7 +388,12 @@ final class TlsTransport implements Transport, TlsBacklog.Sink {
     }
 
     @Override
+    public String describe() {
+        return "tls connection";
+    }
+
+    @Override
     public String toString() {
-        return "tls connection " + endpoint;
+        return describe() + " " + endpoint;
     }
 }

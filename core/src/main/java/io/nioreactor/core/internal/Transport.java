@@ -103,6 +103,11 @@ interface Transport {
     /** What a dialer's future fails with when the connection closed before it opened. */
     Throwable openingFailure(Throwable cause);
 
+    /** What a connection over it is called in log lines: {@code connection}, {@code tls connection}. */
+    default String describe() {
+        return "connection";
+    }
+
     /** The TLS session, for a TLS transport. */
     default Optional<SSLSession> session() {
         return Optional.empty();
