@@ -16,6 +16,14 @@ final class Checks {
         return value;
     }
 
+    static int between(String option, int value, int min, int max) {
+        atLeast(option, value, min);
+        if (value > max) {
+            throw new IllegalArgumentException(option + " must be at most " + max + ", was " + value);
+        }
+        return value;
+    }
+
     static Duration notNegative(String option, Duration value) {
         Objects.requireNonNull(value, option);
         if (value.isNegative()) {

@@ -1,5 +1,6 @@
 package io.nioreactor.core;
 
+import io.nioreactor.core.internal.LoopCore;
 import java.nio.ByteBuffer;
 
 /**
@@ -46,7 +47,7 @@ public abstract class Framer {
     /** {@link #scan}: the frame breaks the maximum; {@link #tooLong} says how. */
     static final int TOO_LONG = -2;
     /** The loop's read size (the most one read hands over). */
-    private static final int READ_SIZE = 64 * 1024;
+    private static final int READ_SIZE = LoopCore.READ_SIZE;
     /** Reads kept while paused at most (one when resumed through {@link #resume}). */
     private static final int MAX_KEPT_READS = 2;
 
@@ -107,11 +108,7 @@ public abstract class Framer {
      * @throws IllegalArgumentException if {@code maxLength} is below 1 or above 2^31 - 3
      */
     public static Framer lines(int maxLength, FrameHandler handler) {
-        Checks.atLeast("maxLength", maxLength, 1);
-        if (maxLength > Integer.MAX_VALUE - 2) {
-            throw new IllegalArgumentException("maxLength must be at most " + (Integer.MAX_VALUE - 2) + ": " + maxLength);
-        }
-        return new LineFramer(maxLength, handler);
+        return new LineFramer(Checks.between("maxLength", maxLength, 1, Integer.MAX_VALUE - 2), handler);
     }
 
     /**
@@ -148,11 +145,7 @@ public abstract class Framer {
         if (fieldBytes != 1 && fieldBytes != 2 && fieldBytes != 4 && fieldBytes != 8) {
             throw new IllegalArgumentException("fieldBytes must be 1, 2, 4 or 8: " + fieldBytes);
         }
-        Checks.atLeast("maxFrameLength", maxFrameLength, 0);
-        if (maxFrameLength > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxFrameLength must be at most " + (Integer.MAX_VALUE - 8) + ": "
-                    + maxFrameLength);
-        }
+        Checks.between("maxFrameLength", maxFrameLength, 0, Integer.MAX_VALUE - 8);
         return new LengthFieldFramer(fieldBytes, lengthAdjustment, maxFrameLength, handler);
     }
 
@@ -206,12 +199,7 @@ public abstract class Framer {
         }
     }
 
-    /**
-     * The bytes kept for the next frames: the start of a cut frame, or the rest of a read while
-     * paused.
-     *
-     * @return the byte count kept
-     */
+    /** {@return the bytes kept for the next frames: the start of a cut frame, or a paused read's rest} */
     public final int bufferedBytes() {
         return keptLength;
     }
@@ -245,7 +233,7 @@ public abstract class Framer {
             int start = data.position();
             int length = scan(data, start, end, start);
             if (length == TOO_LONG) {
-                fail(connection, data);
+                fail(connection, data, tooLong());
                 return;
             }
             if (length == NEED_MORE || length > end - start) {
@@ -267,7 +255,7 @@ public abstract class Framer {
             }
             int length = scan(kept, start, keptLength, start == 0 ? keptScanned : start);
             if (length == TOO_LONG) {
-                fail(connection, null);
+                fail(connection, null, tooLong());
                 return false;
             }
             if (length == NEED_MORE || length > keptLength - start) {
@@ -294,7 +282,7 @@ public abstract class Framer {
             append(data, take);
             int length = scan(kept, 0, keptLength, scanFrom);
             if (length == TOO_LONG) {
-                fail(connection, data);
+                fail(connection, data, tooLong());
                 return false;
             }
             if (length != NEED_MORE && length <= keptLength) {
@@ -343,14 +331,15 @@ public abstract class Framer {
         return failed || !connection.isAutoRead() || !connection.isOpen();
     }
 
-    private void fail(Connection connection, ByteBuffer data) {
+    /** Drops everything kept and the rest of {@code data} (if any), then tells the handler. */
+    private void fail(Connection connection, ByteBuffer data, FramingException error) {
         failed = true;
         keptLength = 0;
         kept = null;
         if (data != null) {
             data.position(data.limit());
         }
-        handler.onFramingError(connection, tooLong());
+        handler.onFramingError(connection, error);
     }
 
     /**
@@ -364,11 +353,7 @@ public abstract class Framer {
             return;
         }
         if ((long) keptLength + data.remaining() > Math.max(maxFrameBytes, (long) MAX_KEPT_READS * READ_SIZE)) {
-            failed = true;
-            kept = null;
-            keptLength = 0;
-            data.position(data.limit());
-            handler.onFramingError(connection, new FramingException("more than " + MAX_KEPT_READS * READ_SIZE
+            fail(connection, data, new FramingException("more than " + MAX_KEPT_READS * READ_SIZE
                     + " bytes kept while reading was paused: resume reading with Framer.resume, not setAutoRead"));
             return;
         }

@@ -23,255 +23,143 @@ public final class TcpOptions {
 
     private static final TcpOptions DEFAULTS = builder().build();
 
-    private final boolean reuseAddress;
-    private final boolean reusePort;
-    private final boolean listenerPerLoop;
-    private final int backlog;
-    private final boolean tcpNoDelay;
-    private final boolean keepAlive;
-    private final int receiveBufferSize;
-    private final int sendBufferSize;
-    private final int highWaterMark;
-    private final int lowWaterMark;
-    private final Duration idleTimeout;
-    private final Duration connectTimeout;
-    private final int maxConnections;
+    /** A private copy of the builder that made these options: never changed, never handed out. */
+    private final Builder values;
     private final Map<SocketOption<?>, Object> connectionOptions;
     private final Map<SocketOption<?>, Object> listenerOptions;
-    private final TlsOptions tls;
 
     private TcpOptions(Builder b) {
-        this.reuseAddress = b.reuseAddress;
-        this.reusePort = b.reusePort;
-        this.listenerPerLoop = b.listenerPerLoop;
-        this.backlog = b.backlog;
-        this.tcpNoDelay = b.tcpNoDelay;
-        this.keepAlive = b.keepAlive;
-        this.receiveBufferSize = b.receiveBufferSize;
-        this.sendBufferSize = b.sendBufferSize;
-        this.highWaterMark = b.highWaterMark;
-        this.lowWaterMark = b.lowWaterMark;
-        this.idleTimeout = b.idleTimeout;
-        this.connectTimeout = b.connectTimeout;
-        this.maxConnections = b.maxConnections;
+        this.values = new Builder(b);
         this.connectionOptions = SocketOptionSettings.freeze(b.connectionOptions);
         this.listenerOptions = SocketOptionSettings.freeze(b.listenerOptions);
-        this.tls = b.tls;
     }
 
     /**
-     * The defaults: SO_REUSEADDR and TCP_NODELAY on, backlog 1024, water marks 64 KiB / 32 KiB,
-     * no idle timeout, connect timeout 10 s, no connection limit, kernel socket buffer sizes.
-     *
-     * @return the default options
+     * {@return the defaults: SO_REUSEADDR and TCP_NODELAY on, backlog 1024, water marks 64 KiB /
+     * 32 KiB, no idle timeout, connect timeout 10 s, no connection limit, kernel socket buffer sizes}
      */
     public static TcpOptions defaults() {
         return DEFAULTS;
     }
 
-    /**
-     * A builder starting from the defaults.
-     *
-     * @return a new builder
-     */
+    /** {@return a new builder, starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /**
-     * A builder starting from these options.
-     *
-     * @return a new builder holding a copy of these values
-     */
+    /** {@return a new builder, starting from these options} */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.reuseAddress = reuseAddress;
-        b.reusePort = reusePort;
-        b.listenerPerLoop = listenerPerLoop;
-        b.backlog = backlog;
-        b.tcpNoDelay = tcpNoDelay;
-        b.keepAlive = keepAlive;
-        b.receiveBufferSize = receiveBufferSize;
-        b.sendBufferSize = sendBufferSize;
-        b.highWaterMark = highWaterMark;
-        b.lowWaterMark = lowWaterMark;
-        b.idleTimeout = idleTimeout;
-        b.connectTimeout = connectTimeout;
-        b.maxConnections = maxConnections;
-        b.connectionOptions.putAll(connectionOptions);
-        b.listenerOptions.putAll(listenerOptions);
-        b.tls = tls;
-        return b;
+        return new Builder(values);
     }
 
-    /**
-     * Whether listeners set SO_REUSEADDR (default {@code true}).
-     *
-     * @return whether listeners set SO_REUSEADDR (default {@code true})
-     */
+    /** {@return whether listeners set SO_REUSEADDR (default {@code true})} */
     public boolean reuseAddress() {
-        return reuseAddress;
+        return values.reuseAddress;
     }
 
     /**
-     * Whether other processes may share the port: listeners set SO_REUSEPORT, and another
-     * process (of the same user) that sets it too can listen on the same address, the kernel
-     * spreading connections over both; for a restart beside the old process, say. Off by
-     * default, so a port another process holds is refused. A group's own listeners share their
-     * port among themselves either way (see {@link #listenerPerLoop()}).
+     * Whether other processes of the same user may listen on the port too (SO_REUSEPORT), the
+     * kernel spreading connections over all of them: for a restart beside the old process, say.
+     * Off by default, so a port another process holds is refused. A group's own listeners share
+     * their port among themselves either way (see {@link #listenerPerLoop()}).
      *
      * @return whether to share the port with other processes (default {@code false})
      */
     public boolean reusePort() {
-        return reusePort;
+        return values.reusePort;
     }
 
     /**
-     * How an {@link EventLoopGroup} listens: {@code true} (the default), one listening socket
-     * per loop on the same address, with SO_REUSEPORT among the group's own sockets, so the
-     * kernel spreads connections over the loops and none is handed from loop to loop;
-     * {@code false}, one loop accepts and hands each connection to the next loop. Where
-     * SO_REUSEPORT is missing, and for Unix domain sockets, a group always hands off. A single
+     * How an {@link EventLoopGroup} listens: {@code true} (the default), one socket per loop on
+     * the same address (SO_REUSEPORT among the group's own), so the kernel spreads connections
+     * over the loops; {@code false}, one loop accepts and hands each connection to the next.
+     * Without SO_REUSEPORT, and for Unix domain sockets, a group always hands off. A single
      * {@link EventLoop} ignores it.
      *
      * @return whether a group listens on every loop (default {@code true})
      */
     public boolean listenerPerLoop() {
-        return listenerPerLoop;
+        return values.listenerPerLoop;
     }
 
-    /**
-     * The listen backlog (default 1024; the kernel may cap it).
-     *
-     * @return the listen backlog (default 1024; the kernel may cap it)
-     */
+    /** {@return the listen backlog (default 1024; the kernel may cap it)} */
     public int backlog() {
-        return backlog;
+        return values.backlog;
     }
 
-    /**
-     * Whether TCP_NODELAY is set on connections (default {@code true}).
-     *
-     * @return whether TCP_NODELAY is set on connections (default {@code true})
-     */
+    /** {@return whether TCP_NODELAY is set on connections (default {@code true})} */
     public boolean tcpNoDelay() {
-        return tcpNoDelay;
+        return values.tcpNoDelay;
     }
 
-    /**
-     * Whether SO_KEEPALIVE is set on connections (default {@code false}).
-     *
-     * @return whether SO_KEEPALIVE is set on connections (default {@code false})
-     */
+    /** {@return whether SO_KEEPALIVE is set on connections (default {@code false})} */
     public boolean keepAlive() {
-        return keepAlive;
+        return values.keepAlive;
     }
 
-    /**
-     * SO_RCVBUF in bytes, or 0 to keep the kernel's default.
-     *
-     * @return SO_RCVBUF in bytes, or 0 to keep the kernel's default
-     */
+    /** {@return SO_RCVBUF in bytes, or 0 to keep the kernel's default} */
     public int receiveBufferSize() {
-        return receiveBufferSize;
+        return values.receiveBufferSize;
     }
 
-    /**
-     * SO_SNDBUF in bytes, or 0 to keep the kernel's default.
-     *
-     * @return SO_SNDBUF in bytes, or 0 to keep the kernel's default
-     */
+    /** {@return SO_SNDBUF in bytes, or 0 to keep the kernel's default} */
     public int sendBufferSize() {
-        return sendBufferSize;
+        return values.sendBufferSize;
     }
 
-    /**
-     * Queued outbound bytes above which a connection is not writable (default 64 KiB).
-     *
-     * @return queued outbound bytes above which a connection is not writable (default 64 KiB)
-     */
+    /** {@return queued outbound bytes above which a connection is not writable (default 64 KiB)} */
     public int highWaterMark() {
-        return highWaterMark;
+        return values.highWaterMark;
     }
 
-    /**
-     * Queued outbound bytes at or below which it is writable again (default 32 KiB).
-     *
-     * @return queued outbound bytes at or below which it is writable again (default 32 KiB)
-     */
+    /** {@return queued outbound bytes at or below which it is writable again (default 32 KiB)} */
     public int lowWaterMark() {
-        return lowWaterMark;
+        return values.lowWaterMark;
     }
 
-    /**
-     * How long a connection may neither read nor write; {@link Duration#ZERO} = off.
-     *
-     * @return how long a connection may neither read nor write; {@link Duration#ZERO} = off
-     */
+    /** {@return how long a connection may neither read nor write; {@link Duration#ZERO} = off} */
     public Duration idleTimeout() {
-        return idleTimeout;
+        return values.idleTimeout;
     }
 
-    /**
-     * How long {@link EventLoop#connectTcp} waits for the connection (default 10 s).
-     *
-     * @return how long {@link EventLoop#connectTcp} waits for the connection (default 10 s)
-     */
+    /** {@return how long {@link EventLoop#connectTcp} waits for the connection (default 10 s)} */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return values.connectTimeout;
     }
 
-    /**
-     * The most connections one server keeps open (default {@link Integer#MAX_VALUE}).
-     *
-     * @return the most connections one server keeps open (default {@link Integer#MAX_VALUE})
-     */
+    /** {@return the most connections one server keeps open (default {@link Integer#MAX_VALUE})} */
     public int maxConnections() {
-        return maxConnections;
+        return values.maxConnections;
     }
 
-    /**
-     * The socket options set with {@link Builder#option} on every connection, accepted or
-     * dialed, in the order they were set.
-     *
-     * @return an unmodifiable map of option to value
-     */
+    /** {@return the options set with {@link Builder#option} on every connection, in order; unmodifiable} */
     public Map<SocketOption<?>, Object> connectionOptions() {
         return connectionOptions;
     }
 
-    /**
-     * The socket options set with {@link Builder#listenerOption} on listening sockets.
-     *
-     * @return an unmodifiable map of option to value
-     */
+    /** {@return the socket options set with {@link Builder#listenerOption} on listening sockets} */
     public Map<SocketOption<?>, Object> listenerOptions() {
         return listenerOptions;
     }
 
-    /**
-     * The TLS settings of the connections, or {@code null} for plain TCP (the default).
-     *
-     * @return the TLS options, or {@code null}
-     */
+    /** {@return the TLS settings of the connections, or {@code null} for plain TCP (the default)} */
     public TlsOptions tls() {
-        return tls;
+        return values.tls;
     }
 
     @Override
     public String toString() {
-        return "TcpOptions[reuseAddress=" + reuseAddress + ", reusePort=" + reusePort + ", listenerPerLoop=" + listenerPerLoop
-                + ", backlog=" + backlog + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
-                + ", receiveBufferSize=" + receiveBufferSize + ", sendBufferSize=" + sendBufferSize
-                + ", highWaterMark=" + highWaterMark + ", lowWaterMark=" + lowWaterMark
-                + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
-                + ", maxConnections=" + maxConnections + ", connectionOptions=" + connectionOptions
-                + ", listenerOptions=" + listenerOptions + ", tls=" + tls + "]";
+        Builder v = values;
+        return "TcpOptions[reuseAddress=" + v.reuseAddress + ", reusePort=" + v.reusePort + ", listenerPerLoop="
+                + v.listenerPerLoop + ", backlog=" + v.backlog + ", tcpNoDelay=" + v.tcpNoDelay + ", keepAlive="
+                + v.keepAlive + ", receiveBufferSize=" + v.receiveBufferSize + ", sendBufferSize=" + v.sendBufferSize
+                + ", highWaterMark=" + v.highWaterMark + ", lowWaterMark=" + v.lowWaterMark + ", idleTimeout="
+                + v.idleTimeout + ", connectTimeout=" + v.connectTimeout + ", maxConnections=" + v.maxConnections
+                + ", connectionOptions=" + connectionOptions + ", listenerOptions=" + listenerOptions + ", tls=" + v.tls
+                + "]";
     }
 
-    /**
-     * Builds {@link TcpOptions}. Not thread-safe; each setter checks its value at once.
-     */
+    /** Builds {@link TcpOptions}. Not thread-safe; each setter checks its value at once. */
     public static final class Builder {
         private boolean reuseAddress = true;
         private boolean reusePort;
@@ -290,14 +178,32 @@ public final class TcpOptions {
         private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
         private TlsOptions tls;
 
-        private Builder() {
+        private Builder() { // the defaults are the fields' initial values
+        }
+
+        private Builder(Builder from) {
+            reuseAddress = from.reuseAddress;
+            reusePort = from.reusePort;
+            listenerPerLoop = from.listenerPerLoop;
+            backlog = from.backlog;
+            tcpNoDelay = from.tcpNoDelay;
+            keepAlive = from.keepAlive;
+            receiveBufferSize = from.receiveBufferSize;
+            sendBufferSize = from.sendBufferSize;
+            highWaterMark = from.highWaterMark;
+            lowWaterMark = from.lowWaterMark;
+            idleTimeout = from.idleTimeout;
+            connectTimeout = from.connectTimeout;
+            maxConnections = from.maxConnections;
+            connectionOptions.putAll(from.connectionOptions);
+            listenerOptions.putAll(from.listenerOptions);
+            tls = from.tls;
         }
 
         /**
-         * Sets TLS for the connections: {@link TlsOptions#server} ones to listen,
-         * {@link TlsOptions#client} ones to dial; {@code null} (the default) for plain TCP.
-         * Handlers still read and write plaintext, and {@link ConnectionHandler#onOpen} comes
-         * after the handshake.
+         * Sets TLS for the connections: {@link TlsOptions#server} ones to listen, {@link TlsOptions#client}
+         * ones to dial; {@code null} (the default) for plain TCP. Handlers still read and write
+         * plaintext, and {@link ConnectionHandler#onOpen} comes after the handshake.
          *
          * @param tls the TLS options, or {@code null}
          * @return this builder
@@ -348,7 +254,6 @@ public final class TcpOptions {
 
         /**
          * Sets whether listeners set SO_REUSEADDR.
-         *
          * @param on whether listeners set SO_REUSEADDR
          * @return this builder
          */
@@ -358,10 +263,9 @@ public final class TcpOptions {
         }
 
         /**
-         * Sets whether to share the port with other processes (SO_REUSEPORT); see.
-         *
-         * @param on whether to share the port with other processes (SO_REUSEPORT); see
-         * {@link TcpOptions#reusePort()}; listening fails where the platform lacks it
+         * Sets whether to share the port with other processes (SO_REUSEPORT; see
+         * {@link TcpOptions#reusePort()}); listening fails where the platform lacks it.
+         * @param on whether to share the port
          * @return this builder
          */
         public Builder reusePort(boolean on) {
@@ -370,10 +274,9 @@ public final class TcpOptions {
         }
 
         /**
-         * Sets whether a group listens with one socket per loop (default) or hands.
-         *
-         * @param on whether a group listens with one socket per loop (default) or hands
-         * connections off from one accepting loop; see {@link TcpOptions#listenerPerLoop()}
+         * Sets whether a group listens with one socket per loop (the default) or hands
+         * connections off from one accepting loop; see {@link TcpOptions#listenerPerLoop()}.
+         * @param on one socket per loop
          * @return this builder
          */
         public Builder listenerPerLoop(boolean on) {
@@ -383,7 +286,6 @@ public final class TcpOptions {
 
         /**
          * Sets the listen backlog, at least 1.
-         *
          * @param backlog the listen backlog, at least 1
          * @return this builder
          */
@@ -394,7 +296,6 @@ public final class TcpOptions {
 
         /**
          * Sets whether connections set TCP_NODELAY.
-         *
          * @param on whether connections set TCP_NODELAY
          * @return this builder
          */
@@ -405,7 +306,6 @@ public final class TcpOptions {
 
         /**
          * Sets whether connections set SO_KEEPALIVE.
-         *
          * @param on whether connections set SO_KEEPALIVE
          * @return this builder
          */
@@ -416,7 +316,6 @@ public final class TcpOptions {
 
         /**
          * Sets SO_RCVBUF, or 0 for the kernel's default.
-         *
          * @param bytes SO_RCVBUF, or 0 for the kernel's default
          * @return this builder
          */
@@ -427,7 +326,6 @@ public final class TcpOptions {
 
         /**
          * Sets SO_SNDBUF, or 0 for the kernel's default.
-         *
          * @param bytes SO_SNDBUF, or 0 for the kernel's default
          * @return this builder
          */
@@ -438,7 +336,6 @@ public final class TcpOptions {
 
         /**
          * Sets queued bytes above which a connection is not writable, at least 1.
-         *
          * @param bytes queued bytes above which a connection is not writable, at least 1
          * @return this builder
          */
@@ -449,7 +346,6 @@ public final class TcpOptions {
 
         /**
          * Sets queued bytes at or below which a connection is writable again, at least 0.
-         *
          * @param bytes queued bytes at or below which a connection is writable again, at least 0
          * @return this builder
          */
@@ -459,10 +355,8 @@ public final class TcpOptions {
         }
 
         /**
-         * Sets how long a connection may neither read nor write before.
-         *
-         * @param timeout how long a connection may neither read nor write before
-         * {@link ConnectionHandler#onIdle} is called; {@link Duration#ZERO} = off
+         * Sets how long a connection may be idle before {@link ConnectionHandler#onIdle}; 0 = off.
+         * @param timeout the idle timeout, zero or more
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
@@ -472,7 +366,6 @@ public final class TcpOptions {
 
         /**
          * Sets how long a client connect may take, more than zero.
-         *
          * @param timeout how long a client connect may take, more than zero
          * @return this builder
          */
@@ -482,10 +375,9 @@ public final class TcpOptions {
         }
 
         /**
-         * Sets the most connections one server keeps open, at least 1; beyond it a new.
-         *
-         * @param max the most connections one server keeps open, at least 1; beyond it a new
-         * connection is accepted and closed at once
+         * Sets the most connections one server keeps open; beyond it a new connection is
+         * accepted and closed at once.
+         * @param max the most connections, at least 1
          * @return this builder
          */
         public Builder maxConnections(int max) {
@@ -494,9 +386,7 @@ public final class TcpOptions {
         }
 
         /**
-         * The options.
-         *
-         * @return the options
+         * {@return the options}
          * @throws IllegalArgumentException if the low water mark is above the high one
          */
         public TcpOptions build() {

@@ -90,92 +90,52 @@ public final class TlsOptions {
         return new Builder(true, context);
     }
 
-    /**
-     * Whether this is the client side.
-     *
-     * @return whether this is the client side
-     */
+    /** {@return whether this is the client side} */
     public boolean isClient() {
         return client;
     }
 
-    /**
-     * The context engines are made from.
-     *
-     * @return the context engines are made from
-     */
+    /** {@return the context engines are made from} */
     public SSLContext context() {
         return context;
     }
 
-    /**
-     * The protocols enabled, such as {@code TLSv1.3}.
-     *
-     * @return the protocols enabled, such as {@code TLSv1.3}
-     */
+    /** {@return the protocols enabled, such as {@code TLSv1.3}} */
     public List<String> protocols() {
         return protocols;
     }
 
-    /**
-     * The cipher suites enabled, or {@code null} for the JDK's defaults.
-     *
-     * @return the cipher suites enabled, or {@code null} for the JDK's defaults
-     */
+    /** {@return the cipher suites enabled, or {@code null} for the JDK's defaults} */
     public List<String> cipherSuites() {
         return cipherSuites;
     }
 
-    /**
-     * The ALPN protocols offered (client) or accepted in order of preference (server); empty: no ALPN.
-     *
-     * @return the ALPN protocols offered (client) or accepted in order of preference (server); empty: no ALPN
-     */
+    /** {@return the ALPN protocols offered (client) or accepted in order of preference (server); empty: no ALPN} */
     public List<String> applicationProtocols() {
         return applicationProtocols;
     }
 
-    /**
-     * Whether a server asks for client certificates.
-     *
-     * @return whether a server asks for client certificates
-     */
+    /** {@return whether a server asks for client certificates} */
     public ClientAuth clientAuth() {
         return clientAuth;
     }
 
-    /**
-     * The SNI host name a client sends and verifies, or {@code null} for the host dialed.
-     *
-     * @return the SNI host name a client sends and verifies, or {@code null} for the host dialed
-     */
+    /** {@return the SNI host name a client sends and verifies, or {@code null} for the host dialed} */
     public String serverName() {
         return serverName;
     }
 
-    /**
-     * Whether a client verifies the server's host name against its certificate.
-     *
-     * @return whether a client verifies the server's host name against its certificate
-     */
+    /** {@return whether a client verifies the server's host name against its certificate} */
     public boolean verifyHostname() {
         return verifyHostname;
     }
 
-    /**
-     * How long a handshake may take, from the connection to {@code onOpen}.
-     *
-     * @return how long a handshake may take, from the connection to {@code onOpen}
-     */
+    /** {@return how long a handshake may take, from the connection to {@code onOpen}} */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
-    /**
-     * Where the engine's delegated tasks run.
-     *
-     * @return where the engine's delegated tasks run
-     */
+    /** {@return where the engine's delegated tasks run} */
     public Executor delegatedTaskExecutor() {
         return delegatedTaskExecutor;
     }
@@ -364,11 +324,7 @@ public final class TlsOptions {
             return this;
         }
 
-        /**
-         * The options.
-         *
-         * @return the options
-         */
+        /** {@return the options} */
         public TlsOptions build() {
             return new TlsOptions(this);
         }

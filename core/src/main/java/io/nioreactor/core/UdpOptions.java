@@ -75,38 +75,22 @@ public final class UdpOptions {
         return reusePort;
     }
 
-    /**
-     * SO_RCVBUF in bytes, or 0 for the kernel's default.
-     *
-     * @return SO_RCVBUF in bytes, or 0 for the kernel's default
-     */
+    /** {@return SO_RCVBUF in bytes, or 0 for the kernel's default} */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /**
-     * SO_SNDBUF in bytes, or 0 for the kernel's default.
-     *
-     * @return SO_SNDBUF in bytes, or 0 for the kernel's default
-     */
+    /** {@return SO_SNDBUF in bytes, or 0 for the kernel's default} */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /**
-     * The most datagrams waiting in the send queue (default 1,024).
-     *
-     * @return the most datagrams waiting in the send queue (default 1,024)
-     */
+    /** {@return the most datagrams waiting in the send queue (default 1,024)} */
     public int sendQueueDatagrams() {
         return sendQueueDatagrams;
     }
 
-    /**
-     * The most bytes waiting in the send queue (default 4 MiB).
-     *
-     * @return the most bytes waiting in the send queue (default 4 MiB)
-     */
+    /** {@return the most bytes waiting in the send queue (default 4 MiB)} */
     public int sendQueueBytes() {
         return sendQueueBytes;
     }
@@ -245,11 +229,7 @@ public final class UdpOptions {
             return this;
         }
 
-        /**
-         * The options.
-         *
-         * @return the options
-         */
+        /** {@return the options} */
         public UdpOptions build() {
             return new UdpOptions(this);
         }

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * <p>The writer reads its own plain value and publishes with an opaque store: no lock, no
  * read-modify-write instruction, no fence on the hot path. Readers get a recent, untorn value.
  */
-public final class Counter {
+final class Counter {
 
     private static final VarHandle VALUE;
 
@@ -24,7 +24,7 @@ public final class Counter {
     private long value;
 
     /** Adds one. Loop thread only. */
-    public void increment() {
+    void increment() {
         VALUE.setOpaque(this, value + 1);
     }
 
@@ -33,7 +33,7 @@ public final class Counter {
      *
      * @param delta the amount to add, may be negative
      */
-    public void add(long delta) {
+    void add(long delta) {
         VALUE.setOpaque(this, value + delta);
     }
 
@@ -42,7 +42,7 @@ public final class Counter {
      *
      * @return a recent value
      */
-    public long get() {
+    long get() {
         return (long) VALUE.getOpaque(this);
     }
 }

@@ -54,13 +54,13 @@ public final class GroupChannels {
      * Listens on {@code address} for the group.
      *
      * @param loops          the group's running loops, at least one
-     * @param chooser        the group's round robin over its running loops, for hand-offs
+     * @param chooser        the group's round robin over its running loops, for hand-offs ({@code null} if none runs)
      * @param address        where to listen
      * @param options        the options; {@code maxConnections} holds for the whole server
      * @param handlerFactory called on the serving loop for each connection's handler
      * @return a future of the group's server
      */
-    public static CompletableFuture<TcpServer> listenTcp(List<LoopCore> loops, TcpListener.LoopChooser chooser,
+    public static CompletableFuture<TcpServer> listenTcp(List<LoopCore> loops, Supplier<LoopCore> chooser,
             SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
         Objects.requireNonNull(address, "address");
@@ -71,7 +71,7 @@ public final class GroupChannels {
                 && address instanceof InetSocketAddress;
         if (!perLoop) {
             LoopCore acceptor = loops.get(0);
-            TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser : null;
+            TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
             return ChannelOpener.onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory, limit, handOff,
                     false))
                     .thenApply(listener -> new GroupTcpServer(List.of(listener), limit));

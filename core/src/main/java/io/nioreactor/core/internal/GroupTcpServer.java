@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * A group's TCP server: one listener per loop (sharded with SO_REUSEPORT) or one acceptor that
  * hands connections off. One address, one close for all, counts over all. Any thread.
  */
-public final class GroupTcpServer implements TcpServer {
+final class GroupTcpServer implements TcpServer {
 
     private final List<TcpServer> listeners;
     private final ConnectionLimit limit;
@@ -39,11 +39,6 @@ public final class GroupTcpServer implements TcpServer {
     @Override
     public int openConnections() {
         return limit.open();
-    }
-
-    /** @return how many listening sockets serve this address: the loops, or 1 when handing off */
-    public int listeningSockets() {
-        return listeners.size();
     }
 
     @Override

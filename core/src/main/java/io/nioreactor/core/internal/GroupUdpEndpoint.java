@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for sending and closing. A send from one of the group's loops goes out through that loop's
  * own socket, at once; from elsewhere through the sockets in turn. Any thread.
  */
-public final class GroupUdpEndpoint implements UdpEndpoint {
+final class GroupUdpEndpoint implements UdpEndpoint {
 
     private final List<UdpChannel> endpoints;
     private final AtomicInteger next = new AtomicInteger();
@@ -59,11 +59,6 @@ public final class GroupUdpEndpoint implements UdpEndpoint {
     @Override
     public CompletableFuture<Void> close() {
         return CompletableFuture.allOf(endpoints.stream().map(UdpChannel::close).toArray(CompletableFuture[]::new));
-    }
-
-    /** @return how many sockets serve this address */
-    public int sockets() {
-        return endpoints.size();
     }
 
     @Override

@@ -1,16 +1,15 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.Cancellable;
+import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.LoopMetrics;
 import io.nioreactor.core.LoopOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,49 +19,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of an event loop: one thread, one selector, and the loop itself. Each iteration
- * selects (with a timeout from the earliest timer, or none when tasks are waiting), dispatches
- * ready keys, runs expired timers, then runs a bounded batch of tasks.
- *
- * <p>The rest has homes of its own: {@link LoopLifecycle} (running, shutting down, terminated),
- * {@link LoopTimers}, {@link LoopResources} (what the channels borrow) and {@link TaskInbox}.
- * It knows its public face only as an opaque object, handed down for {@code Connection.loop()}.
+ * The body of an event loop: one thread and its running. Each iteration selects (with a
+ * timeout from the earliest timer, or none when tasks are waiting) and dispatches the ready keys
+ * ({@link LoopSelector}), runs the expired timers ({@link LoopTimers}), then a bounded batch of
+ * tasks ({@link TaskInbox}, fed by {@link #execute} from any thread). Its graceful end is
+ * {@link LoopShutdown}'s, its states {@link LoopLifecycle}'s, and what its channels borrow
+ * {@link LoopResources}'. Its public face, the {@link EventLoop}, is what channels give as their
+ * {@code loop()}.
  */
 public final class LoopCore {
 
     /** The category users configure: the public face's name, as before the split. */
     private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
 
-    /** Close futures waiting for the select that really closes their sockets; loop thread only. */
-    private final java.util.ArrayDeque<CompletableFuture<Void>> closedAfterSelect = new java.util.ArrayDeque<>();
     /** Run at termination, before the future completes; set once after start. */
     private volatile Runnable beforeTermination;
+
+    /**
+     * The most one read of a connection hands its handler: the size of the loop's one read
+     * buffer. Framers keep a paused connection's reads in multiples of it.
+     */
+    public static final int READ_SIZE = 64 * 1024;
 
     /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
     static final int MAX_TASKS_PER_ITERATION = 1024;
 
-    private final Object facade;
+    private final EventLoop facade;
     private final String name;
-    private final Selector selector;
     private final Thread thread;
     private final TaskInbox tasks;
     private final LoopLifecycle lifecycle = new LoopLifecycle();
     private final LoopTimers timers = new LoopTimers(this);
     private final LoopResources resources;
-    /** Created once: a method reference per select call would allocate. */
-    private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private final LoopSelector selector;
+    private final LoopShutdown shutdown;
+    /** Created once: a method reference per iteration would allocate. */
     private final Consumer<Runnable> runSafely = this::runSafely;
-
-    // Loop thread only.
-    private int endpointsOpen;
-    private ScheduledTask shutdownDeadline;
     private final FailureBackoff failureBackoff = new FailureBackoff();
 
-    private LoopCore(Object facade, String name, Selector selector, LoopOptions options) {
+    private LoopCore(EventLoop facade, String name, Selector selector, LoopOptions options) {
         this.facade = facade;
         this.name = name;
-        this.selector = selector;
         this.resources = new LoopResources(options);
+        this.selector = new LoopSelector(selector, resources);
+        this.shutdown = new LoopShutdown(this.selector, timers, log, name);
         this.tasks = new TaskInbox(selector);
         this.thread = new Thread(this::run, name);
     }
@@ -70,36 +70,22 @@ public final class LoopCore {
     /**
      * Opens a selector and starts the loop thread.
      *
-     * @param facade  the public face of this loop, handed back by {@link #facade()}
+     * @param facade  the public face of this loop, handed back by {@link #facade()} (tests may pass {@code null})
      * @param name    the thread's name
      * @param options the loop's settings
      * @return the running loop
      * @throws UncheckedIOException if no selector can be opened
      */
-    public static LoopCore start(Object facade, String name, LoopOptions options) {
+    public static LoopCore start(EventLoop facade, String name, LoopOptions options) {
         Selector selector;
         try {
-            selector = Selector.open();
-            warmUpChannelClose();
+            selector = LoopSelector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for loop " + name, e);
         }
         LoopCore core = new LoopCore(facade, name, selector, options);
         core.thread.start();
         return core;
-    }
-
-    /**
-     * Opens and closes one channel of each kind while file descriptors are still available.
-     * The JDK initialises its close path lazily (the JDK's FileDispatcherImpl needs a spare
-     * descriptor for that); if the first close happens when the process is out of descriptors,
-     * the initialisation fails for good, no channel can ever be closed again and the process
-     * never recovers. Seen under prlimit --nofile.
-     */
-    private static void warmUpChannelClose() throws IOException {
-        SocketChannel.open().close();
-        ServerSocketChannel.open().close();
-        DatagramChannel.open().close();
     }
 
     // ---------------------------------------------------------------- any thread
@@ -115,7 +101,7 @@ public final class LoopCore {
     }
 
     /** @return the loop's counters */
-    public LoopCounters counters() {
+    public LoopMetrics counters() {
         return resources.counters();
     }
 
@@ -191,21 +177,14 @@ public final class LoopCore {
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
         long timeoutNanos = Durations.delayNanos(timeout);
         if (lifecycle.beginShutdown()) {
-            execute(() -> beginShutdown(timeoutNanos));
+            execute(() -> shutdown.begin(timeoutNanos));
         }
         return lifecycle.terminationFuture();
     }
 
-    /**
-     * The public face of this loop, as its creator handed it down, for the channels'
-     * {@code loop()}.
-     *
-     * @param <T> the facade's type
-     * @return the facade
-     */
-    @SuppressWarnings("unchecked")
-    public <T> T facade() {
-        return (T) facade;
+    /** @return the public face of this loop, for the channels' {@code loop()} */
+    EventLoop facade() {
+        return facade;
     }
 
     boolean isTerminated() {
@@ -223,11 +202,7 @@ public final class LoopCore {
     void closeOnLoop(Runnable closeNow, CompletableFuture<Void> closed) {
         if (inEventLoop()) {
             closeNow.run();
-            return;
-        }
-        try {
-            execute(closeNow);
-        } catch (RejectedExecutionException e) {
+        } else if (!executeUnlessTerminated(closeNow)) {
             closed.complete(null);
         }
     }
@@ -242,25 +217,18 @@ public final class LoopCore {
         return resources;
     }
 
-    SelectionKey register(SelectableChannel channel, int ops, Selectable endpoint) throws IOException {
-        SelectionKey key = channel.register(selector, ops, endpoint);
-        endpointsOpen++;
-        return key;
+    SelectionKey register(SelectableChannel channel, int ops, Selectable selectable) throws IOException {
+        return selector.register(channel, ops, selectable);
     }
 
-    /**
-     * Loop thread: completes {@code closed} once the next select has flushed the cancelled keys.
-     * The JDK closes the socket of a channel that was registered only then: completing earlier
-     * would tell a caller the port is free while it is still bound.
-     */
+    /** Loop thread: completes {@code closed} once the next select has really closed the sockets closed so far. */
     void completeAfterDeregistration(CompletableFuture<Void> closed) {
-        closedAfterSelect.add(closed);
+        selector.completeAfterDeregistration(closed);
     }
 
-    /** Each registered endpoint calls this exactly once, when it closes: cancels its key, uncounts it. */
+    /** Each registered channel calls this exactly once, when it closes: cancels its key, uncounts it. */
     void deregister(SelectionKey key) {
-        key.cancel();
-        endpointsOpen--;
+        selector.deregister(key);
     }
 
     // ---------------------------------------------------------------- the loop
@@ -268,7 +236,7 @@ public final class LoopCore {
     private void run() {
         Throwable fatal = null;
         try {
-            while (!(isShuttingDown() && endpointsOpen == 0 && shutdownStarted())) {
+            while (!(isShuttingDown() && selector.registered() == 0 && shutdown.begun())) {
                 runOnce();
             }
         } catch (ClosedSelectorException e) {
@@ -279,10 +247,6 @@ public final class LoopCore {
             log.error("loop {} stopped by a fatal error", name, t);
         }
         terminate(fatal);
-    }
-
-    private boolean shutdownStarted() {
-        return shutdownDeadline != null;
     }
 
     private void runOnce() {
@@ -338,21 +302,10 @@ public final class LoopCore {
 
     private void select() throws IOException {
         resources.newIteration();
-        long timeoutMillis = selectTimeoutMillis();
-        int closedBefore = closedAfterSelect.size(); // closed before this select: their sockets go in it
         try {
-            if (timeoutMillis == 0) {
-                selector.selectNow(dispatcher);
-            } else if (timeoutMillis < 0) {
-                selector.select(dispatcher);
-            } else {
-                selector.select(dispatcher, timeoutMillis);
-            }
+            selector.select(selectTimeoutMillis());
         } finally {
             tasks.selected(); // even after a failure: else later submissions would not wake it
-        }
-        for (int i = 0; i < closedBefore; i++) {
-            closedAfterSelect.poll().complete(null);
         }
     }
 
@@ -364,7 +317,7 @@ public final class LoopCore {
      */
     private long selectTimeoutMillis() {
         long backoff = failureBackoff.pauseMillis();
-        if ((!tasks.isEmpty() || resources.budget().resumeDue() || !closedAfterSelect.isEmpty()) && backoff == 0) {
+        if ((!tasks.isEmpty() || resources.budget().resumeDue() || selector.closesPending()) && backoff == 0) {
             return 0;
         }
         long next = timers.nextDeadline();
@@ -374,21 +327,6 @@ public final class LoopCore {
         long delay = next - System.nanoTime();
         long untilTimer = delay <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(delay + 999_999);
         return backoff > 0 ? Math.max(1, Math.min(backoff, untilTimer)) : untilTimer;
-    }
-
-    private void dispatch(SelectionKey key) {
-        resources.ioNanos(); // the first dispatch of an iteration reads the clock: the busy time starts
-        Selectable endpoint = (Selectable) key.attachment();
-        try {
-            if (!key.isValid()) {
-                return;
-            }
-            endpoint.onReady(key.readyOps());
-        } catch (Throwable t) {
-            Failures.rethrowIfFatal(t);
-            resources.counters().handlerFailures.increment();
-            endpoint.onUnexpectedFailure(t);
-        }
     }
 
     private void runTasks() {
@@ -415,47 +353,15 @@ public final class LoopCore {
         }
     }
 
-    private void beginShutdown(long timeoutNanos) {
-        shutdownDeadline = timers.newTimer(this::forceCloseAll);
-        timers.arm(shutdownDeadline, System.nanoTime() + timeoutNanos);
-        for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
-            Selectable endpoint = (Selectable) key.attachment();
-            try {
-                endpoint.beginShutdown();
-            } catch (RuntimeException e) {
-                log.warn("loop {}: error while shutting down {}", name, endpoint, e);
-                endpoint.forceClose();
-            }
-        }
-    }
-
-    private void forceCloseAll() {
-        SelectionKey[] keys = selector.keys().toArray(new SelectionKey[0]);
-        if (keys.length > 0) {
-            log.debug("loop {}: shutdown timeout, closing {} channels", name, keys.length);
-        }
-        for (SelectionKey key : keys) {
-            ((Selectable) key.attachment()).forceClose();
-        }
-    }
-
     private void terminate(Throwable fatal) {
         lifecycle.terminating();
         try {
-            forceCloseAll();
+            shutdown.forceCloseAll();
         } catch (Throwable t) {
             log.warn("loop {}: error while closing channels", name, t);
         }
         timers.clear();
-        try {
-            selector.close();
-        } catch (IOException e) {
-            log.debug("loop {}: error closing the selector", name, e);
-        }
-        CompletableFuture<Void> closed;
-        while ((closed = closedAfterSelect.poll()) != null) { // the selector's close closed their sockets
-            closed.complete(null);
-        }
+        selector.close(log, name); // and so the sockets of those closed since the last select
         // Tasks accepted before TERMINATED was set still run, so their futures complete.
         Runnable task;
         while ((task = tasks.poll()) != null) {

@@ -3,7 +3,7 @@ package io.nioreactor.core.internal;
 import io.nioreactor.core.LoopMetrics;
 
 /** The loop's counters; written by the loop thread only, read from anywhere. */
-public final class LoopCounters implements LoopMetrics {
+final class LoopCounters implements LoopMetrics {
 
     private final SendBudget budget;
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopResources {
 
     /** The one read buffer shared by every connection of the loop. */
-    static final int READ_BUFFER_SIZE = 64 * 1024;
+    static final int READ_BUFFER_SIZE = LoopCore.READ_SIZE;
     /** Idle outbound chunks kept for reuse: 256 x 16 KiB = 4 MiB per loop at most. */
     static final int MAX_POOLED_CHUNKS = 256;
     /** A read while the send budget is spent takes at most one chunk's worth. */

@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  * {@code true} and it never runs; a cancel once it has run (or while it runs) stops the runs
  * after it and answers {@code false}, as it cancelled no task that had not run.
  */
-public final class ScheduledTask implements Cancellable {
+final class ScheduledTask implements Cancellable {
 
     private static final int PENDING = 0;
     private static final int RUNNING = 1;

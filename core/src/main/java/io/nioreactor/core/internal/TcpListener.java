@@ -75,7 +75,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
 
     /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
     @FunctionalInterface
-    public interface LoopChooser {
+    interface LoopChooser {
         /** @return the loop for the next connection, or {@code null} if none is running */
         LoopCore next();
     }

@@ -1,0 +1,62 @@
+package io.nioreactor.core.internal;
+
+import org.slf4j.Logger;
+
+/**
+ * A loop's graceful shutdown: once asked, every registered channel begins to close (listeners
+ * stop accepting, connections flush then close), and a deadline timer resets whatever is left
+ * when the timeout is up. The loop ends once nothing is registered any more. Loop thread only.
+ */
+final class LoopShutdown {
+
+    private final LoopSelector selector;
+    private final LoopTimers timers;
+    private final Logger log;
+    private final String loopName;
+    private ScheduledTask deadline;
+
+    LoopShutdown(LoopSelector selector, LoopTimers timers, Logger log, String loopName) {
+        this.selector = selector;
+        this.timers = timers;
+        this.log = log;
+        this.loopName = loopName;
+    }
+
+    /** Whether the shutdown has begun on the loop thread (not only been asked for). */
+    boolean begun() {
+        return deadline != null;
+    }
+
+    /** Every channel begins to close; after {@code timeoutNanos} what is left is reset. */
+    void begin(long timeoutNanos) {
+        deadline = timers.newTimer(this::timedOut);
+        timers.arm(deadline, System.nanoTime() + timeoutNanos);
+        for (Selectable selectable : selector.registeredNow()) {
+            try {
+                selectable.beginShutdown();
+            } catch (RuntimeException e) {
+                log.warn("loop {}: error while shutting down {}", loopName, selectable, e);
+                selectable.forceClose();
+            }
+        }
+    }
+
+    private void timedOut() {
+        Selectable[] left = selector.registeredNow();
+        if (left.length > 0) {
+            log.debug("loop {}: shutdown timeout, closing {} channels", loopName, left.length);
+        }
+        forceClose(left);
+    }
+
+    /** Closes every channel at once: the loop ends. */
+    void forceCloseAll() {
+        forceClose(selector.registeredNow());
+    }
+
+    private static void forceClose(Selectable[] channels) {
+        for (Selectable selectable : channels) {
+            selectable.forceClose();
+        }
+    }
+}
