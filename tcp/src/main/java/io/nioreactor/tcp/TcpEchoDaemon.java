@@ -58,6 +58,13 @@ public final class TcpEchoDaemon implements Callable<Integer> {
             description = "Resume reading once the queue is down to this (default: ${DEFAULT-VALUE}).")
     private int lowWater;
 
+    @Option(names = "--send-buffer", paramLabel = "SIZE", defaultValue = "128KiB", converter = SizeConverter.class,
+            description = "SO_SNDBUF of each connection, which the kernel doubles; 0 = the kernel's autotuning, up to"
+                    + " net.ipv4.tcp_wmem's maximum (4 MiB). Peers that never read hold that much kernel memory each:"
+                    + " at 4 MiB, 1,500 of them push the host into TCP memory pressure, where every socket of it"
+                    + " slows down (default: ${DEFAULT-VALUE}).")
+    private int sendBuffer;
+
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
             description = "On SIGTERM/SIGINT, how long queued echoes may drain (default: ${DEFAULT-VALUE}).")
@@ -107,6 +114,7 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         common.check(highWater >= 1, "--high-water", highWater + " must be at least 1");
         common.check(lowWater <= highWater, "--low-water",
                 lowWater + " must not be above --high-water (" + highWater + ")");
+        common.check(sendBuffer >= 0, "--send-buffer", sendBuffer + " must be 0 (the kernel's) or more");
         common.check(!idleTimeout.isNegative(), "--idle-timeout", idleTimeout + " must not be negative");
         common.check(!shutdownTimeout.isNegative(), "--shutdown-timeout", shutdownTimeout + " must not be negative");
         return TcpOptions.builder()
@@ -116,6 +124,7 @@ public final class TcpEchoDaemon implements Callable<Integer> {
                 .backlog(backlog)
                 .highWaterMark(highWater)
                 .lowWaterMark(lowWater)
+                .sendBufferSize(sendBuffer)
                 .tls(tls.serverOptions(common))
                 .build();
     }

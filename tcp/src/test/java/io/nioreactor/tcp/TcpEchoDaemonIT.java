@@ -88,6 +88,7 @@ class TcpEchoDaemonIT {
         assertUsageError("'--port': 70000 is not in 0..65535", "--port", "70000");
         assertUsageError("'--idle-timeout'", "--idle-timeout", "5x");
         assertUsageError("'--low-water'", "--high-water", "1KiB");
+        assertUsageError("'--send-buffer'", "--send-buffer", "-1");
         assertUsageError("'--log-level'", "--log-level", "LOUD");
         assertUsageError("'--threads': 0 must be at least 1", "--threads", "0");
         assertUsageError("'--threads': -1 must be at least 1", "--threads", "-1");

@@ -39,6 +39,12 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
     private ConnectionOpening opening;
     private boolean autoRead = true;
     private boolean readResumeScheduled;
+    /**
+     * Bytes of its last read burst, for {@link ReadLoop}'s fairness: 64 KiB or more marks a
+     * flooding peer. A new connection counts as one until its first burst shows otherwise, so
+     * that a thousand peers that connect and flood at once cannot fill one iteration.
+     */
+    int lastReadBurst = LoopCore.READ_SIZE;
 
     ConnectionDriver(LoopCore loop, SocketChannel channel, TcpOptions options, ConnectionLimit limit,
             Transport.Factory transports, ConnectionOpening opening) throws IOException {
@@ -117,7 +123,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
             failed(e);
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && state != ConnectionState.CLOSED) {
-            loop.resources().readLoop().read(this);
+            loop.resources().readLoop().readWhenReady(this);
         }
         endDispatch();
     }

@@ -183,5 +183,6 @@ final class LoopResources {
     /** A new iteration: the next {@link #ioNanos()} reads the clock again. */
     void newIteration() {
         ioNanosValid = false;
+        readLoop.newIteration();
     }
 }
