@@ -3,6 +3,8 @@ package io.nioreactor.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,21 +51,38 @@ class ComparePinIT {
     void withTasksetTheServerAndTheLoadRunOnCoresOfTheirOwnAndBothCpusAreReported(@TempDir Path dir) throws Exception {
         String path = System.getenv("PATH");
         Assumptions.assumeTrue(Pinning.findOnPath("taskset", path) != null, "taskset is not on this machine's PATH");
-        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core: nothing to pin apart");
+        // The CPUs this process may run on (its cpuset, as taskset -p would show), which compare inherits.
+        List<Integer> allowed = Pinning.allowedCpus();
+        Assumptions.assumeTrue(allowed.size() >= 2, "this process may run on " + allowed.size() + " CPU(s) only ("
+                + allowed + "): nothing to pin apart");
+        // One server thread (compare's default): the server on the first allowed CPU, the load on all the others.
+        String serverCpus = Integer.toString(allowed.get(0));
+        String loadCpus = allowed.subList(1, allowed.size()).stream().map(String::valueOf)
+                .collect(Collectors.joining(","));
         Path json = dir.resolve("r.json");
         Process process = compare(dir, path, json);
 
         List<String> out = Files.readAllLines(dir.resolve("out.txt"));
         assertEquals(0, process.exitValue(), String.join("\n", out) + Files.readString(dir.resolve("err.txt")));
-        assertTrue(out.stream().anyMatch(l -> l.contains("server pinned to cores 0, load (its own JVM) to 1")),
-                String.join("\n", out));
+        String pinned = "server pinned to cores " + serverCpus + ", load (its own JVM) to " + loadCpus;
+        assertTrue(out.stream().anyMatch(l -> l.contains(pinned)), "expected \"" + pinned + "\" (allowed CPUs "
+                + allowed + ") in:\n" + String.join("\n", out));
         String rows = Files.readString(json);
+        JsonNode all = new ObjectMapper().readTree(rows);
         for (String scenario : List.of("pipelined", "udp")) {
-            String row = rows.lines().filter(l -> l.contains("\"scenario\":\"" + scenario + "\"")).findFirst()
-                    .orElseThrow(() -> new AssertionError(scenario + " missing: " + rows));
-            assertTrue(!row.contains("\"clientCpuSeconds\":0.000,"), "the load's CPU, read from its own JVM: " + row);
-            assertTrue(!row.contains("\"cpuSeconds\":0.000,"), "the server's CPU: " + row);
-            assertTrue(!row.contains("\"value\":0.000,"), "this run echoed nothing: " + row);
+            JsonNode row = null;
+            for (JsonNode r : all) {
+                if (scenario.equals(r.path("scenario").asText())) {
+                    row = r;
+                }
+            }
+            assertTrue(row != null, scenario + " missing: " + rows);
+            // Present and above zero: a missing field must fail, not pass as "not 0.000".
+            assertTrue(row.path("clientCpuSeconds").asDouble(0) > 0, "the load's CPU, read from its own JVM: " + row);
+            assertTrue(row.path("cpuSeconds").asDouble(0) > 0, "the server's CPU: " + row);
+            assertTrue(row.path("value").asDouble(0) > 0, "this run echoed nothing: " + row);
+            assertEquals(1, row.path("serverCores").asInt(-1), "the server on its one core: " + row);
+            assertEquals(1, row.path("clientCores").asInt(-1), "one load thread on the other cores: " + row);
         }
     }
 }

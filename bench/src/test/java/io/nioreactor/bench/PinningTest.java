@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +34,9 @@ class PinningTest {
         assertEquals("taskset not found on the PATH: running unpinned" + System.lineSeparator(),
                 said.toString(StandardCharsets.UTF_8));
         assertEquals(List.of(), pinning.serverPrefix());
+        assertEquals(List.of(), pinning.clientPrefix());
+        assertEquals(1, pinning.serverCores(), "one server thread: one core");
+        assertEquals(1, pinning.clientCores(), "one load thread: one core");
     }
 
     @Test
@@ -53,18 +60,58 @@ class PinningTest {
     }
 
     @Test
-    void withTasksetOnThisMachineTheSplitUsesOnlyTheCpusThisProcessMayUse() {
+    void theAllowedCpusAreThoseOfTheKernelsMaskForThisProcess() throws Exception {
+        List<Integer> fromMask = cpusOfTheAllowedMask();
+        Assumptions.assumeTrue(fromMask != null, "no Cpus_allowed in /proc/self/status (not Linux)");
+        assertEquals(fromMask, Pinning.allowedCpus(), "Cpus_allowed_list as read, against the hex mask Cpus_allowed");
+    }
+
+    @Test
+    void withTasksetOnThisMachineTheSplitUsesOnlyTheCpusThisProcessMayUse() throws Exception {
         String path = System.getenv("PATH");
         Assumptions.assumeTrue(Pinning.findOnPath("taskset", path) != null, "taskset is not on the PATH");
-        List<Integer> allowed = Pinning.allowedCpus();
-        Assumptions.assumeTrue(allowed.size() >= 2, "one CPU");
-        Pinning pinning = Pinning.split(1, 1, path, new PrintStream(new ByteArrayOutputStream()));
+        // Expected from the kernel's bitmask, not from Pinning's own reading of the list.
+        List<Integer> allowed = cpusOfTheAllowedMask();
+        Assumptions.assumeTrue(allowed != null, "no Cpus_allowed in /proc/self/status (not Linux)");
+        Assumptions.assumeTrue(allowed.size() >= 2, "one CPU allowed (" + allowed + "): nothing to split");
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        Pinning pinning = Pinning.split(1, 1, path, new PrintStream(said, true, StandardCharsets.UTF_8));
+
+        assertEquals("", said.toString(StandardCharsets.UTF_8), "pinned: nothing to say");
         assertTrue(pinning.pinned());
-        List<Integer> server = Pinning.parseCpuList(pinning.serverCpus());
-        List<Integer> client = Pinning.parseCpuList(pinning.clientCpus());
-        Set<Integer> both = new HashSet<>(server);
-        both.retainAll(client);
-        assertEquals(Set.of(), both, "disjoint");
-        assertTrue(allowed.containsAll(server) && allowed.containsAll(client), "only CPUs this process may use");
+        String first = Integer.toString(allowed.get(0));
+        String rest = allowed.subList(1, allowed.size()).stream().map(String::valueOf)
+                .collect(Collectors.joining(","));
+        assertEquals(first, pinning.serverCpus(), "one server thread: the first allowed CPU");
+        assertEquals(rest, pinning.clientCpus(), "the load: every other allowed CPU, in order");
+        assertEquals(1, pinning.serverCores());
+        assertEquals(1, pinning.clientCores(), "one load thread");
+        assertEquals(List.of("taskset", "-c", first), pinning.serverPrefix());
+        assertEquals(List.of("taskset", "-c", rest), pinning.clientPrefix());
+    }
+
+    /**
+     * The CPUs of {@code Cpus_allowed} in {@code /proc/self/status}: the kernel's hex mask
+     * (32-bit words, most significant first, comma-separated), read here independently of the
+     * {@code Cpus_allowed_list} that {@link Pinning#allowedCpus()} parses; {@code null} if absent.
+     */
+    private static List<Integer> cpusOfTheAllowedMask() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("Cpus_allowed:")) {
+                BigInteger mask = new BigInteger(line.substring("Cpus_allowed:".length()).trim().replace(",", ""), 16);
+                List<Integer> cpus = new ArrayList<>();
+                for (int cpu = mask.getLowestSetBit(); cpu >= 0 && cpu < mask.bitLength(); cpu++) {
+                    if (mask.testBit(cpu)) {
+                        cpus.add(cpu);
+                    }
+                }
+                return cpus;
+            }
+        }
+        return null;
     }
 }

@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -349,7 +350,18 @@ class EventLoopGroupTest {
             await().atMost(5, TimeUnit.SECONDS).untilAsserted(
                     () -> assertEquals(2, serving.size(), "both loops hold queued bytes"));
 
+            // Registered before the end: how often the group's end is reported, and what was over by then.
+            AtomicInteger ends = new AtomicInteger();
+            List<String> atTheEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
+            group.terminationFuture().whenComplete((ignored, failure) -> {
+                ends.incrementAndGet();
+                atTheEnd.add("failure " + failure + ", loops ended " + group.loops().stream()
+                        .filter(l -> l.terminationFuture().isDone()).count() + " of " + group.loops().size()
+                        + ", connections closed " + group.metrics().connectionsClosed()
+                        + ", bytes queued " + group.metrics().queuedBytes());
+            });
             java.util.concurrent.CompletableFuture<Void> terminated = group.shutdownGracefully(Duration.ofSeconds(30));
+            assertSame(group.terminationFuture(), terminated, "shutdown returns the termination future");
             assertFalse(terminated.isDone(), "still draining: " + terminated + " " + group.metrics());
             for (SocketChannel client : clients) {
                 Loopback.Digest received = Loopback.readDigest(client); // until the server closes
@@ -357,7 +369,19 @@ class EventLoopGroupTest {
                 assertArrayEquals(Loopback.sha256().digest(payload), received.sha256());
             }
             terminated.get(10, TimeUnit.SECONDS);
-            assertSame(terminated, group.shutdownGracefully(Duration.ZERO));
+            // The callback runs on the thread that completes the future, maybe just after get() returns.
+            await().atMost(5, TimeUnit.SECONDS).until(() -> ends.get() >= 1);
+            assertEquals(List.of("failure null, loops ended 2 of 2, connections closed 8, bytes queued 0"), atTheEnd,
+                    "completed once, normally, only after both loops ended with every byte sent");
+
+            // Asked again: the same future, already done, and the end is not reported a second time.
+            java.util.concurrent.CompletableFuture<Void> again = group.shutdownGracefully(Duration.ZERO);
+            assertSame(terminated, again);
+            assertTrue(again.isDone() && !again.isCompletedExceptionally(), again.toString());
+            AtomicInteger lateEnds = new AtomicInteger();
+            again.thenRun(lateEnds::incrementAndGet); // on a completed future: runs at once, here
+            assertEquals(1, lateEnds.get());
+            assertEquals(1, ends.get(), "the callback registered before the end ran exactly once");
         } finally {
             for (SocketChannel client : clients) {
                 client.close();

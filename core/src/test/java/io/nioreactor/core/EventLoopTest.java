@@ -67,20 +67,33 @@ class EventLoopTest {
 
     @Test
     void tasksRunAndIterationsAreCounted() throws Exception {
+        // The loop is held in a task while ten more are submitted: they are queued before the
+        // iteration drains its tasks, so all eleven run in that one iteration, which is counted
+        // once they have run. A timer scheduled from the last of them runs in the next iteration.
+        CountDownLatch held = new CountDownLatch(1);
         CompletableFuture<long[]> before = new CompletableFuture<>();
-        loop.execute(() -> before.complete(new long[] {loop.metrics().tasksRun(), loop.metrics().loopIterations()}));
+        loop.execute(() -> {
+            before.complete(new long[] {loop.metrics().tasksRun(), loop.metrics().loopIterations()});
+            awaitQuietly(held);
+        });
         long[] counts = before.get(5, TimeUnit.SECONDS);
-
+        List<CompletableFuture<Long>> sameIteration = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            CompletableFuture<Void> ran = new CompletableFuture<>();
-            loop.execute(() -> ran.complete(null));
-            ran.get(5, TimeUnit.SECONDS);
+            CompletableFuture<Long> seen = new CompletableFuture<>();
+            loop.execute(() -> seen.complete(loop.metrics().loopIterations()));
+            sameIteration.add(seen);
         }
+        CompletableFuture<Long> nextIteration = new CompletableFuture<>();
+        loop.execute(() -> loop.schedule(() -> nextIteration.complete(loop.metrics().loopIterations()), Duration.ZERO));
+        held.countDown();
 
-        // The task that read "before" was counted after it ran: 1 + 10 more.
-        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().tasksRun() == counts[0] + 11);
-        // Several tasks may share an iteration; each iteration is counted once its tasks have run.
-        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().loopIterations() > counts[1]);
+        for (CompletableFuture<Long> seen : sameIteration) {
+            assertEquals(counts[1], seen.get(5, TimeUnit.SECONDS), "a task queued while the iteration ran its tasks");
+        }
+        assertEquals(counts[1] + 1, nextIteration.get(5, TimeUnit.SECONDS), "one iteration counted, once");
+        // The holder, the ten, the one that scheduled the timer and the timer: 13, each counted after it ran.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().tasksRun() >= counts[0] + 13);
+        assertEquals(counts[0] + 13, loop.metrics().tasksRun());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -21,9 +22,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SendFileTest {
 
     private static final long FILE_SIZE = 256L << 20;
+    /** SO_SNDBUF of the server's socket and SO_RCVBUF of the reader's (the kernel doubles both). */
+    private static final int SOCKET_BUFFER = 64 * 1024;
+    /** What both socket buffers can hold between the server and its reader, with room to spare. */
+    private static final long MAX_IN_SOCKET_BUFFERS = 2L << 20;
+    /** Steps of the slow reader, 16 KiB at most each: about 3 MiB of the file. */
+    private static final int SLOW_STEPS = 200;
 
     private final EventLoop loop = EventLoop.start("send-file-test");
 
@@ -49,8 +59,12 @@ class SendFileTest {
         byte[] fileSha = writeRandomFile(file, FILE_SIZE);
         CompletableFuture<Connection> opened = new CompletableFuture<>();
         CompletableFuture<Long> sent = new CompletableFuture<>();
+        // What the loop saw each time onWritable came: pending bytes, file bytes sent.
+        List<String> writableAgain = new CopyOnWriteArrayList<>();
+        // Small socket buffers on both sides (no autotuning): the reader, not the kernel, holds the file back.
+        TcpOptions small = TcpOptions.builder().sendBufferSize(SOCKET_BUFFER).build();
         try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
-            TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+            TcpServer server = loop.listenTcp(ANY_PORT_V4, small, c -> new ConnectionHandler() {
                 @Override
                 public void onOpen(Connection c) {
                     c.write(ascii("HEAD"));
@@ -62,16 +76,24 @@ class SendFileTest {
                         }
                     });
                     c.writeLater(ascii("TAIL"));
-                    c.shutdownOutput(); // after everything before it
+                    // No shutdownOutput yet: it would make isWritable() false whatever is pending.
                     opened.complete(c);
                 }
 
                 @Override
                 public void onRead(Connection c, ByteBuffer data) {
                 }
+
+                @Override
+                public void onWritable(Connection c) {
+                    writableAgain.add("onWritable with " + c.pendingOutboundBytes() + " bytes pending, "
+                            + loop.metrics().fileBytesSent() + " of the file sent");
+                }
             }).join();
             long directBefore = directMemoryUsed();
-            try (SocketChannel client = Loopback.connect(server.localAddress())) {
+            try (SocketChannel client = SocketChannel.open()) {
+                client.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+                client.connect(server.localAddress());
                 Connection connection = opened.get(5, TimeUnit.SECONDS);
                 // The reader has not read yet: the file waits, counted, and the connection is not writable.
                 await().atMost(5, TimeUnit.SECONDS).until(() -> connection.pendingOutboundBytes() > FILE_SIZE / 2);
@@ -80,32 +102,76 @@ class SendFileTest {
 
                 assertEquals("HEAD", Loopback.readAscii(client, 4));
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                long[] received = {0};
+                long[] directPeak = {0};
+
+                // The slow reader: at most 16 KiB a step, a pause between steps (pacing, not waiting for a state).
+                ByteBuffer small16k = ByteBuffer.allocate(16 * 1024);
+                long[] first = snapshot(connection);
+                long iterationsBefore = loop.metrics().loopIterations();
+                long maxAhead = 0;
+                for (int step = 0; step < SLOW_STEPS; step++) {
+                    readSome(client, small16k, digest, received, directPeak, directBefore);
+                    long[] now = snapshot(connection); // {pending, file bytes sent, writable}, taken on the loop
+                    assertEquals(FILE_SIZE - now[1] + 4, now[0],
+                            "step " + step + ": pending is exactly the file's unsent rest and TAIL");
+                    assertEquals(0, now[2], "step " + step + ": not writable while the file waits on the reader");
+                    long ahead = now[1] - received[0]; // in the socket buffers, between the two
+                    maxAhead = Math.max(maxAhead, ahead);
+                    assertTrue(ahead >= 0, "step " + step + ": the reader got " + received[0]
+                            + " bytes of the file, more than the " + now[1] + " sent");
+                    assertTrue(ahead <= MAX_IN_SOCKET_BUFFERS, "step " + step + ": " + now[1]
+                            + " file bytes sent, " + received[0] + " read: the server ran ahead of its reader");
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                long[] last = snapshot(connection);
+                System.out.printf("[measure] slow reader, %d steps: %d KiB read, the server at most %d KiB ahead,"
+                        + " %d loop iterations%n", SLOW_STEPS, received[0] >> 10, maxAhead >> 10,
+                        loop.metrics().loopIterations() - iterationsBefore);
+                assertTrue(last[1] > first[1], "the file went on as the reader read: " + first[1] + " -> " + last[1]);
+                assertEquals(List.of(), writableAgain, "no onWritable while the reader held the file back");
+                assertFalse(sent.isDone(), "the file is not sent while the reader is slow");
+                connection.shutdownOutput(); // from this thread, behind the file's unsent rest and TAIL
+
+                // The rest at full speed.
                 ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-                long received = 0;
-                long directPeak = 0;
-                while (received < FILE_SIZE) {
-                    buffer.limit((int) Math.min(buffer.capacity(), FILE_SIZE - received));
-                    int n = client.read(buffer);
-                    assertTrue(n >= 0, "end of stream after " + received + " bytes");
-                    buffer.flip();
-                    digest.update(buffer);
-                    buffer.clear();
-                    received += n;
-                    if ((received & 0xFFFFF) < n) { // about once a MiB
-                        directPeak = Math.max(directPeak, directMemoryUsed() - directBefore);
-                    }
+                while (received[0] < FILE_SIZE) {
+                    readSome(client, buffer, digest, received, directPeak, directBefore);
                 }
                 assertArrayEquals(fileSha, digest.digest(), "the file's bytes, exact");
                 assertEquals("TAIL", Loopback.readAscii(client, 4));
                 assertEquals(0, Loopback.drainToEnd(client), "then the end of stream from shutdownOutput");
                 assertEquals(FILE_SIZE, sent.get(5, TimeUnit.SECONDS));
                 System.out.printf("[measure] sendFile %d MiB: direct memory grew by at most %d KiB; %d bytes by transferTo%n",
-                        FILE_SIZE >> 20, directPeak >> 10, loop.metrics().fileBytesSent());
-                assertTrue(directPeak < 4 << 20, "direct memory flat: grew " + directPeak + " bytes");
+                        FILE_SIZE >> 20, directPeak[0] >> 10, loop.metrics().fileBytesSent());
+                assertTrue(directPeak[0] < 4 << 20, "direct memory flat: grew " + directPeak[0] + " bytes");
                 assertEquals(FILE_SIZE, loop.metrics().fileBytesSent());
                 assertEquals(0, loop.metrics().queuedBytes(), "nothing held once sent");
+                assertEquals(0, connection.pendingOutboundBytes());
             }
         }
+    }
+
+    /** One read of at most {@code buffer}'s capacity (never past the file), into the digest. */
+    private static void readSome(SocketChannel client, ByteBuffer buffer, MessageDigest digest, long[] received,
+            long[] directPeak, long directBefore) throws IOException {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), FILE_SIZE - received[0]));
+        int n = client.read(buffer);
+        assertTrue(n >= 0, "end of stream after " + received[0] + " bytes");
+        buffer.flip();
+        digest.update(buffer);
+        received[0] += n;
+        if ((received[0] & 0xFFFFF) < n) { // about once a MiB
+            directPeak[0] = Math.max(directPeak[0], directMemoryUsed() - directBefore);
+        }
+    }
+
+    /** {pending outbound bytes, file bytes sent, writable (1) or not (0)}, read together on the loop thread. */
+    private long[] snapshot(Connection connection) throws Exception {
+        CompletableFuture<long[]> taken = new CompletableFuture<>();
+        loop.execute(() -> taken.complete(new long[] {connection.pendingOutboundBytes(),
+                loop.metrics().fileBytesSent(), connection.isWritable() ? 1 : 0}));
+        return taken.get(5, TimeUnit.SECONDS);
     }
 
     @Test

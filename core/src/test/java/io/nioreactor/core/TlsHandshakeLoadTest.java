@@ -1,120 +1,123 @@
 package io.nioreactor.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLEngine;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
  * 200 handshakes at once: the engine's delegated tasks (for a server, the work a ClientHello
- * asks: a key share and a signature) run on the executor, not on the loop: the loop thread's CPU
- * per handshake stays small and no iteration is long, however many ClientHellos one select returns.
+ * asks: a key share and a signature) go to the executor, not the loop, however many ClientHellos
+ * one select returns; every handshake completes and every connection echoes exactly.
+ *
+ * <p>The loop's longest iteration and its CPU per handshake are printed, not asserted: on two
+ * busy cores they measure the machine as much as the loop (the longest iteration was seen from
+ * 49 to 382 ms with the tasks on the executor, 287-895 ms with them on the loop; the CPU 688-712 us
+ * against 2,592-3,280 us). Bounds on them belong to the bench (handshakes in {@code compare --tls}),
+ * where the machine is quiet and the figure is the point.
  */
 class TlsHandshakeLoadTest {
 
     private static final TestCertificates CERTS = TestCertificates.get();
     private static final int HANDSHAKES = 200;
-    /**
-     * The longest iteration, in wall time: generous, as wall time on two busy cores also counts
-     * the loop thread waiting for a core (measured 49-91 ms here with the tasks on the executor,
-     * 78-382 ms by a reviewer on a busier machine, 287-895 ms with them run on the loop). It
-     * catches a loop that blocks; the CPU bound below tells where the handshakes' work runs.
-     */
-    private static final long BOUND_MILLIS = 1_000;
-    /**
-     * The loop thread's CPU time per handshake: immune to waiting for a core. Measured 688-712 us
-     * with the tasks on the executor (the engines made, the ClientHellos read, the flights
-     * encrypted), 2,592-3,280 us with them run on the loop ({@code delegatedTaskExecutor(Runnable::run)}).
-     */
-    private static final long CPU_BOUND_MICROS = 1_500;
 
     @Test
     void twoHundredConcurrentHandshakesLeaveTheirWorkToTheExecutor() throws Exception {
-        byte[] clientHello = clientHello();
         EventLoop warm = EventLoop.start("tls-warm-up"); // class loading and the JIT, on a loop of their own
         try {
-            InetSocketAddress server = listen(warm);
+            InetSocketAddress server = listen(warm, TlsOptions.server(CERTS.server()).build().delegatedTaskExecutor());
             try (SSLSocket socket = (SSLSocket) CERTS.client().getSocketFactory().createSocket("localhost", server.getPort())) {
                 socket.startHandshake();
             }
-            replay(server, clientHello, 20);
+            crowd(server, 20);
         } finally {
             warm.shutdownGracefully(Duration.ofSeconds(2)).join();
         }
 
+        // The default executor, counted: how many batches of tasks it was given, and whether one ran on the loop.
+        Executor real = TlsOptions.server(CERTS.server()).build().delegatedTaskExecutor();
+        AtomicInteger batches = new AtomicInteger();
+        AtomicInteger onTheLoop = new AtomicInteger();
+        Executor counted = task -> {
+            batches.incrementAndGet();
+            real.execute(() -> {
+                if (Thread.currentThread().getName().equals("tls-crowd")) {
+                    onTheLoop.incrementAndGet();
+                }
+                task.run();
+            });
+        };
         EventLoop loop = EventLoop.start("tls-crowd");
         try {
-            InetSocketAddress server = listen(loop);
+            InetSocketAddress server = listen(loop, counted);
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long loopThread = java.util.Arrays.stream(threads.dumpAllThreads(false, false))
                     .filter(t -> t.getThreadName().equals("tls-crowd")).findFirst().orElseThrow().getThreadId();
             long cpuBefore = threads.getThreadCpuTime(loopThread);
-            replay(server, clientHello, HANDSHAKES);
+            crowd(server, HANDSHAKES);
             double cpuMicrosEach = (threads.getThreadCpuTime(loopThread) - cpuBefore) / 1e3 / HANDSHAKES;
             long longest = loop.metrics().longestIterationNanos();
-            System.out.printf("[measure] %d concurrent TLS handshakes: longest loop iteration %.2f ms (bound %d ms),"
-                    + " loop thread CPU %.0f us per handshake%n", HANDSHAKES, longest / 1e6, BOUND_MILLIS, cpuMicrosEach);
+            System.out.printf("[measure] %d concurrent TLS handshakes: longest loop iteration %.2f ms,"
+                    + " loop thread CPU %.0f us per handshake and echo, %d task batches on the executor%n",
+                    HANDSHAKES, longest / 1e6, cpuMicrosEach, batches.get());
+            // Each echo came back, so each server handshake had completed before it.
+            assertEquals(HANDSHAKES, loop.metrics().tlsHandshakesCompleted());
+            assertEquals(0, loop.metrics().tlsHandshakesFailed());
             assertEquals(0, loop.metrics().tlsHandshakesTimedOut());
-            assertTrue(longest < TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS), longest / 1e6 + " ms");
-            assertTrue(cpuMicrosEach < CPU_BOUND_MICROS, "the loop did the handshakes' work: " + cpuMicrosEach + " us each");
+            assertEquals(HANDSHAKES, loop.metrics().connectionsAccepted());
+            // A server handshake has at least one batch of delegated tasks (the ClientHello's): all on the executor.
+            assertTrue(batches.get() >= HANDSHAKES, "task batches given to the executor: " + batches.get());
+            assertEquals(0, onTheLoop.get(), "delegated tasks run on the loop thread");
         } finally {
             loop.shutdownGracefully(Duration.ofSeconds(2)).join();
         }
     }
 
-    private static InetSocketAddress listen(EventLoop loop) {
-        TlsOptions tls = TlsOptions.server(CERTS.server()).build();
+    private static InetSocketAddress listen(EventLoop loop, Executor tasks) {
+        // Generous: the test completes the handshakes one after another after sending all the ClientHellos.
+        TlsOptions tls = TlsOptions.server(CERTS.server()).handshakeTimeout(Duration.ofSeconds(60))
+                .delegatedTaskExecutor(tasks).build();
         return (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, TcpOptions.builder().tls(tls).build(),
                 c -> new TestEchoHandler()).join().localAddress();
     }
 
-    /** A real ClientHello, made once by the JDK's client engine: each connection sends the same bytes. */
-    private static byte[] clientHello() throws IOException {
-        SSLEngine client = CERTS.client().createSSLEngine("localhost", 443);
-        client.setUseClientMode(true);
-        client.beginHandshake();
-        ByteBuffer out = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
-        client.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] hello = new byte[out.remaining()];
-        out.get(hello);
-        return hello;
-    }
-
     /**
-     * Opens {@code count} connections, then sends the ClientHello on each as fast as it can (so
-     * that one select sees many), and waits for the server's first flight on every one: the
-     * server has done its part of each handshake.
+     * Opens {@code count} connections, each with a client engine of its own, makes every
+     * ClientHello first, then sends them all as fast as it can (so that one select sees many);
+     * then completes each handshake and checks an exact echo of a payload of its own.
      */
-    private static void replay(InetSocketAddress server, byte[] clientHello, int count) throws IOException {
-        List<SocketChannel> channels = new ArrayList<>();
+    private static void crowd(InetSocketAddress server, int count) throws IOException {
+        List<EngineClient> clients = new ArrayList<>();
         try {
+            List<byte[]> hellos = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                channels.add(SocketChannel.open(server));
+                EngineClient client = new EngineClient(server, CERTS.client());
+                clients.add(client);
+                hellos.add(client.clientHello());
             }
-            for (SocketChannel channel : channels) {
-                channel.write(ByteBuffer.wrap(clientHello));
+            for (int i = 0; i < count; i++) {
+                clients.get(i).send(hellos.get(i));
             }
-            ByteBuffer flight = ByteBuffer.allocate(64 * 1024);
-            for (SocketChannel channel : channels) {
-                flight.clear();
-                channel.socket().setSoTimeout(30_000);
-                int n = channel.socket().getInputStream().read(flight.array());
-                assertTrue(n > 0 && flight.get(0) == 0x16, "a ServerHello record, got " + n + " bytes");
+            for (int i = 0; i < count; i++) {
+                EngineClient client = clients.get(i);
+                client.finishHandshake();
+                byte[] sent = ("connection " + i + " of " + count).getBytes(StandardCharsets.US_ASCII);
+                client.send(client.records(sent));
+                assertArrayEquals(sent, client.readPlaintext(sent.length), "the echo of connection " + i);
             }
         } finally {
-            for (SocketChannel channel : channels) {
-                channel.close();
+            for (EngineClient client : clients) {
+                client.close();
             }
         }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -249,6 +250,7 @@ class TlsTest {
         java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(path);
         CompletableFuture<Long> sent = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicLong pendingAtStart = new java.util.concurrent.atomic.AtomicLong();
+        AtomicReference<Boolean> writableAtStart = new AtomicReference<>();
         long directBefore = directMemoryUsed();
         // A small socket buffer: the kernel takes little, so the pacing shows in the queue.
         TcpOptions options = TcpOptions.builder().sendBufferSize(32 * 1024)
@@ -265,6 +267,7 @@ class TlsTest {
                     }
                 });
                 pendingAtStart.set(connection.pendingOutboundBytes()); // the file counts as pending, as over plain TCP
+                writableAtStart.set(connection.isWritable());
                 connection.write(ByteBuffer.wrap(":tail".getBytes(StandardCharsets.US_ASCII))); // after the file
                 connection.close(); // once the file and the tail have gone
             }
@@ -290,10 +293,85 @@ class TlsTest {
         assertEquals(content.length, sent.get(10, TimeUnit.SECONDS));
         // What the kernel took at once (its buffers, a few hundred KiB) has left; the rest is pending.
         assertTrue(pendingAtStart.get() >= content.length / 2, "pending " + pendingAtStart.get());
+        assertEquals(false, writableAtStart.get(), "isWritable() with " + pendingAtStart.get() + " B pending");
         // Read a record's worth at a time while the queue has room: the file never sits whole in chunks.
         long directGrowth = directMemoryUsed() - directBefore;
         System.out.printf("[measure] direct memory grown by a 5 MiB file over TLS: %,d B%n", directGrowth);
         assertTrue(directGrowth <= 256 * 1024, "the queue grew by " + directGrowth + " B of direct chunks");
+        file.close();
+    }
+
+    @Test
+    void aTlsFileTurnsTheConnectionUnwritableAndOnWritableFollowsTheDrain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] content = new byte[5 << 20];
+        new Random(22).nextBytes(content);
+        java.nio.file.Path path = java.nio.file.Files.write(dir.resolve("file.bin"), content);
+        java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(path);
+        CompletableFuture<Long> sent = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicLong pendingAtStart = new java.util.concurrent.atomic.AtomicLong();
+        AtomicReference<Boolean> writableAtStart = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger writables = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong pendingAtWritable = new java.util.concurrent.atomic.AtomicLong(-1);
+        AtomicReference<Boolean> writableInOnWritable = new AtomicReference<>();
+        AtomicReference<Connection> opened = new AtomicReference<>();
+        int high = 64 * 1024;
+        int low = 0; // writable again only once all is out: a threshold that is exact to check
+        // A small socket buffer: the kernel takes little, so the pacing shows in the queue.
+        TcpOptions options = TcpOptions.builder().sendBufferSize(32 * 1024).highWaterMark(high).lowWaterMark(low)
+                .tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection connection) {
+                opened.set(connection);
+                connection.write(ByteBuffer.wrap("head:".getBytes(StandardCharsets.US_ASCII)));
+                connection.sendFile(file, 0, content.length).whenComplete((n, e) -> {
+                    if (e != null) {
+                        sent.completeExceptionally(e);
+                    } else {
+                        sent.complete(n);
+                    }
+                });
+                pendingAtStart.set(connection.pendingOutboundBytes()); // the file counts as pending, as over plain TCP
+                writableAtStart.set(connection.isWritable());
+                connection.write(ByteBuffer.wrap(":tail".getBytes(StandardCharsets.US_ASCII))); // after the file
+            }
+
+            @Override
+            public void onRead(Connection connection, ByteBuffer data) {
+            }
+
+            @Override
+            public void onWritable(Connection connection) {
+                if (writables.incrementAndGet() == 1) {
+                    pendingAtWritable.set(connection.pendingOutboundBytes());
+                    writableInOnWritable.set(connection.isWritable());
+                }
+            }
+        }).join().localAddress();
+        byte[] expected = new byte[content.length + 10];
+        System.arraycopy("head:".getBytes(StandardCharsets.US_ASCII), 0, expected, 0, 5);
+        System.arraycopy(content, 0, expected, 5, content.length);
+        System.arraycopy(":tail".getBytes(StandardCharsets.US_ASCII), 0, expected, 5 + content.length, 5);
+        try (SSLSocket socket = client(server)) {
+            socket.startHandshake();
+            assertArrayEquals(expected, socket.getInputStream().readNBytes(expected.length));
+            assertEquals(content.length, sent.get(10, TimeUnit.SECONDS));
+            // Writable again once down to the low water mark: onWritable after the drain, and once only.
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writables.get() >= 1);
+            CompletableFuture<Integer> writablesAtClose = new CompletableFuture<>();
+            loop.execute(() -> {
+                writablesAtClose.complete(writables.get());
+                opened.get().close();
+            });
+            assertEquals(1, writablesAtClose.get(10, TimeUnit.SECONDS), "onWritable calls");
+            assertEquals(-1, socket.getInputStream().read(), "close_notify after the tail, nothing more");
+        }
+        // What the kernel took at once (its buffers, a few hundred KiB) has left; the rest is pending.
+        assertTrue(pendingAtStart.get() >= content.length / 2, "pending " + pendingAtStart.get());
+        assertEquals(false, writableAtStart.get(), "isWritable() with " + pendingAtStart.get() + " B pending, high water " + high);
+        assertEquals(low, pendingAtWritable.get(), "pending at onWritable, low water " + low);
+        assertEquals(true, writableInOnWritable.get(), "isWritable() in onWritable");
         file.close();
     }
 
@@ -453,6 +531,8 @@ class TlsTest {
     void aHandlerThatThrowsClosesWithItsExceptionAndGetsNoMoreReadsAfterClose() throws Exception {
         CompletableFuture<Throwable> closedWith = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicInteger readsAfterClose = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicReference<byte[]> readBeforeClose = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong bytesReadAtClose = new java.util.concurrent.atomic.AtomicLong();
         // A small socket buffer: the 4 MiB written before close() stays queued, so the connection is still open.
         TcpOptions options = TcpOptions.builder().sendBufferSize(16 * 1024)
                 .tls(TlsOptions.server(CERTS.server()).build()).build();
@@ -467,6 +547,10 @@ class TlsTest {
                 }
                 if (data.get(data.position()) == 'c') { // close while records of the same read wait
                     closed = true;
+                    bytesReadAtClose.set(loop.metrics().bytesRead());
+                    byte[] copy = new byte[data.remaining()];
+                    data.get(copy);
+                    readBeforeClose.set(copy);
                     connection.write(ByteBuffer.allocate(4 << 20)); // still flushing, so still open
                     connection.close();
                     return;
@@ -485,16 +569,92 @@ class TlsTest {
             Throwable cause = closedWith.get(10, TimeUnit.SECONDS);
             assertEquals("handler bug", cause.getMessage(), "onClose gets what the handler threw");
         }
-        try (SSLSocket socket = client(server)) {
-            byte[] records = new byte[60_000];
-            java.util.Arrays.fill(records, (byte) 'c');
-            socket.getOutputStream().write(records); // four records in one go: one read on the server
-            socket.getOutputStream().flush();
-            socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (IOException ignored) {
-            // the server closes
+        // Four records in one write on a raw socket, while the loop is held: the server's first read takes all
+        // four, the handler closes on the first, and the three others, read already, are never handed over.
+        byte[][] plaintexts = {filled('c', 4000), filled('d', 4000), filled('e', 4000), filled('f', 4000)};
+        try (EngineClient client = new EngineClient(server, CERTS.client())) {
+            client.handshake();
+            byte[] records = client.records(plaintexts);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesCompleted() == 2);
+            long before = sendWhileTheLoopIsHeld(client, records);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> readBeforeClose.get() != null);
+            assertEquals(records.length, bytesReadAtClose.get() - before, "all four records came in the first read");
+            assertArrayEquals(plaintexts[0], readBeforeClose.get(), "the one record handed over, exactly");
         }
         await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().connectionsOpen() == 0);
         assertEquals(0, readsAfterClose.get(), "onRead after close()");
+    }
+
+    /**
+     * Holds the loop, sends {@code bytes} in one write, then lets the loop go: they are all in the
+     * server's socket when it reads. @return the loop's bytesRead before
+     */
+    private long sendWhileTheLoopIsHeld(EngineClient client, byte[] bytes) throws Exception {
+        CompletableFuture<Long> before = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            before.complete(loop.metrics().bytesRead());
+            awaitQuietly(held);
+        });
+        long bytesBefore = before.get(10, TimeUnit.SECONDS);
+        try {
+            client.send(bytes); // one write call
+        } finally {
+            held.countDown();
+        }
+        return bytesBefore;
+    }
+
+    @Test
+    void fourRecordsInOneReadAreHandedOverOneByOneExactly() throws Exception {
+        List<byte[]> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger readCompletes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong bytesReadAtFirstRecord = new java.util.concurrent.atomic.AtomicLong();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> new ConnectionHandler() {
+            @Override
+            public void onRead(Connection connection, ByteBuffer data) {
+                if (reads.isEmpty()) {
+                    bytesReadAtFirstRecord.set(loop.metrics().bytesRead());
+                }
+                byte[] copy = new byte[data.remaining()];
+                data.get(copy);
+                reads.add(copy);
+            }
+
+            @Override
+            public void onReadComplete(Connection connection) {
+                readCompletes.incrementAndGet();
+            }
+        }).join().localAddress();
+        byte[][] plaintexts = {filled('a', 16_000), filled('b', 1), filled('c', 10_000), filled('d', 12_000)};
+        try (EngineClient client = new EngineClient(server, CERTS.client())) {
+            client.handshake();
+            byte[] records = client.records(plaintexts);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().tlsHandshakesCompleted() == 1);
+            long bytesBefore = sendWhileTheLoopIsHeld(client, records);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> reads.size() >= 4);
+            assertEquals(records.length, bytesReadAtFirstRecord.get() - bytesBefore, "all four records came in the first read");
+            assertEquals(4, reads.size(), "one onRead per record: " + reads.stream().map(r -> r.length).toList());
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(plaintexts[i], reads.get(i), "record " + i);
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> readCompletes.get() >= 1);
+            assertEquals(1, readCompletes.get(), "one read burst, one onReadComplete");
+        }
+    }
+
+    private static byte[] filled(char c, int length) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) c);
+        return bytes;
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

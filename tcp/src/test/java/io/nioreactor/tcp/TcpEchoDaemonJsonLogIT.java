@@ -28,18 +28,9 @@ class TcpEchoDaemonJsonLogIT {
         ObjectMapper json = new ObjectMapper();
         try (DaemonProcess daemon = DaemonProcess.start(TcpEchoDaemonIT.JAR, "--port", "0", "--log-format", "json",
                 "--log-level", "DEBUG")) {
-            await().atMost(20, TimeUnit.SECONDS).until(() -> daemon.stdout().stream().anyMatch(l -> l.contains("listening on")));
-            String startMessage = null;
-            for (String line : daemon.stdout()) {
-                if (!line.endsWith("}")) {
-                    continue; // still being written; every line is parsed once the daemon has exited
-                }
-                JsonNode event = json.readTree(line);
-                // The daemon's start line; at DEBUG each loop's listener also logs "listening on ADDRESS".
-                if (event.get("formattedMessage").asText().startsWith("listening on tcp ")) {
-                    startMessage = event.get("formattedMessage").asText();
-                }
-            }
+            // The daemon's own start line: at DEBUG each loop's listener logs "listening on ADDRESS" before it.
+            await().atMost(20, TimeUnit.SECONDS).until(() -> startMessage(json, daemon.stdout()) != null || !daemon.isAlive());
+            String startMessage = startMessage(json, daemon.stdout());
             Matcher address = ADDRESS.matcher(String.valueOf(startMessage));
             assertTrue(address.matches(), "start line: " + startMessage);
             InetSocketAddress server = new InetSocketAddress(address.group(1), Integer.parseInt(address.group(2)));
@@ -59,6 +50,23 @@ class TcpEchoDaemonJsonLogIT {
                     levels.size(), new java.util.TreeSet<>(levels));
             assertTrue(levels.contains("DEBUG"), "the connection's DEBUG lines too: " + daemon.stdout());
         }
+    }
+
+    /** The start line's message, from the lines written whole so far; {@code null} if it is not out yet. */
+    private static String startMessage(ObjectMapper json, List<String> lines) {
+        for (String line : lines) {
+            JsonNode event;
+            try {
+                event = json.readTree(line);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException stillBeingWritten) {
+                continue; // every line is parsed strictly once the daemon has exited
+            }
+            String message = event.path("formattedMessage").asText();
+            if (message.startsWith("listening on tcp ")) {
+                return message;
+            }
+        }
+        return null;
     }
 
     @Test
