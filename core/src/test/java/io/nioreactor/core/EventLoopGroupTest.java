@@ -123,6 +123,9 @@ class EventLoopGroupTest {
     void aLoopThatIsShuttingDownIsNeitherChosenNorHandedConnections() throws Exception {
         EventLoopGroup group = group(2);
         EventLoop leaving = group.loops().get(1);
+        // The hand-off listener exists before the loop begins to leave: it must stop handing to it then.
+        TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).build();
+        TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> new TestEchoHandler()).join();
         try (java.net.ServerSocket neverReads = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             // A connection of the leaving loop's with 8 MiB its peer never reads: its shutdown cannot end soon.
             Connection stuck = leaving.connectTcp(neverReads.getLocalSocketAddress(), TcpOptions.defaults(),
@@ -136,10 +139,9 @@ class EventLoopGroupTest {
                 for (int i = 0; i < 10; i++) {
                     assertSame(group.loops().get(0), group.next(), "next() skips a loop that is shutting down");
                 }
-                TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).build();
-                TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> new TestEchoHandler()).join();
                 echoFromClients(server.localAddress(), 20); // none closed unanswered
                 assertEquals(20, group.loops().get(0).metrics().connectionsAccepted());
+                assertEquals(0, leaving.metrics().connectionsAccepted(), "none handed to the leaving loop");
                 peer.setSoLinger(true, 0);
             }
         }

@@ -44,7 +44,8 @@ class ReadFairnessTest {
         LoopMetrics metrics = loop.metrics();
         try (SocketChannel asker = Loopback.connect(address);
                 BulkClients floods = BulkClients.start((InetSocketAddress) address, FLOODERS)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> metrics.bytesRead() > 256L << 20); // in full flow
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics.bytesRead() > 64L << 20); // in full flow
+            floods.stillFlowing(); // from here
             long[] readBehind = new long[ROUND_TRIPS];
             ByteBuffer request = ByteBuffer.allocate(64);
             ByteBuffer answer = ByteBuffer.allocate(64);
@@ -60,14 +61,15 @@ class ReadFairnessTest {
                 }
                 readBehind[i] = metrics.bytesRead() - before - request.capacity();
             }
-            assertTrue(floods.stillFlowing(), "the floods were still being echoed at the end");
+            assertTrue(floods.stillFlowing(), "the floods were still being echoed during the round trips");
             Arrays.sort(readBehind);
             long median = readBehind[ROUND_TRIPS / 2];
             long p90 = readBehind[ROUND_TRIPS * 9 / 10];
             System.out.printf("[measure] %d flooders on the asker's loop: read from them during one 64-byte round"
                     + " trip: median %,d B, p90 %,d B, max %,d B%n", FLOODERS, median, p90, readBehind[ROUND_TRIPS - 1]);
             // An iteration reads about 1 MiB from floods before it serves only those that wait, so a round
-            // trip waits behind a few MiB; without that, behind up to 16 reads of 64 KiB from each flooder.
+            // trip waits behind a few MiB; without that, behind up to 16 reads of 64 KiB from each flooder
+            // (measured with the fairness taken out: p90 41 and 47 MiB).
             assertTrue(p90 < 8L << 20, "a 64-byte round trip waited behind " + p90 + " bytes of floods (p90)");
             assertEquals(0, metrics.handlerFailures());
         }

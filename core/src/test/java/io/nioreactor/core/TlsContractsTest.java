@@ -157,6 +157,34 @@ class TlsContractsTest {
     }
 
     @Test
+    void aFileWhoseCallbackAbortsTheConnectionGivesTheBudgetBackOnce(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[4 * 1024];
+        new Random(11).nextBytes(content);
+        Path path = Files.write(dir.resolve("small.bin"), content);
+        PausableEngines engines = new PausableEngines(CERTS.server());
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(engines.context()).build()).build();
+        Writer writer = new Writer();
+        InetSocketAddress server = (InetSocketAddress) loop.listenTcp(Loopback.ANY_PORT_V4, options, c -> writer)
+                .join().localAddress();
+        try (FileChannel file = FileChannel.open(path); SSLSocket socket = client(server)) {
+            socket.startHandshake();
+            Connection connection = writer.opened.get(10, TimeUnit.SECONDS);
+            CountDownLatch release = new CountDownLatch(1);
+            engines.pauseLatest(release); // the file waits in the backlog, its callback attached
+            CompletableFuture<Long> sent = new CompletableFuture<>();
+            loop.execute(() -> connection.sendFile(file, 0, content.length).thenAccept(n -> {
+                connection.abort(); // inside the pump that wrapped the file: all held is given back here
+                sent.complete(n);
+            }));
+            await().atMost(5, TimeUnit.SECONDS).until(() -> connection.pendingOutboundBytes() == content.length);
+            release.countDown();
+            assertEquals(content.length, sent.get(10, TimeUnit.SECONDS));
+            await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().connectionsOpen() == 0);
+            assertEquals(0, loop.metrics().queuedBytes(), "the loop's budget: the pump must not give back twice");
+        }
+    }
+
+    @Test
     void aClosingTlsConnectionSaysItNoLongerReads() throws Exception {
         CompletableFuture<Boolean> autoReadAfterClose = new CompletableFuture<>();
         TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(CERTS.server()).build()).build();

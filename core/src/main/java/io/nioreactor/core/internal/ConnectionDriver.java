@@ -39,10 +39,10 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
     private ConnectionOpening opening;
     private boolean autoRead = true;
     private boolean readResumeScheduled;
+    private Runnable readResume; // made on first need (TLS only), then kept: a task per burst would allocate
     /**
-     * Bytes of its last read burst, for {@link ReadLoop}'s fairness: 64 KiB or more marks a
-     * flooding peer. A new connection counts as one until its first burst shows otherwise, so
-     * that a thousand peers that connect and flood at once cannot fill one iteration.
+     * Bytes of its last read burst, for {@link ReadLoop}'s fairness: 64 KiB or more marks a flooding peer; a
+     * new connection counts as one until its first burst shows otherwise (a thousand may connect and flood).
      */
     int lastReadBurst = LoopCore.READ_SIZE;
 
@@ -155,14 +155,15 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
 
     /** Reads what the transport keeps on a task of its own: never inside another callback. */
     void scheduleReadResume() {
-        if (readResumeScheduled) {
-            return;
+        if (!readResumeScheduled) {
+            readResumeScheduled = true;
+            loop.executeUnlessTerminated(readResume != null ? readResume : (readResume = this::resumeScheduled));
         }
-        readResumeScheduled = true;
-        loop.executeUnlessTerminated(() -> {
-            readResumeScheduled = false;
-            resumeReading();
-        });
+    }
+
+    private void resumeScheduled() {
+        readResumeScheduled = false;
+        resumeReading();
     }
 
     @Override

@@ -16,6 +16,7 @@ package io.nioreactor.core.internal;
  *   OPEN ──close()────────────▶ CLOSING         (no more reading; the queue drains)
  *   CLOSING ──drained─────────▶ CLOSED
  *   OUTPUT_CLOSED ──end of input─▶ CLOSED
+ *   OUTPUT_CLOSED ──close()──────▶ CLOSING
  *   any ──abort(), an I/O error, a handler failure, a failed handshake──▶ CLOSED
  * </pre>
  *

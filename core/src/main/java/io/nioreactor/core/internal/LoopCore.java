@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +33,12 @@ public final class LoopCore {
     /** The category users configure: the public face's name, as before the split. */
     private static final Logger log = LoggerFactory.getLogger("io.nioreactor.core.EventLoop");
 
-    /** Run at termination, before the future completes; set once after start. */
-    private volatile Runnable beforeTermination;
-
-    /**
-     * The most one read of a connection hands its handler: the size of the loop's one read
-     * buffer. Framers keep a paused connection's reads in multiples of it.
-     */
+    /** The most one read hands a handler: the loop's read buffer; framers keep paused reads in multiples of it. */
     public static final int READ_SIZE = 64 * 1024;
 
     /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
     static final int MAX_TASKS_PER_ITERATION = 1024;
+    private static final Runnable ENDED = () -> { };
 
     private final EventLoop facade;
     private final String name;
@@ -56,6 +52,8 @@ public final class LoopCore {
     /** Created once: a method reference per iteration would allocate. */
     private final Consumer<Runnable> runSafely = this::runSafely;
     private final FailureBackoff failureBackoff = new FailureBackoff();
+    /** Run at termination, before the future completes; set once after start, or {@link #ENDED}. */
+    private final AtomicReference<Runnable> beforeTermination = new AtomicReference<>();
 
     private LoopCore(EventLoop facade, String name, Selector selector, LoopOptions options) {
         this.facade = facade;
@@ -144,6 +142,9 @@ public final class LoopCore {
      * @return {@code false} if the loop has terminated and the task will not run
      */
     public boolean executeUnlessTerminated(Runnable task) {
+        if (lifecycle.isTerminated()) { // no exception built for each call after the end
+            return false;
+        }
         try {
             execute(task);
             return true;
@@ -374,7 +375,7 @@ public final class LoopCore {
         if (fatal == null) {
             log.debug("loop {} terminated", name);
         }
-        Runnable last = beforeTermination;
+        Runnable last = beforeTermination.getAndSet(ENDED);
         if (last != null) {
             try {
                 last.run();
@@ -388,12 +389,11 @@ public final class LoopCore {
     /**
      * Any thread, once, right after start: runs {@code action} when the loop has ended, before
      * its termination future completes (unregistering its MBean, say, so that whoever joins the
-     * future finds it gone).
+     * future finds it gone); at once if the loop has ended already.
      */
     public void beforeTermination(Runnable action) {
-        this.beforeTermination = action;
-        if (terminationFuture().isDone()) { // ended before it was set (unregistering twice is harmless)
-            action.run();
+        if (!beforeTermination.compareAndSet(null, action)) {
+            action.run(); // the loop ended before: no race can lose the action
         }
     }
 }

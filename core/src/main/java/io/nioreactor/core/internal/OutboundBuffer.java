@@ -31,16 +31,12 @@ final class OutboundBuffer implements SendBudget.Waiter {
     interface Listener {
         /** The queue took bytes away: what a layer above holds may follow now. */
         void onFlushed() throws IOException;
-
         /** Nothing is queued or held any more: an output that was asked to end may end. */
         void onDrained();
-
         /** Writable again after it was not. */
         void onWritable();
-
         /** The loop's send budget is back: this connection may read again. */
         void onBudgetAvailable();
-
         /** A flush outside any call of the connection's (a deferred flush) failed. */
         void onFlushFailed(IOException e);
     }
@@ -219,7 +215,8 @@ final class OutboundBuffer implements SendBudget.Waiter {
     }
 
     /** No memory for a buffer: the connection is reset by whoever catches this (logged here, once a second at most). */
-    private OutOfBufferMemory outOfMemory(boolean count) {
+    /** Counts (if asked) and logs, throttled, that no buffer could be had: the connection resets. */
+    OutOfBufferMemory outOfMemory(boolean count) {
         if (count) {
             loop.resources().counters().bufferAllocationFailures.increment();
         }
@@ -271,13 +268,19 @@ final class OutboundBuffer implements SendBudget.Waiter {
 
     /** A layer above now holds {@code bytes} more for this connection: they count as pending. */
     void hold(long bytes) {
+        if (closed) { // cleared already: nothing is held for a closed connection
+            return;
+        }
         heldBytes += bytes;
         loop.resources().budget().add(bytes);
         stopIfAboveHighWaterMark();
     }
 
-    /** A layer above let go of {@code bytes} it held (sent on, or dropped). */
+    /** A layer above let go of {@code bytes} it held. Closed, {@link #clear} gave all back: not twice. */
     void release(long bytes) {
+        if (closed) {
+            return; // a file's callback closed the connection in the middle of a TLS pump, say
+        }
         heldBytes -= bytes;
         loop.resources().budget().remove(bytes);
         settle();

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * A client connect in progress: the key's attachment until the connection is established,
- * then hands the key to a {@link TcpConnection}. A timer fails it after the connect timeout.
+ * then hands the key to a {@link ConnectionDriver}. A timer fails it after the connect timeout.
  */
 final class TcpDialer implements Selectable {
 

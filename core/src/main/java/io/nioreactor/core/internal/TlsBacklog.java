@@ -34,10 +34,19 @@ final class TlsBacklog {
         return waiting.isEmpty();
     }
 
-    /** A write behind what waits: copied, as the caller may reuse its buffer. */
-    void addWrite(ByteBuffer data) {
+    /**
+     * A write behind what waits: copied, as the caller may reuse its buffer.
+     *
+     * @throws OutOfBufferMemory if the heap has no room for the copy (the connection resets)
+     */
+    void addWrite(ByteBuffer data) throws OutOfBufferMemory {
         int n = data.remaining();
-        ByteBuffer copy = ByteBuffer.allocate(n);
+        ByteBuffer copy;
+        try {
+            copy = ByteBuffer.allocate(n);
+        } catch (OutOfMemoryError e) { // a buffer we asked for, as on the plain path: not a dying JVM
+            throw outbound.outOfMemory(true);
+        }
         copy.put(data).flip();
         waiting.add(copy);
         outbound.hold(n);

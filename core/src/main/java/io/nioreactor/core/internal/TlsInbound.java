@@ -24,6 +24,8 @@ final class TlsInbound {
     private ByteBuffer source;
     /** The last fill filled the room it had: the socket may hold more. */
     private boolean filled;
+    /** The engine took nothing of a whole record: so that a read task cannot spin on it. */
+    private boolean stuck;
 
     TlsInbound(LoopResources resources) {
         this.resources = resources;
@@ -57,10 +59,21 @@ final class TlsInbound {
         try {
             int n = endpoint.read(buffer);
             filled = n == room;
+            stuck &= n <= 0;
             return n;
         } finally {
             buffer.flip();
         }
+    }
+
+    /** The engine took nothing of the whole record that waits: worth trying again only once bytes come. */
+    void engineTookNothing() {
+        stuck = true;
+    }
+
+    /** Whether a whole record waits that the engine may take: read it without waiting for a readiness. */
+    boolean hasRecordToRead() {
+        return !stuck && hasWholeRecord();
     }
 
     boolean lastFillFilled() {

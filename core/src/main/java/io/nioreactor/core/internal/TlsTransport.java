@@ -152,6 +152,7 @@ final class TlsTransport implements Transport, TlsEngine.TasksDone {
             }
             int n = inbound.hasWholeRecord() ? unwrap() : TlsEngine.NEED_MORE;
             if (n == TlsEngine.NO_PROGRESS) {
+                inbound.engineTookNothing();
                 return 0;
             }
             if (n != TlsEngine.NEED_MORE) {
@@ -229,7 +230,7 @@ final class TlsTransport implements Transport, TlsEngine.TasksDone {
 
     @Override
     public boolean hasBufferedInput() {
-        return !inputDone && inbound.hasWholeRecord();
+        return !inputDone && inbound.hasRecordToRead();
     }
 
     @Override
