@@ -40,7 +40,9 @@ public interface Connection {
      * does not take is copied into the queue. Off the loop they are copied at once and written
      * by the loop in the order of the calls; the copy counts toward
      * {@link #pendingOutboundBytes()}, the water marks and the loop's send budget from the
-     * moment of the call, and {@code true} means the loop has taken the copy.
+     * moment of the call, and {@code true} means the loop has taken the copy. A copy that
+     * reaches the loop after a close or {@link #shutdownOutput} from elsewhere is dropped,
+     * logged at DEBUG and counted in {@link LoopMetrics#writesDroppedAfterClose()}.
      *
      * @param data the bytes to write, between position and limit
      * @return {@code true} if the bytes were taken; {@code false}, leaving {@code data}
@@ -96,8 +98,9 @@ public interface Connection {
      * @param file     the file to send from, opened for reading
      * @param position where in the file to start
      * @param count    how many bytes to send
-     * @return a future completing with {@code count} once the socket took the last byte, on the
-     *         loop thread (its callbacks run there and must not block); it
+     * @return a future completing with {@code count} once the socket took the last byte (over
+     *         TLS: once the last byte is encrypted into the queue, which the water marks and
+     *         the budget still count), on the loop thread (its callbacks run there and must not block); it
      *         fails with {@link java.nio.channels.ClosedChannelException} if the connection is
      *         closed first (or already was), with the I/O error that closed it, or with an
      *         {@link java.io.EOFException} if the file ends before {@code position + count}

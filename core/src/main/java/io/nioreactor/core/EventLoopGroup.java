@@ -160,7 +160,7 @@ public final class EventLoopGroup {
         List<LoopCore> running = runningCores();
         if (running.isEmpty()) {
             return CompletableFuture.failedFuture(new RejectedExecutionException("every loop of group " + name
-                    + " has ended"));
+                    + " is shutting down or has ended"));
         }
         return GroupChannels.listenTcp(running, this::nextCoreOrNull, address, options, handlerFactory);
     }
@@ -175,7 +175,7 @@ public final class EventLoopGroup {
      * @param options the options
      * @param handler the connection's handler
      * @return a future of the connection; it fails with a {@link RejectedExecutionException}
-     *         once every loop has ended
+     *         once every loop is shutting down or has ended
      */
     public CompletableFuture<Connection> connectTcp(SocketAddress address, TcpOptions options,
             ConnectionHandler handler) {
@@ -211,7 +211,7 @@ public final class EventLoopGroup {
         List<LoopCore> running = runningCores();
         if (running.isEmpty()) {
             return CompletableFuture.failedFuture(new RejectedExecutionException("every loop of group " + name
-                    + " has ended"));
+                    + " is shutting down or has ended"));
         }
         return GroupChannels.bindUdp(running, address, options, handlers);
     }

@@ -50,6 +50,14 @@ class PeriodicTimersTest {
             assertTrue(starts.get(k) - scheduledAt >= k * period,
                     "run " + k + " started " + (starts.get(k) - scheduledAt) / 1_000 + " us after scheduling, before its slot");
         }
+        // A fixed delay starts each run a period after the last ended, so 13 ms or more after the last began,
+        // on any machine; a fixed rate keeps to its grid, so a run that follows one on time (or late) comes sooner.
+        long shortestGap = Long.MAX_VALUE;
+        for (int k = 1; k < starts.size(); k++) {
+            shortestGap = Math.min(shortestGap, starts.get(k) - starts.get(k - 1));
+        }
+        assertTrue(shortestGap < period + TimeUnit.MILLISECONDS.toNanos(3), "every run began a period after the"
+                + " last one ended, as a fixed delay would: shortest gap " + shortestGap / 1_000 + " us");
         // Only an order of magnitude as an upper bound (a period taken in the wrong unit, a timer lost for a while):
         // whether the runs' cost accumulates (390 ms against 300) is a timing figure for the bench, not a unit test.
         assertTrue(elapsedMillis < 3_000, "30 periods of 10 ms took " + elapsedMillis + " ms");

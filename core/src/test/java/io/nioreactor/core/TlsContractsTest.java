@@ -240,6 +240,7 @@ class TlsContractsTest {
                 c -> new TestEchoHandler()).join().localAddress();
         warmUp(server);
         long before = usedHeapAfterGc();
+        long readBefore = loop.metrics().bytesRead();
         List<SocketChannel> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < peers; i++) {
@@ -248,9 +249,8 @@ class TlsContractsTest {
                 raw.write(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00})); // a 512-byte handshake record, begun
             }
             await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().connectionsOpen() == peers);
-            CompletableFuture<Void> readAll = new CompletableFuture<>();
-            loop.schedule(() -> readAll.complete(null), Duration.ofMillis(200)); // the loop has read the 5 bytes of each
-            readAll.get(5, TimeUnit.SECONDS);
+            // the loop has read the 5 bytes of each, and kept them
+            await().atMost(10, TimeUnit.SECONDS).until(() -> loop.metrics().bytesRead() - readBefore == 5L * peers);
             long perPeer = (usedHeapAfterGc() - before) / peers;
             System.out.printf("[measure] heap per handshake stalled after 5 bytes: %,d B%n", perPeer);
             assertTrue(perPeer < 8 * 1024, perPeer + " B per stalled handshake");

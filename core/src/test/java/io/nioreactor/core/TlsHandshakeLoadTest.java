@@ -44,18 +44,12 @@ class TlsHandshakeLoadTest {
             warm.shutdownGracefully(Duration.ofSeconds(2)).join();
         }
 
-        // The default executor, counted: how many batches of tasks it was given, and whether one ran on the loop.
+        // The default executor, counted: how many batches of tasks the loop handed it (none would if they ran inline).
         Executor real = TlsOptions.server(CERTS.server()).build().delegatedTaskExecutor();
         AtomicInteger batches = new AtomicInteger();
-        AtomicInteger onTheLoop = new AtomicInteger();
         Executor counted = task -> {
             batches.incrementAndGet();
-            real.execute(() -> {
-                if (Thread.currentThread().getName().equals("tls-crowd")) {
-                    onTheLoop.incrementAndGet();
-                }
-                task.run();
-            });
+            real.execute(task);
         };
         EventLoop loop = EventLoop.start("tls-crowd");
         try {
@@ -77,7 +71,6 @@ class TlsHandshakeLoadTest {
             assertEquals(HANDSHAKES, loop.metrics().connectionsAccepted());
             // A server handshake has at least one batch of delegated tasks (the ClientHello's): all on the executor.
             assertTrue(batches.get() >= HANDSHAKES, "task batches given to the executor: " + batches.get());
-            assertEquals(0, onTheLoop.get(), "delegated tasks run on the loop thread");
         } finally {
             loop.shutdownGracefully(Duration.ofSeconds(2)).join();
         }

@@ -28,12 +28,14 @@ final class TcpDialer implements Selectable {
     private final ConnectionHandler handler;
     private final CompletableFuture<Connection> future;
     private final ScheduledTask timeout;
+    private final Transport.Factory transports;
     private SelectionKey key;
     private boolean done;
 
     private TcpDialer(LoopCore loop, SocketChannel channel, SocketAddress address, TcpOptions options,
-            ConnectionHandler handler, CompletableFuture<Connection> future) {
+            ConnectionHandler handler, CompletableFuture<Connection> future, Transport.Factory transports) {
         this.loop = loop;
+        this.transports = transports;
         this.channel = channel;
         this.address = address;
         this.options = options;
@@ -47,11 +49,9 @@ final class TcpDialer implements Selectable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
-        if (options.tls() != null && !options.tls().isClient()) {
-            throw new IllegalArgumentException("connecting needs TlsOptions.client(...), not TlsOptions.server(...)");
-        }
+        Transport.Factory transports = Transports.dialed(options, address); // checks the TLS side first
         SocketChannel channel = SocketChannel.open(Addresses.familyOf(address));
-        TcpDialer dialer = new TcpDialer(loop, channel, address, options, handler, future);
+        TcpDialer dialer = new TcpDialer(loop, channel, address, options, handler, future, transports);
         boolean connected;
         try {
             SocketSetup.configureConnection(channel, options);
@@ -90,7 +90,7 @@ final class TcpDialer implements Selectable {
         loop.timers().disarm(timeout);
         ConnectionDriver connection;
         try {
-            connection = new ConnectionDriver(loop, channel, options, null, transports(),
+            connection = new ConnectionDriver(loop, channel, options, null, transports,
                     ConnectionOpening.dialed(handler, future));
         } catch (IOException e) {
             done = false;
@@ -103,15 +103,6 @@ final class TcpDialer implements Selectable {
         }
         loop.resources().counters().connected.increment();
         connection.start(key); // completes the future once open: for TLS, after the handshake
-    }
-
-    private Transport.Factory transports() {
-        if (options.tls() == null) {
-            return PlainTransport.FACTORY;
-        }
-        InetSocketAddress peer = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
-        return TlsTransport.client(options.tls(), peer == null ? null : peer.getHostString(),
-                peer == null ? -1 : peer.getPort());
     }
 
     private void onTimeout() {

@@ -61,7 +61,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
 
     private TcpListener(LoopCore loop, ServerSocketChannel channel, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ConnectionLimit limit,
-            LoopChooser chooser) throws IOException {
+            LoopChooser chooser, Transport.Factory transports) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.options = options;
@@ -70,7 +70,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         this.chooser = chooser;
         this.localAddress = channel.getLocalAddress();
         this.resumeTimer = loop.timers().newTimer(this::resume);
-        this.transports = options.tls() == null ? PlainTransport.FACTORY : TlsTransport.server(options.tls());
+        this.transports = transports;
     }
 
     /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
@@ -99,9 +99,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlerFactory, "handlerFactory");
-        if (options.tls() != null && options.tls().isClient()) {
-            throw new IllegalArgumentException("listening needs TlsOptions.server(...), not TlsOptions.client(...)");
-        }
+        Transport.Factory transports = Transports.accepted(options); // checks the TLS side first
         ProtocolFamily family = Addresses.familyOf(address);
         ServerSocketChannel channel = ServerSocketChannel.open(family);
         try {
@@ -114,7 +112,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
                 UnixSocketFiles.prepareBind((UnixDomainSocketAddress) address);
             }
             channel.bind(address, options.backlog());
-            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory, limit, chooser);
+            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory, limit, chooser, transports);
             listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
             log.debug("listening on {}", Addresses.describe(listener.localAddress));
             return listener;

@@ -74,8 +74,16 @@ class PeriodicCancelTest {
     @Test
     void aPeriodicTaskCancelledBeforeItsFirstRunNeverRunsAndCancelSaysSo() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Cancellable handle = loop.schedulePeriodic(runs::incrementAndGet, Duration.ofMillis(30), Duration.ofMillis(2), true);
-        assertTrue(handle.cancel());
+        // Scheduled and cancelled inside one task: the loop cannot reach the first run in between.
+        CompletableFuture<Cancellable> cancelled = new CompletableFuture<>();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        loop.execute(() -> {
+            Cancellable h = loop.schedulePeriodic(runs::incrementAndGet, Duration.ofMillis(30), Duration.ofMillis(2), true);
+            answer.complete(h.cancel());
+            cancelled.complete(h);
+        });
+        Cancellable handle = cancelled.get(5, TimeUnit.SECONDS);
+        assertTrue(answer.get());
         CompletableFuture<Void> fence = new CompletableFuture<>();
         loop.schedule(() -> fence.complete(null), Duration.ofMillis(80));
         fence.get(5, TimeUnit.SECONDS);
