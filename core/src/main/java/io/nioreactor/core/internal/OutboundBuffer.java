@@ -215,7 +215,6 @@ final class OutboundBuffer implements SendBudget.Waiter {
     }
 
     /** No memory for a buffer: the connection is reset by whoever catches this (logged here, once a second at most). */
-    /** Counts (if asked) and logs, throttled, that no buffer could be had: the connection resets. */
     OutOfBufferMemory outOfMemory(boolean count) {
         if (count) {
             loop.resources().counters().bufferAllocationFailures.increment();
