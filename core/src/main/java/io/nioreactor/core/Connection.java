@@ -85,6 +85,19 @@ public interface Connection {
     boolean writeLater(ByteBuffer data);
 
     /**
+     * Queues the remaining bytes of several buffers in order, as {@link #writeLater(ByteBuffer)}
+     * does with one: a reply's header, value and ending in one call, sent with the rest of what
+     * is queued in one gathering write. Pass an array kept for the purpose, not a new one per
+     * reply, and nothing is allocated.
+     *
+     * <p>Loop thread for the batching; from another thread it is {@link #write(ByteBuffer...)}.
+     *
+     * @param data the buffers, each between position and limit
+     * @return as {@link #write(ByteBuffer)}: {@code true} if all the bytes were taken
+     */
+    boolean writeLater(ByteBuffer... data);
+
+    /**
      * Sends {@code count} bytes of {@code file} from {@code position}, without copying them
      * through the JVM: {@link FileChannel#transferTo} (sendfile on Linux), as the socket takes
      * them. Ordered with the writes before and after it and with {@link #shutdownOutput}; the

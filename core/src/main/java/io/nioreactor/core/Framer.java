@@ -2,6 +2,7 @@ package io.nioreactor.core;
 
 import io.nioreactor.core.internal.LoopCore;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * Cuts a connection's byte stream into frames: accumulates bytes across reads in a bounded
@@ -81,11 +82,7 @@ public abstract class Framer {
     private final FrameHandler handler;
     /** The largest frame this framer keeps, header or delimiter included. */
     private final int maxFrameBytes;
-    /** Bytes kept across reads, between 0 and {@code keptLength}; allocated on first need. */
-    private ByteBuffer kept;
-    private int keptLength;
-    /** Where the search for the end of the kept frame goes on (lines); 0 for a new frame. */
-    private int keptScanned;
+    private final KeptBytes store;
     private boolean failed;
     /** Inside {@link FrameHandler#onFrame}: a {@link #resume} from there must not start over. */
     private boolean delivering;
@@ -96,11 +93,13 @@ public abstract class Framer {
         }
         this.handler = handler;
         this.maxFrameBytes = maxFrameBytes;
+        this.store = new KeptBytes(maxFrameBytes);
     }
 
     /**
      * Frames delimited by {@code \n}; a {@code \r} before it is dropped too, so {@code \r\n}
-     * and {@code \n} both end a line. The frame handed over excludes the line ending.
+     * and {@code \n} both end a line ({@link LineEnding#LF_OR_CRLF}). The frame handed over
+     * excludes the line ending.
      *
      * @param maxLength the longest line accepted, line ending excluded, at least 1
      * @param handler   receives the lines
@@ -108,7 +107,37 @@ public abstract class Framer {
      * @throws IllegalArgumentException if {@code maxLength} is below 1 or above 2^31 - 3
      */
     public static Framer lines(int maxLength, FrameHandler handler) {
-        return new LineFramer(Checks.between("maxLength", maxLength, 1, Integer.MAX_VALUE - 2), handler);
+        return lines(maxLength, LineEnding.LF_OR_CRLF, handler);
+    }
+
+    /**
+     * Lines ended as {@code ending} says; the frame handed over excludes the ending it names.
+     *
+     * @param maxLength the longest line accepted, line ending excluded, at least 1
+     * @param ending    which bytes end a line
+     * @param handler   receives the lines
+     * @return a new framer, for one connection
+     * @throws IllegalArgumentException if {@code maxLength} is below 1 or above 2^31 - 3
+     */
+    public static Framer lines(int maxLength, LineEnding ending, FrameHandler handler) {
+        Checks.between("maxLength", maxLength, 1, Integer.MAX_VALUE - 2);
+        return new LineFramer(maxLength, Objects.requireNonNull(ending, "ending"), handler);
+    }
+
+    /**
+     * Frames that {@code scanner} finds: the framing of any protocol, with the bound, the pause
+     * and the error of the others. Each frame is handed over whole, header and ending included.
+     *
+     * @param scanner        says how long each frame is
+     * @param maxFrameLength the largest frame accepted, at least 1: one announced above it, or
+     *                       as many bytes without an end found, is refused before more is read
+     * @param handler        receives the frames
+     * @return a new framer, for one connection (a scanner that keeps state needs its own too)
+     * @throws IllegalArgumentException if {@code maxFrameLength} is below 1
+     */
+    public static Framer of(FrameScanner scanner, int maxFrameLength, FrameHandler handler) {
+        Checks.atLeast("maxFrameLength", maxFrameLength, 1);
+        return new ScannedFramer(Objects.requireNonNull(scanner, "scanner"), maxFrameLength, handler);
     }
 
     /**
@@ -161,14 +190,16 @@ public abstract class Framer {
             data.position(data.limit());
             return;
         }
-        if (keptLength > 0) {
+        // What is kept first: its whole frames, then its cut frame completed from data, as often as
+        // completing one leaves the start of another kept (a scanner's frame end is not known ahead).
+        while (store.length > 0) {
             if (!handOverKept(connection)) {
                 if (!failed) {
                     keep(connection, data); // paused or closing: nothing of this read is lost
                 }
                 return;
             }
-            if (keptLength > 0 && !completeKeptFrame(connection, data)) {
+            if (store.length > 0 && !completeKeptFrame(connection, data)) {
                 return;
             }
         }
@@ -194,14 +225,14 @@ public abstract class Framer {
         if (delivering) {
             return; // called from a frame handler: the hand-over under way goes on by itself
         }
-        if (!failed && keptLength > 0) {
+        if (!failed && store.length > 0) {
             handOverKept(connection);
         }
     }
 
     /** {@return the bytes kept for the next frames: the start of a cut frame, or a paused read's rest} */
     public final int bufferedBytes() {
-        return keptLength;
+        return store.length;
     }
 
     /**
@@ -248,26 +279,26 @@ public abstract class Framer {
     private boolean handOverKept(Connection connection) {
         int start = 0;
         boolean goOn = true;
-        while (start < keptLength) {
+        while (start < store.length) {
             if (stopped(connection)) {
                 goOn = false;
                 break;
             }
-            int length = scan(kept, start, keptLength, start == 0 ? keptScanned : start);
+            int length = scan(store.buffer, start, store.length, start == 0 ? store.scanned : start);
             if (length == TOO_LONG) {
                 fail(connection, null, tooLong());
                 return false;
             }
-            if (length == NEED_MORE || length > keptLength - start) {
+            if (length == NEED_MORE || length > store.length - start) {
                 break;
             }
-            deliver(connection, kept, start, length, keptLength);
+            deliver(connection, store.buffer, start, length, store.length);
             start += length;
             if (failed) {
                 return false;
             }
         }
-        dropKept(start);
+        store.drop(start);
         return goOn && !stopped(connection);
     }
 
@@ -278,20 +309,22 @@ public abstract class Framer {
     private boolean completeKeptFrame(Connection connection, ByteBuffer data) {
         while (data.hasRemaining()) {
             int take = Math.min(data.remaining(), bytesToTake(data));
-            int scanFrom = keptLength; // the kept bytes were searched already
-            append(data, take);
-            int length = scan(kept, 0, keptLength, scanFrom);
+            int scanFrom = store.length; // the kept bytes were searched already
+            store.append(data, take);
+            int length = scan(store.buffer, 0, store.length, scanFrom);
             if (length == TOO_LONG) {
                 fail(connection, data, tooLong());
                 return false;
             }
-            if (length != NEED_MORE && length <= keptLength) {
-                keptScanned = 0;
-                deliver(connection, kept, 0, length, keptLength);
-                keptLength = 0;
+            if (length != NEED_MORE && length <= store.length) {
+                store.scanned = 0;
+                deliver(connection, store.buffer, 0, length, store.length);
+                if (!failed) {
+                    store.drop(length); // what was taken past the frame's end stays kept
+                }
                 return !failed;
             }
-            keptScanned = keptLength;
+            store.scanned = store.length;
         }
         return false;
     }
@@ -304,12 +337,12 @@ public abstract class Framer {
 
     /** Kept bytes now (for {@link #bytesToTake}). */
     final int keptLength() {
-        return keptLength;
+        return store.length;
     }
 
     /** The kept bytes (for {@link #bytesToTake}); {@code null} while none were ever kept. */
     final ByteBuffer kept() {
-        return kept;
+        return store.buffer;
     }
 
     final int maxFrameBytes() {
@@ -334,8 +367,7 @@ public abstract class Framer {
     /** Drops everything kept and the rest of {@code data} (if any), then tells the handler. */
     private void fail(Connection connection, ByteBuffer data, FramingException error) {
         failed = true;
-        keptLength = 0;
-        kept = null;
+        store.release();
         if (data != null) {
             data.position(data.limit());
         }
@@ -352,48 +384,14 @@ public abstract class Framer {
         if (!data.hasRemaining()) {
             return;
         }
-        if ((long) keptLength + data.remaining() > Math.max(maxFrameBytes, (long) MAX_KEPT_READS * READ_SIZE)) {
+        if ((long) store.length + data.remaining() > Math.max(maxFrameBytes, (long) MAX_KEPT_READS * READ_SIZE)) {
             fail(connection, data, new FramingException("more than " + MAX_KEPT_READS * READ_SIZE
                     + " bytes kept while reading was paused: resume reading with Framer.resume, not setAutoRead"));
             return;
         }
-        if (keptLength == 0) {
-            keptScanned = 0;
+        if (store.length == 0) {
+            store.scanned = 0;
         }
-        append(data, data.remaining());
-    }
-
-    private void append(ByteBuffer data, int count) {
-        int needed = keptLength + count;
-        if (kept == null || kept.capacity() < needed) {
-            // Doubles up to the maximum frame: a connection with short frames keeps a short buffer.
-            long capacity = kept == null ? 256 : kept.capacity();
-            while (capacity < needed) {
-                capacity *= 2;
-            }
-            capacity = Math.min(capacity, Math.max(maxFrameBytes, needed));
-            ByteBuffer grown = ByteBuffer.allocate((int) capacity);
-            if (kept != null) {
-                System.arraycopy(kept.array(), 0, grown.array(), 0, keptLength);
-            }
-            kept = grown;
-        }
-        kept.limit(kept.capacity());
-        kept.put(keptLength, data, data.position(), count);
-        data.position(data.position() + count);
-        keptLength = needed;
-    }
-
-    /** Drops the first {@code count} kept bytes (frames handed over), moving the rest to the front. */
-    private void dropKept(int count) {
-        if (count == 0) {
-            return;
-        }
-        int rest = keptLength - count;
-        if (rest > 0) {
-            System.arraycopy(kept.array(), count, kept.array(), 0, rest);
-        }
-        keptLength = rest;
-        keptScanned = 0;
+        store.append(data, data.remaining());
     }
 }

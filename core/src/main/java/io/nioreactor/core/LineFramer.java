@@ -2,24 +2,27 @@ package io.nioreactor.core;
 
 import java.nio.ByteBuffer;
 
-/** Lines ended by {@code \n} or {@code \r\n}; see {@link Framer#lines}. */
+/** Lines, ended as {@link LineEnding} says; see {@link Framer#lines}. */
 final class LineFramer extends Framer {
 
     private final int maxLength;
+    private final LineEnding ending;
 
-    LineFramer(int maxLength, FrameHandler handler) {
+    LineFramer(int maxLength, LineEnding ending, FrameHandler handler) {
         super(handler, maxLength + 2);
         this.maxLength = maxLength;
+        this.ending = ending;
     }
 
     @Override
     int scan(ByteBuffer buffer, int start, int end, int scanFrom) {
         for (int i = scanFrom; i < end; i++) {
             if (buffer.get(i) == '\n') {
-                int length = i - start;
-                if (i > start && buffer.get(i - 1) == '\r') {
-                    length--;
+                boolean afterCr = i > start && buffer.get(i - 1) == '\r';
+                if (ending == LineEnding.CRLF && !afterCr) {
+                    continue; // a lone \n is part of the line
                 }
+                int length = afterCr && ending != LineEnding.LF ? i - start - 1 : i - start;
                 if (length > maxLength) {
                     return TOO_LONG;
                 }

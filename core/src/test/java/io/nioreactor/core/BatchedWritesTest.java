@@ -98,6 +98,34 @@ class BatchedWritesTest {
     }
 
     @Test
+    void repliesOfThreePartsEachGivenInOneWriteLaterCallLeaveInOneWrite() throws Exception {
+        ByteBuffer crlf = ByteBuffer.wrap(ascii("\r\n").array()).asReadOnlyBuffer();
+        ByteBuffer[] reply = new ByteBuffer[3]; // kept for every reply: nothing allocated per call
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {
+            @Override
+            public void onRead(Connection c, ByteBuffer data) {
+                while (data.hasRemaining()) { // each byte a request: answer "$1\r\n" + the byte + "\r\n"
+                    ByteBuffer value = data.duplicate();
+                    value.limit(value.position() + 1);
+                    data.position(data.position() + 1);
+                    reply[0] = ascii("$1\r\n");
+                    reply[1] = value;
+                    reply[2] = crlf.duplicate();
+                    assertTrue(c.writeLater(reply));
+                    assertFalse(value.hasRemaining(), "consumed");
+                }
+            }
+        }).join();
+        try (SocketChannel client = Loopback.connect(server.localAddress())) {
+            long writesBefore = loop.metrics().socketWrites();
+            Loopback.writeAscii(client, "abcdefgh"); // one read of 8 requests
+            assertEquals("$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$1\r\nf\r\n$1\r\ng\r\n$1\r\nh\r\n",
+                    Loopback.readAscii(client, 8 * 7));
+            assertEquals(1, loop.metrics().socketWrites() - writesBefore, "24 parts, one gathering write");
+        }
+    }
+
+    @Test
     void deferredWritesAreOrderedWithImmediateOnesAndNeverStrandedOutsideADispatch() throws Exception {
         CompletableFuture<Connection> opened = new CompletableFuture<>();
         TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new ConnectionHandler() {

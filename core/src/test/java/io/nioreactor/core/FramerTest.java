@@ -491,6 +491,141 @@ class FramerTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * A test's own framing, a few lines: frames of "LEN:" then LEN bytes, LEN in decimal; a frame
+     * announces its whole length as soon as its header is there. Not one of the toolkit's.
+     */
+    private static final FrameScanner DECIMAL_LENGTH = (bytes, scanned) -> {
+        int start = bytes.position();
+        int length = 0;
+        for (int i = start; i < bytes.limit(); i++) {
+            byte b = bytes.get(i);
+            if (b == ':') {
+                return i - start + 1 + length;
+            }
+            if (b < '0' || b > '9' || i - start > 6) {
+                throw new FramingException("not a length: byte " + b + " at " + (i - start));
+            }
+            length = length * 10 + (b - '0');
+        }
+        return FrameScanner.NEED_MORE;
+    };
+
+    private static byte[] decimalFrames(String... bodies) {
+        StringBuilder stream = new StringBuilder();
+        for (String body : bodies) {
+            stream.append(body.length()).append(':').append(body);
+        }
+        return ascii(stream.toString());
+    }
+
+    @Test
+    void aScannerOfOneOwnFramesThemWholeFedWholeByteByByteAndInRandomCuts() throws Exception {
+        String[] bodies = {"a", "", "hello, world", "x".repeat(300), "line\r\nwith\nbreaks", "z"};
+        List<String> expected = new ArrayList<>();
+        for (String body : bodies) {
+            expected.add(body.length() + ":" + body); // handed over whole, header included
+        }
+        byte[] stream = decimalFrames(bodies);
+
+        Framer whole = Framer.of(DECIMAL_LENGTH, 1024, recorder);
+        feed(whole, stream);
+        assertEquals(expected, frames, "fed whole");
+
+        frames.clear();
+        Framer bytewise = Framer.of(DECIMAL_LENGTH, 1024, recorder);
+        for (int i = 0; i < stream.length; i++) {
+            feed(bytewise, slice(stream, i, i + 1));
+        }
+        assertEquals(expected, frames, "fed byte by byte");
+
+        java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+        for (int round = 0; round < 200; round++) {
+            frames.clear();
+            Framer cut = Framer.of(DECIMAL_LENGTH, 1024, recorder);
+            int from = 0;
+            while (from < stream.length) {
+                int to = Math.min(stream.length, from + 1 + random.nextInt(40));
+                feed(cut, slice(stream, from, to));
+                from = to;
+            }
+            assertEquals(expected, frames, "random cuts, round " + round);
+            assertEquals(0, onLoop(cut::bufferedBytes));
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void aFrameItsScannerAnnouncesAboveTheMaximumIsRefusedBeforeItsBytesAreRead() throws Exception {
+        Framer framer = Framer.of(DECIMAL_LENGTH, 1024, recorder);
+        feed(framer, decimalFrames("ok"), ascii("5000000:abc")); // 5 MB announced, 3 bytes of it sent
+        assertEquals(List.of("2:ok"), frames);
+        assertEquals(1, errors.size());
+        assertEquals("frame of 5000008 bytes, above the maximum of 1024", errors.get(0).getMessage());
+        assertEquals(0, onLoop(framer::bufferedBytes), "nothing of the refused frame kept");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());
+    }
+
+    @Test
+    void aScannerThatFindsNoEndWithinTheMaximumEndsTheFramingOnce() throws Exception {
+        FrameScanner neverEnds = (bytes, scanned) -> FrameScanner.NEED_MORE;
+        Framer framer = Framer.of(neverEnds, 100, recorder);
+        feed(framer, ascii("x".repeat(60)));
+        assertEquals(List.of(), errors, "60 of at most 100 bytes: it may still end");
+        feed(framer, ascii("x".repeat(60)), ascii("more, dropped"));
+        assertEquals(1, errors.size());
+        assertEquals("no frame end in 100 bytes (maximum 100)", errors.get(0).getMessage());
+    }
+
+    @Test
+    void aScannerThatThrowsEndsTheFramingWithItsErrorAfterTheFramesBefore() throws Exception {
+        Framer malformed = Framer.of(DECIMAL_LENGTH, 1024, recorder);
+        feed(malformed, decimalFrames("fine"), ascii("12x:"), decimalFrames("never seen"));
+        assertEquals(List.of("4:fine"), frames);
+        assertEquals(1, errors.size());
+        assertEquals("not a length: byte 120 at 2", errors.get(0).getMessage());
+    }
+
+    @Test
+    void aScannerFramerPausedMidBufferKeepsTheRestAndResumesInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Framer[] framer = new Framer[1];
+        framer[0] = Framer.of(DECIMAL_LENGTH, 1024, (c, frame) -> {
+            seen.add(StandardCharsets.ISO_8859_1.decode(frame).toString());
+            if (seen.size() == 2) {
+                c.setAutoRead(false); // the second frame waits for something
+            }
+        });
+        byte[] stream = decimalFrames("one", "two", "three", "four");
+        feed(framer[0], slice(stream, 0, 12), slice(stream, 12, stream.length)); // "5:three" cut in two
+        assertEquals(List.of("3:one", "3:two"), seen);
+        assertEquals(stream.length - 10, onLoop(framer[0]::bufferedBytes), "the rest kept while paused");
+        onLoop(() -> {
+            framer[0].resume(connection);
+            return null;
+        });
+        assertEquals(List.of("3:one", "3:two", "5:three", "4:four"), seen);
+        assertEquals(0, onLoop(framer[0]::bufferedBytes));
+    }
+
+    @Test
+    void crlfLinesAreBinarySafeAndLfLinesKeepTheirCarriageReturn() throws Exception {
+        byte[] stream = ascii("SET k v\r\nbinary\nvalue\rhere\r\n\r\n");
+        for (int i = 0; i <= stream.length; i++) {
+            frames.clear();
+            Framer crlf = Framer.lines(64, LineEnding.CRLF, recorder);
+            feed(crlf, slice(stream, 0, i), slice(stream, i, stream.length));
+            assertEquals(List.of("SET k v", "binary\nvalue\rhere", ""), frames, "CRLF, cut at " + i);
+        }
+        frames.clear();
+        feed(Framer.lines(64, LineEnding.LF, recorder), stream);
+        assertEquals(List.of("SET k v\r", "binary", "value\rhere\r", "\r"), frames);
+        frames.clear();
+        feed(Framer.lines(64, recorder), stream);
+        assertEquals(List.of("SET k v", "binary", "value\rhere", ""), frames, "the default strips a CR before LF");
+        assertEquals(List.of(), errors);
+    }
+
     private void feed(Framer framer, byte[]... reads) throws Exception {
         onLoop(() -> {
             for (byte[] read : reads) {

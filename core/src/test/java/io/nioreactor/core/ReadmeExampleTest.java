@@ -161,6 +161,47 @@ class ReadmeExampleTest {
     }
 
     @Test
+    void theNetstringScannerFramesItsOwnProtocol() throws Exception {
+        EventLoop loop = EventLoop.start("netstrings");
+        // README-BEGIN
+        // Netstrings ("5:hello,"), a framing of one's own in one method: the scanner answers as soon
+        // as it has read the length; the framer waits for the rest, and refuses at once a frame
+        // announced above its maximum, before reading it.
+        FrameScanner netstrings = (bytes, scanned) -> {
+            long length = 0;
+            for (int i = bytes.position(); i < bytes.limit(); i++) {
+                byte b = bytes.get(i);
+                if (b == ':') {
+                    return i - bytes.position() + 1 + length + 1; // header, body, ','
+                }
+                if (b < '0' || b > '9' || length > 1 << 20) {
+                    throw new FramingException("not a netstring length");
+                }
+                length = length * 10 + (b - '0');
+            }
+            return FrameScanner.NEED_MORE;
+        };
+        TcpServer echo = loop.listenTcp(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
+                connection -> new ConnectionHandler() {
+                    private final Framer frames = Framer.of(netstrings, 64 * 1024, (c, frame) -> c.write(frame));
+
+                    @Override
+                    public void onRead(Connection c, ByteBuffer data) {
+                        frames.feed(c, data); // each whole netstring goes back as it came
+                    }
+                }).join();
+        // README-END
+        try (java.nio.channels.SocketChannel client = Loopback.connect(echo.localAddress())) {
+            Loopback.writeAscii(client, "5:hel");
+            Loopback.writeAscii(client, "lo,0:,11:with:colons,");
+            assertEquals("5:hello,0:,11:with:colons,", Loopback.readAscii(client, 26));
+            Loopback.writeAscii(client, "9999999:"); // 10 MB announced: refused, the connection closed
+            assertEquals(0, Loopback.drainToEnd(client));
+        }
+        loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+    }
+
+    @Test
     void theReadmeShowsTheExampleAsTested() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (String region : regions(Files.readAllLines(Path.of("src/test/java/io/nioreactor/core/ReadmeExampleTest.java")))) {

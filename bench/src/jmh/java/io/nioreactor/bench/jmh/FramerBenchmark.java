@@ -2,6 +2,7 @@ package io.nioreactor.bench.jmh;
 
 import io.nioreactor.core.Connection;
 import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.FrameScanner;
 import io.nioreactor.core.Framer;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -43,6 +44,7 @@ public class FramerBenchmark {
     private final ByteBuffer lineReads = ByteBuffer.allocateDirect(READ * FRAME);
     private Framer lengthPrefixed;
     private Framer lines;
+    private Framer scanned;
     private int read;
     private final Connection connection = new ReadingConnection();
 
@@ -61,6 +63,10 @@ public class FramerBenchmark {
         }
         lengthPrefixed = Framer.lengthPrefixed(4, 1024, (c, frame) -> blackhole.consume(frame.get(frame.position())));
         lines = Framer.lines(1024, (c, frame) -> blackhole.consume(frame.get(frame.position())));
+        // The same length-prefixed stream through a user's FrameScanner, as a protocol of one's own would be.
+        FrameScanner lengthField = (bytes, seen) -> bytes.remaining() < 4 ? FrameScanner.NEED_MORE
+                : 4L + bytes.getInt(bytes.position());
+        scanned = Framer.of(lengthField, 1024, (c, frame) -> blackhole.consume(frame.get(frame.position())));
     }
 
     private ByteBuffer nextRead(ByteBuffer stream) {
@@ -81,6 +87,13 @@ public class FramerBenchmark {
     @OperationsPerInvocation(FRAMES_PER_READ)
     public void lines() {
         lines.feed(connection, nextRead(lineReads));
+    }
+
+    /** Frames a user's FrameScanner finds, per frame. */
+    @Benchmark
+    @OperationsPerInvocation(FRAMES_PER_READ)
+    public void scanned() {
+        scanned.feed(connection, nextRead(lengthPrefixedReads));
     }
 
     /** What a framer asks of a connection: is it reading, is it open. Nothing else is called. */
@@ -107,6 +120,11 @@ public class FramerBenchmark {
 
         @Override
         public boolean writeLater(ByteBuffer data) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean writeLater(ByteBuffer... data) {
             throw new UnsupportedOperationException();
         }
 

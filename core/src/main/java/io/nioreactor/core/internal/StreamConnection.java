@@ -67,6 +67,19 @@ final class StreamConnection implements Connection {
         return onLoop() ? writeOnLoop(data, true) : OffLoopWrites.write(driver, data);
     }
 
+    @Override
+    public boolean writeLater(ByteBuffer... data) {
+        if (!onLoop()) {
+            return OffLoopWrites.write(driver, data);
+        }
+        for (ByteBuffer buffer : data) { // an array's loop: no iterator
+            if (!writeOnLoop(buffer, true)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A write, deferred ({@code later}) or not. @return whether the bytes were taken */
     private boolean writeOnLoop(ByteBuffer data, boolean later) {
         if (!driver.state().acceptsWrites()) {
