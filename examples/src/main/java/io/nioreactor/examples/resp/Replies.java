@@ -1,0 +1,123 @@
+package io.nioreactor.examples.resp;
+
+import io.nioreactor.core.Connection;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One connection's replies, encoded in RESP2 into a buffer it keeps and handed to
+ * {@link Connection#writeLater} (which copies them into the loop's pooled chunks, so the buffer
+ * is free again at once): all the replies of one read burst leave in one gathering write, and a
+ * reply allocates nothing but, for a value above {@value #INLINE_VALUE} bytes, the buffer that
+ * wraps it.
+ */
+final class Replies {
+
+    static final byte[] OK = ascii("+OK\r\n");
+    static final byte[] PONG = ascii("+PONG\r\n");
+    static final byte[] NULL_BULK = ascii("$-1\r\n");
+    static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
+    /** Values up to this size are copied into the reply buffer; larger ones go as they are. */
+    static final int INLINE_VALUE = 16 * 1024;
+
+    private final ByteBuffer out = ByteBuffer.allocate(INLINE_VALUE + 64);
+    private final ByteBuffer[] parts = new ByteBuffer[1];
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    void raw(Connection c, byte[] bytes) {
+        room(c, bytes.length);
+        out.put(bytes);
+    }
+
+    void integer(Connection c, long value) {
+        room(c, 24);
+        out.put((byte) ':');
+        number(value);
+        crlf();
+    }
+
+    void arrayHeader(Connection c, int count) {
+        room(c, 24);
+        out.put((byte) '*');
+        number(count);
+        crlf();
+    }
+
+    /** {@code message} must hold no CR or LF (the caller's names are checked). */
+    void error(Connection c, String message) {
+        raw(c, ascii("-" + message + "\r\n")); // errors are rare: a string is fine here
+    }
+
+    void bulk(Connection c, byte[] value) {
+        if (value.length > INLINE_VALUE) {
+            bulk(c, ByteBuffer.wrap(value), 0, value.length);
+            return;
+        }
+        room(c, value.length + 26);
+        out.put((byte) '$');
+        number(value.length);
+        crlf();
+        out.put(value);
+        crlf();
+    }
+
+    /** A bulk string of {@code length} bytes of {@code from} at {@code offset} (absolute). */
+    void bulk(Connection c, ByteBuffer from, int offset, int length) {
+        room(c, 24);
+        out.put((byte) '$');
+        number(length);
+        crlf();
+        if (length <= INLINE_VALUE) {
+            room(c, length + 2);
+            out.put(out.position(), from, offset, length);
+            out.position(out.position() + length);
+        } else { // as it is, after what is buffered: no copy into the reply buffer
+            send(c);
+            parts[0] = from.duplicate().limit(offset + length).position(offset);
+            c.writeLater(parts);
+            parts[0] = null;
+        }
+        room(c, 2);
+        crlf();
+    }
+
+    /** Hands what is buffered to the connection. */
+    void send(Connection c) {
+        if (out.position() > 0) {
+            c.writeLater(out.flip());
+            out.clear();
+        }
+    }
+
+    private void room(Connection c, int bytes) {
+        if (out.remaining() < bytes) {
+            send(c);
+        }
+    }
+
+    private void crlf() {
+        out.put((byte) '\r').put((byte) '\n');
+    }
+
+    /** Decimal digits without a String. */
+    private void number(long value) {
+        if (value < 0) {
+            out.put((byte) '-');
+            if (value == Long.MIN_VALUE) {
+                out.put(ascii("9223372036854775808"));
+                return;
+            }
+            value = -value;
+        }
+        long divisor = 1;
+        while (divisor <= value / 10) {
+            divisor *= 10;
+        }
+        for (; divisor > 0; divisor /= 10) {
+            out.put((byte) ('0' + (value / divisor) % 10));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.nioreactor.examples.resp;
+
+import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.TcpServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A Redis-protocol (RESP2) key-value server on an {@link EventLoopGroup}: what embedding the
+ * reactor in a service of one's own looks like. {@code java -jar examples/target/resp-server.jar
+ * --port 6380}, then {@code redis-cli -p 6380} or {@code redis-benchmark -p 6380}.
+ */
+@Command(name = "resp-server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "A Redis-protocol key-value server on the nioreactor core (an example).")
+public final class RespServer implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RespServer.class);
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "6380", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Event loops (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = "--max-request", defaultValue = "16777216",
+            description = "Bytes of one request at most; a larger one is refused as soon as its header says so"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int maxRequest;
+
+    /**
+     * Runs the server until SIGTERM or SIGINT.
+     *
+     * @param args the command line; see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RespServer()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1 || maxRequest < 64 || port < 0 || port > 65535) {
+            System.err.println("--threads must be at least 1, --max-request at least 64, --port within 0..65535");
+            return 2;
+        }
+        Store store = new Store(); // one for all loops: every client sees every key
+        EventLoopGroup loops = EventLoopGroup.start("resp", threads);
+        TcpServer server;
+        try {
+            server = loops.listenTcp(new InetSocketAddress(host, port), TcpOptions.defaults(),
+                    c -> new RespConnection(store, maxRequest)).join();
+        } catch (CompletionException e) {
+            System.err.println(e.getCause().getMessage());
+            loops.shutdownGracefully(Duration.ZERO).join();
+            return 1;
+        }
+        log.info("listening on resp {}", server.localAddress());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            loops.shutdownGracefully(Duration.ofSeconds(5)).join();
+            stopped.countDown();
+        }, "resp-shutdown"));
+        loops.terminationFuture().join();
+        stopped.await();
+        return 0;
+    }
+}
