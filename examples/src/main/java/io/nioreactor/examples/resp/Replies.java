@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One connection's replies, encoded in RESP2 into a buffer it keeps and handed to
- * {@link Connection#writeLater} (which copies them into the loop's pooled chunks, so the buffer
- * is free again at once): all the replies of one read burst leave in one gathering write, and a
- * reply allocates nothing but, for a value above {@value #INLINE_VALUE} bytes, the buffer that
- * wraps it.
+ * One connection's replies, encoded in RESP2 into a buffer it keeps: all the replies of one
+ * read burst leave in one write when it ends ({@link #flush}), as Redis answers; when the buffer
+ * fills first, or for a value above {@value #INLINE_VALUE} bytes, they go to
+ * {@link Connection#writeLater} (which copies them into the loop's pooled chunks). A reply
+ * allocates nothing but, for such a large value, the buffer that wraps it.
  */
 final class Replies {
 
@@ -84,7 +84,18 @@ final class Replies {
         crlf();
     }
 
-    /** Hands what is buffered to the connection. */
+    /**
+     * The read burst is over: what is buffered goes to the socket now, in one write and without
+     * a copy into the queue (only what the kernel does not take is queued).
+     */
+    void flush(Connection c) {
+        if (out.position() > 0) {
+            c.write(out.flip());
+            out.clear();
+        }
+    }
+
+    /** Hands what is buffered to the connection's queue, sent with the rest of the burst. */
     void send(Connection c) {
         if (out.position() > 0) {
             c.writeLater(out.flip());

@@ -37,8 +37,14 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
     }
 
     @Override
+    public void onReadComplete(Connection c) {
+        replies.flush(c); // the burst's replies in one write
+    }
+
+    @Override
     public void onWritable(Connection c) {
         framer.resume(c); // the replies have drained: the requests kept while paused, then reading
+        replies.flush(c);
     }
 
     @Override
@@ -57,8 +63,8 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
         } finally {
             frame = null;
         }
-        replies.send(c); // queued: all the replies of a read burst leave in one gathering write
         if (!c.isWritable()) {
+            replies.send(c);
             c.setAutoRead(false); // a client that does not read its replies: wait for onWritable
         }
     }
