@@ -37,8 +37,11 @@ final class Store {
         return entry;
     }
 
+    /** Sets {@code key}'s entry; an existing key keeps its map node and its key: nothing copied for them. */
     void put(Key probe, Entry entry) {
-        entries.put(probe.copy(), entry);
+        if (entries.replace(probe, entry) == null) {
+            entries.put(probe.copy(), entry); // a new key (or one removed meanwhile: the last writer wins)
+        }
     }
 
     /** {@return whether {@code key} was there (and live)} */
