@@ -23,7 +23,11 @@ public interface TcpServer {
 
     /**
      * Stops accepting and closes the listening socket (and removes its socket file for a Unix
-     * domain socket). Connections already accepted stay open. Calling it twice is harmless.
+     * domain socket). Connections already accepted stay open, and so do those the kernel had
+     * queued for it (their handshake done, not yet accepted): they are accepted and served first,
+     * where closing the socket would have reset them. The way to hand a port over without loss:
+     * a new process listens beside this one ({@link TcpOptions#reusePort()}), this server closes,
+     * its connections finish, then its loops shut down. Calling it twice is harmless.
      *
      * <p>May be called from any thread.
      *

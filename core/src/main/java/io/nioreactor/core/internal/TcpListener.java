@@ -249,8 +249,34 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
 
     @Override
     public CompletableFuture<Void> close() {
-        loop.closeOnLoop(this::closeNow, closed);
+        loop.closeOnLoop(this::acceptQueuedThenClose, closed);
         return closed;
+    }
+
+    /**
+     * Stops accepting without losing what the kernel has queued: connections whose handshake has
+     * completed but that the loop has not accepted yet would be reset by the listener's close, so
+     * they are accepted (one backlog's worth at most) and served like the others first. A loop that
+     * is shutting down refuses them anyway, so its shutdown closes the listener as it is.
+     */
+    private void acceptQueuedThenClose() {
+        for (int i = 0; i < options.backlog() && open && !paused; i++) {
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                break; // out of descriptors, say: what is left is reset with the listener
+            }
+            if (accepted == null) {
+                break;
+            }
+            if (limit.tryAcquire()) {
+                place(accepted);
+            } else {
+                reject(accepted);
+            }
+        }
+        closeNow();
     }
 
     private void closeNow() {
