@@ -196,6 +196,8 @@ public abstract class Framer {
             if (!handOverKept(connection)) {
                 if (!failed) {
                     keep(connection, data); // paused or closing: nothing of this read is lost
+                } else {
+                    data.position(data.limit()); // consumed, as after any framing error
                 }
                 return;
             }

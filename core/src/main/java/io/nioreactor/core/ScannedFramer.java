@@ -22,16 +22,20 @@ final class ScannedFramer extends Framer {
         int position = buffer.position();
         int limit = buffer.limit();
         long length;
-        buffer.limit(end).position(start); // the scanner sees the frame's bytes only
-        try {
-            length = scanner.frameLength(buffer, scanFrom - start);
-        } catch (FramingException e) {
-            refusal = e;
-            return TOO_LONG;
-        } finally {
-            buffer.limit(limit).position(position);
+        if (scanFrom > start && announced >= 1) {
+            length = announced; // the same frame, its length told already: the scanner is not asked again
+        } else {
+            buffer.limit(end).position(start); // the scanner sees the frame's bytes only
+            try {
+                length = scanner.frameLength(buffer, scanFrom - start);
+            } catch (FramingException e) {
+                refusal = e;
+                return TOO_LONG;
+            } finally {
+                buffer.limit(limit).position(position);
+            }
+            announced = length;
         }
-        announced = length;
         if (length == FrameScanner.NEED_MORE) {
             if (end - start >= maxFrameLength) {
                 refusal = new FramingException("no frame end in " + (end - start) + " bytes (maximum "

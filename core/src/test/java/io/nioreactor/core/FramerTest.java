@@ -556,6 +556,31 @@ class FramerTest {
     }
 
     @Test
+    void aScannerThatGoesOnFromWhatItScannedIsNotAskedAgainOnceItToldTheLength() throws Exception {
+        // Netstrings, searching for ':' from where the last call stopped, as FrameScanner invites.
+        FrameScanner resuming = (bytes, scanned) -> {
+            for (int i = bytes.position() + scanned; i < bytes.limit(); i++) {
+                if (bytes.get(i) == ':') {
+                    long length = 0;
+                    for (int d = bytes.position(); d < i; d++) {
+                        byte b = bytes.get(d);
+                        if (b < '0' || b > '9') {
+                            throw new FramingException("not a length");
+                        }
+                        length = length * 10 + (b - '0');
+                    }
+                    return i - bytes.position() + 1 + length + 1;
+                }
+            }
+            return FrameScanner.NEED_MORE;
+        };
+        Framer framer = Framer.of(resuming, 1024, recorder);
+        feed(framer, ascii("5:hel"), ascii("lo"), ascii(","), ascii("1"), ascii("0:abcde"), ascii("fghij,3:x"), ascii("yz,"));
+        assertEquals(List.of("5:hello,", "10:abcdefghij,", "3:xyz,"), frames);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
     void aFrameItsScannerAnnouncesAboveTheMaximumIsRefusedBeforeItsBytesAreRead() throws Exception {
         Framer framer = Framer.of(DECIMAL_LENGTH, 1024, recorder);
         feed(framer, decimalFrames("ok"), ascii("5000000:abc")); // 5 MB announced, 3 bytes of it sent

@@ -256,11 +256,11 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     /**
      * Stops accepting without losing what the kernel has queued: connections whose handshake has
      * completed but that the loop has not accepted yet would be reset by the listener's close, so
-     * they are accepted (one backlog's worth at most) and served like the others first. A loop that
-     * is shutting down refuses them anyway, so its shutdown closes the listener as it is.
+     * they are accepted (what a full queue holds at most) and served like the others first. A loop
+     * that is shutting down refuses them anyway, so its shutdown closes the listener as it is.
      */
     private void acceptQueuedThenClose() {
-        for (int i = 0; i < options.backlog() && open && !paused; i++) {
+        for (int i = 0; i <= options.backlog() && open && !paused; i++) { // Linux queues backlog + 1
             SocketChannel accepted;
             try {
                 accepted = channel.accept();

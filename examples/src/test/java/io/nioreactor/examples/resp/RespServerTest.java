@@ -239,8 +239,10 @@ class RespServerTest {
                 sockets.add(s);
                 s.getOutputStream().write(command("SET", "c" + i, Integer.toString(i)));
             }
+            for (Socket s : sockets) { // every SET done before any GET: each GET asks another connection's key
+                assertEquals("+OK\r\n", readExactly(s.getInputStream(), 5));
+            }
             for (int i = 0; i < sockets.size(); i++) {
-                assertEquals("+OK\r\n", readExactly(sockets.get(i).getInputStream(), 5));
                 assertReply(sockets.get(i), command("GET", "c" + (999 - i)), // another connection's key
                         "$" + Integer.toString(999 - i).length() + "\r\n" + (999 - i) + "\r\n");
             }
