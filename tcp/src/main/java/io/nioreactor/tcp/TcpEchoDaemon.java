@@ -12,13 +12,16 @@ import io.nioreactor.daemon.Serving;
 import io.nioreactor.daemon.SizeConverter;
 import io.nioreactor.daemon.TlsFlags;
 import io.nioreactor.daemon.VersionProvider;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,6 +88,9 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         common.check(unixPath == null || !common.sharePort(), "--share-port",
                 "a Unix domain socket cannot be shared; leave out --unix or --share-port");
         TcpOptions options = options();
+        if (common.sharePort()) {
+            warnIfQueuedConnectionsCannotMigrate(Path.of("/proc/sys/net/ipv4/tcp_migrate_req"));
+        }
         SocketAddress address = unixPath != null ? UnixDomainSocketAddress.of(unixPath) : inet;
 
         EventLoopGroup loops = EventLoopGroup.start("tcp-echo", common.threads(), common.loopOptions());
@@ -106,6 +112,24 @@ public final class TcpEchoDaemon implements Callable<Integer> {
                             Rates.bytes(perSecond[2]), Rates.bytes(m.bytesWritten()), Rates.bytes(perSecond[3]),
                             CommonOptions.budgetStats(m));
                 });
+    }
+
+    /**
+     * A hand-over with --share-port ends with the old daemon's listener closing. Linux resets the
+     * connections queued on that listener and not yet accepted, unless tcp_migrate_req (Linux
+     * 5.14+) lets it move them to another listener of the port: say so once, at start.
+     */
+    static void warnIfQueuedConnectionsCannotMigrate(Path sysctl) {
+        try {
+            if (Files.readString(sysctl).trim().equals("0")) {
+                LoggerFactory.getLogger(TcpEchoDaemon.class).warn("--share-port: net.ipv4.tcp_migrate_req is 0, so"
+                        + " connections queued on this daemon's listener and not yet accepted are reset when it stops"
+                        + " while another shares the port; sysctl -w net.ipv4.tcp_migrate_req=1 lets the kernel hand"
+                        + " them to the other listener");
+            }
+        } catch (IOException e) {
+            // not Linux, or a kernel without it: nothing to tell
+        }
     }
 
     private TcpOptions options() {

@@ -86,6 +86,12 @@ class TcpTakenPortIT {
         try (DaemonProcess a = DaemonProcess.start(JAR, "--port", "0", "--share-port", "--stats-interval", "200ms",
                 "--threads", threads)) {
             int port = a.awaitPort();
+            Path migrateReq = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+            boolean migrates = !Files.exists(migrateReq) || !Files.readString(migrateReq).trim().equals("0");
+            // Logged before the start line, so it is there once the start line is.
+            assertEquals(migrates ? 0 : 1, a.stdout().stream()
+                    .filter(l -> l.contains("WARN") && l.contains("net.ipv4.tcp_migrate_req is 0")).count(),
+                    "one WARN when queued connections cannot migrate at a hand-over: " + a.stdout());
             try (DaemonProcess b = DaemonProcess.start(JAR, "--port", Integer.toString(port), "--share-port",
                     "--stats-interval", "200ms", "--threads", threads)) {
                 assertEquals(port, b.awaitPort());
