@@ -127,7 +127,12 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
 
     @Override
     public void onReady(int readyOps) {
-        for (int i = 0; i < ACCEPT_BATCH && open && !paused; i++) {
+        acceptUpTo(ACCEPT_BATCH);
+    }
+
+    /** Accepts and places up to {@code max} connections, fewer if the queue runs dry or accept fails. */
+    private void acceptUpTo(int max) {
+        for (int i = 0; i < max && open && !paused; i++) {
             SocketChannel accepted;
             try {
                 accepted = channel.accept();
@@ -139,11 +144,11 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
                 return;
             }
             backoffNanos = MIN_BACKOFF_NANOS;
-            if (!limit.tryAcquire()) {
+            if (limit.tryAcquire()) {
+                place(accepted);
+            } else {
                 reject(accepted);
-                continue;
             }
-            place(accepted);
         }
     }
 
@@ -260,22 +265,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
      * that is shutting down refuses them anyway, so its shutdown closes the listener as it is.
      */
     private void acceptQueuedThenClose() {
-        for (int i = 0; i <= options.backlog() && open && !paused; i++) { // Linux queues backlog + 1
-            SocketChannel accepted;
-            try {
-                accepted = channel.accept();
-            } catch (IOException e) {
-                break; // out of descriptors, say: what is left is reset with the listener
-            }
-            if (accepted == null) {
-                break;
-            }
-            if (limit.tryAcquire()) {
-                place(accepted);
-            } else {
-                reject(accepted);
-            }
-        }
+        acceptUpTo(options.backlog() + 1); // Linux queues backlog + 1
         closeNow();
     }
 

@@ -128,18 +128,20 @@ class RespServerTest {
         try (Socket s = connect()) {
             assertReply(s, command("SET", "bin", binary), "+OK\r\n");
             s.getOutputStream().write(command("GET", "bin"));
-            String binaryHeader = "$" + binary.length + "\r\n";
-            assertEquals(binaryHeader, readExactly(s.getInputStream(), binaryHeader.length()));
-            assertArrayEquals(binary, s.getInputStream().readNBytes(binary.length));
-            assertEquals("\r\n", readExactly(s.getInputStream(), 2));
+            assertBulk(s.getInputStream(), binary, "the binary value");
 
             assertReply(s, command("SET", "big", big), "+OK\r\n");
             s.getOutputStream().write(command("GET", "big"));
-            String header = "$" + big.length + "\r\n";
-            assertEquals(header, readExactly(s.getInputStream(), header.length()));
-            assertArrayEquals(big, s.getInputStream().readNBytes(big.length));
-            assertEquals("\r\n", readExactly(s.getInputStream(), 2));
+            assertBulk(s.getInputStream(), big, "the 4 MiB value");
         }
+    }
+
+    /** Reads one bulk string reply and checks it is exactly {@code value}. */
+    private static void assertBulk(InputStream in, byte[] value, String what) throws IOException {
+        String header = "$" + value.length + "\r\n";
+        assertEquals(header, readExactly(in, header.length()), what);
+        assertArrayEquals(value, in.readNBytes(value.length), what);
+        assertEquals("\r\n", readExactly(in, 2), what);
     }
 
     @Test
@@ -220,11 +222,8 @@ class RespServerTest {
             System.out.printf("[measure] a client that never reads: %,d B queued for it (asked 128 MiB)%n", peak);
             assertTrue(peak < 4 << 20, peak + " bytes queued");
 
-            String header = "$" + value.length + "\r\n";
             for (int i = 0; i < gets; i++) { // now it reads: every reply, exact
-                assertEquals(header, readExactly(s.getInputStream(), header.length()), "reply " + i);
-                assertArrayEquals(value, s.getInputStream().readNBytes(value.length), "reply " + i);
-                assertEquals("\r\n", readExactly(s.getInputStream(), 2));
+                assertBulk(s.getInputStream(), value, "reply " + i);
             }
             writer.join(10_000);
         }
