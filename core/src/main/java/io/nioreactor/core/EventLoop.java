@@ -4,6 +4,8 @@ import io.nioreactor.core.internal.ChannelOpener;
 import io.nioreactor.core.internal.LoopCore;
 import io.nioreactor.core.internal.MetricsMBean;
 import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -185,6 +187,32 @@ public final class EventLoop implements Executor {
     }
 
     /**
+     * Serves a socket that listens already, instead of binding one: typically the one the process
+     * was started with as its standard input ({@link System#inheritedChannel()}), by a systemd
+     * socket unit ({@code StandardInput=socket}) or inetd, so that the socket outlives the process
+     * and a restart refuses no connection. TCP or Unix domain. The channel is used as it is: the
+     * options of binding ({@link TcpOptions#reuseAddress()}, {@link TcpOptions#reusePort()},
+     * {@link TcpOptions#backlog()}) were its maker's; the others apply. The server closes the
+     * channel when it closes, but for the inherited one, which it leaves open: the JDK's close of
+     * that one points file descriptors 0, 1 and 2 at {@code /dev/null}, silencing the process's
+     * console; the process's exit closes it. Nor does it remove a Unix domain socket's file it did
+     * not make.
+     *
+     * <p>Any thread.
+     *
+     * @param listening      a bound, listening channel, in either blocking mode
+     * @param options        the options
+     * @param handlerFactory called on the loop once per accepted connection for its handler
+     * @return a future of the server; it fails with an {@link IllegalArgumentException} if the
+     *         channel is not bound, and with a {@link RejectedExecutionException} once the loop
+     *         is shutting down
+     */
+    public CompletableFuture<TcpServer> listenTcp(ServerSocketChannel listening, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        return channels.serveTcp(listening, options, handlerFactory);
+    }
+
+    /**
      * Opens a TCP connection (or a Unix domain stream connection) to {@code address}. The
      * handler's {@link ConnectionHandler#onOpen} runs before the future completes.
      *
@@ -222,13 +250,40 @@ public final class EventLoop implements Executor {
     }
 
     /**
-     * Shuts the loop down gracefully: stops accepting at once, closes every connection after
-     * its queued writes are flushed, and after {@code timeout} resets whatever is left; then the
-     * thread ends. Calling it again returns the same future and changes nothing.
+     * Serves a bound UDP socket instead of binding one: typically the one the process was started
+     * with as its standard input ({@link System#inheritedChannel()}, a systemd socket unit's
+     * {@code ListenDatagram=}). The options of binding were its maker's; the buffer sizes and
+     * explicit options apply. As for {@link #listenTcp(ServerSocketChannel,
+     * TcpOptions, Function)}, the endpoint closes the channel when it closes, but for the inherited
+     * one.
      *
      * <p>Any thread.
      *
-     * @param timeout how long queued writes may drain
+     * @param bound   a bound channel, in either blocking mode
+     * @param options the options
+     * @param handler receives every datagram, on the loop thread
+     * @return a future of the endpoint; it fails with an {@link IllegalArgumentException} if the
+     *         channel is not bound, and with a {@link RejectedExecutionException} once the loop is
+     *         shutting down
+     */
+    public CompletableFuture<UdpEndpoint> bindUdp(DatagramChannel bound, UdpOptions options,
+            DatagramHandler handler) {
+        return channels.serveUdp(bound, options, handler);
+    }
+
+    /**
+     * Shuts the loop down gracefully, losing nothing that has arrived: listeners accept what the
+     * kernel has queued for them and close; UDP endpoints hand their handlers the datagrams that
+     * have arrived and close; every connection is served until it is quiet for its
+     * {@link TcpOptions#drainQuietPeriod()} (nothing read or written, nothing queued), then its
+     * output ends (FIN, after what is queued) while it still reads, and it closes once the peer ends
+     * its own or stays quiet another period: so a request that has arrived is answered, and no
+     * close with unread bytes resets a peer. After {@code timeout} whatever is left is reset; then
+     * the thread ends. Calling it again returns the same future and changes nothing.
+     *
+     * <p>Any thread.
+     *
+     * @param timeout how long connections may take to finish
      * @return the {@linkplain #terminationFuture() termination future}
      */
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {

@@ -5,6 +5,8 @@ import io.nioreactor.core.internal.LoopCore;
 import io.nioreactor.core.internal.MetricsMBean;
 import io.nioreactor.core.internal.SummedLoopMetrics;
 import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +139,7 @@ public final class EventLoopGroup {
                 return loop;
             }
         }
-        throw new RejectedExecutionException("every loop of group " + name + " is shutting down or has ended");
+        throw allEnded();
     }
 
     /**
@@ -159,10 +161,31 @@ public final class EventLoopGroup {
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
         List<LoopCore> running = runningCores();
         if (running.isEmpty()) {
-            return CompletableFuture.failedFuture(new RejectedExecutionException("every loop of group " + name
-                    + " is shutting down or has ended"));
+            return CompletableFuture.failedFuture(allEnded());
         }
         return GroupChannels.listenTcp(running, this::nextCoreOrNull, address, options, handlerFactory);
+    }
+
+    /**
+     * Serves a socket that listens already instead of binding one, typically the process's
+     * inherited standard input (see {@link EventLoop#listenTcp(ServerSocketChannel, TcpOptions,
+     * Function)}, which says what is taken from the options and what is closed): one loop accepts
+     * and hands each connection to the next loop of the group in turn.
+     *
+     * <p>Any thread.
+     *
+     * @param listening      a bound, listening channel
+     * @param options        the options
+     * @param handlerFactory called on the serving loop once per connection for its handler
+     * @return a future of the server
+     */
+    public CompletableFuture<TcpServer> listenTcp(ServerSocketChannel listening, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        List<LoopCore> running = runningCores();
+        if (running.isEmpty()) {
+            return CompletableFuture.failedFuture(allEnded());
+        }
+        return GroupChannels.serveTcp(running, this::nextCoreOrNull, listening, options, handlerFactory);
     }
 
     /**
@@ -210,10 +233,30 @@ public final class EventLoopGroup {
             Supplier<? extends DatagramHandler> handlers) {
         List<LoopCore> running = runningCores();
         if (running.isEmpty()) {
-            return CompletableFuture.failedFuture(new RejectedExecutionException("every loop of group " + name
-                    + " is shutting down or has ended"));
+            return CompletableFuture.failedFuture(allEnded());
         }
         return GroupChannels.bindUdp(running, address, options, handlers);
+    }
+
+    /**
+     * Serves a bound UDP socket instead of binding one, typically the process's inherited standard
+     * input (see {@link EventLoop#bindUdp(DatagramChannel, UdpOptions, DatagramHandler)}): one
+     * socket, read by the group's first running loop with one handler from {@code handlers}.
+     *
+     * <p>Any thread.
+     *
+     * @param bound    a bound channel
+     * @param options  the options
+     * @param handlers called once, on that loop's thread, for the handler
+     * @return a future of the endpoint
+     */
+    public CompletableFuture<UdpEndpoint> bindUdp(DatagramChannel bound, UdpOptions options,
+            Supplier<? extends DatagramHandler> handlers) {
+        List<LoopCore> running = runningCores();
+        if (running.isEmpty()) {
+            return CompletableFuture.failedFuture(allEnded());
+        }
+        return GroupChannels.serveUdp(running, bound, options, handlers);
     }
 
     /**
@@ -281,6 +324,10 @@ public final class EventLoopGroup {
             }
         }
         return running;
+    }
+
+    private RejectedExecutionException allEnded() {
+        return new RejectedExecutionException("every loop of group " + name + " is shutting down or has ended");
     }
 
     private LoopCore nextCoreOrNull() {

@@ -127,6 +127,20 @@ public final class TcpOptions {
         return values.connectTimeout;
     }
 
+    /**
+     * How long a connection must be quiet before a drain ends it: nothing read or written, nothing
+     * queued, reading not paused by its handler. A drain is {@link EventLoop#shutdownGracefully}'s, or
+     * {@link TcpServer#drain}'s: the connection is served meanwhile, then its output ends (FIN) while
+     * it still reads, and it closes once the peer has ended its own or stayed quiet another period, so
+     * that no request that has arrived goes unanswered and no close with unread bytes resets the peer.
+     * It is also how long a connection just accepted has for its first bytes to arrive.
+     *
+     * @return the quiet period (default 250 ms)
+     */
+    public Duration drainQuietPeriod() {
+        return values.drainQuietPeriod;
+    }
+
     /** {@return the most connections one server keeps open (default {@link Integer#MAX_VALUE})} */
     public int maxConnections() {
         return values.maxConnections;
@@ -154,7 +168,8 @@ public final class TcpOptions {
                 + v.listenerPerLoop + ", backlog=" + v.backlog + ", tcpNoDelay=" + v.tcpNoDelay + ", keepAlive="
                 + v.keepAlive + ", receiveBufferSize=" + v.receiveBufferSize + ", sendBufferSize=" + v.sendBufferSize
                 + ", highWaterMark=" + v.highWaterMark + ", lowWaterMark=" + v.lowWaterMark + ", idleTimeout="
-                + v.idleTimeout + ", connectTimeout=" + v.connectTimeout + ", maxConnections=" + v.maxConnections
+                + v.idleTimeout + ", connectTimeout=" + v.connectTimeout + ", drainQuietPeriod=" + v.drainQuietPeriod
+                + ", maxConnections=" + v.maxConnections
                 + ", connectionOptions=" + connectionOptions + ", listenerOptions=" + listenerOptions + ", tls=" + v.tls
                 + "]";
     }
@@ -173,6 +188,7 @@ public final class TcpOptions {
         private int lowWaterMark = 32 * 1024;
         private Duration idleTimeout = Duration.ZERO;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration drainQuietPeriod = Duration.ofMillis(250);
         private int maxConnections = Integer.MAX_VALUE;
         private final Map<SocketOption<?>, Object> connectionOptions = new LinkedHashMap<>();
         private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
@@ -194,6 +210,7 @@ public final class TcpOptions {
             lowWaterMark = from.lowWaterMark;
             idleTimeout = from.idleTimeout;
             connectTimeout = from.connectTimeout;
+            drainQuietPeriod = from.drainQuietPeriod;
             maxConnections = from.maxConnections;
             connectionOptions.putAll(from.connectionOptions);
             listenerOptions.putAll(from.listenerOptions);
@@ -371,6 +388,16 @@ public final class TcpOptions {
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Checks.positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets how long a connection must be quiet before a drain ends it; see {@link TcpOptions#drainQuietPeriod()}.
+         * @param period the quiet period, more than zero
+         * @return this builder
+         */
+        public Builder drainQuietPeriod(Duration period) {
+            this.drainQuietPeriod = Checks.positive("drainQuietPeriod", period);
             return this;
         }
 

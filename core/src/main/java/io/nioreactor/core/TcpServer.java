@@ -36,6 +36,27 @@ public interface TcpServer {
     CompletableFuture<Void> close();
 
     /**
+     * Stops accepting as {@link #close()} does, then lets this server's connections finish: each is
+     * served until it is quiet for {@link TcpOptions#drainQuietPeriod()}, then its output ends (FIN)
+     * while reading goes on, and it closes once the peer ends its own. So a request that has arrived
+     * is answered and no close with unread bytes resets a peer. Those still open after
+     * {@code timeout} are reset. Other servers' connections are not touched, and the loops go on.
+     *
+     * <p>With it a service hands its port over without losing a connection: the new process
+     * listens beside this one ({@link TcpOptions#reusePort()}, or the same inherited socket), this
+     * server drains, then the old process shuts its loops down. A loop's
+     * {@link EventLoop#shutdownGracefully graceful shutdown} drains every connection the same way.
+     * A second call returns the same future; its timeout is the first call's.
+     *
+     * <p>Any thread.
+     *
+     * @param timeout how long the connections may take to finish before the rest are reset
+     * @return a future completed once the listening socket is closed and the last connection of
+     *         this server with it
+     */
+    CompletableFuture<Void> drain(java.time.Duration timeout);
+
+    /**
      * Tells whether the server still accepts connections.
      *
      * <p>May be called from any thread.

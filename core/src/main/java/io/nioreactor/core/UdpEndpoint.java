@@ -43,7 +43,11 @@ public interface UdpEndpoint {
     boolean send(ByteBuffer data, SocketAddress target);
 
     /**
-     * Closes the socket; queued datagrams are dropped. Calling it twice is harmless.
+     * Closes the socket without losing what has arrived: the datagrams it holds are handed to the
+     * handler first (4,096 at most), what the handler sends goes out if the socket takes it at
+     * once, and the socket closes in the same task. Datagrams still queued for sending then are
+     * dropped (counted). A loop's graceful shutdown closes its endpoints the same way. Calling it
+     * twice is harmless.
      *
      * <p>Any thread.
      *

@@ -8,6 +8,8 @@ import io.nioreactor.core.TcpServer;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +42,32 @@ public final class ChannelOpener {
     public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
         return onLoop(loop, () -> TcpListener.open(loop, address, options, handlerFactory));
+    }
+
+    /**
+     * Serves a socket that listens already, such as the one the process inherited.
+     *
+     * @param listening      the bound, listening channel
+     * @param options        the options; those of binding are the channel's maker's
+     * @param handlerFactory makes one handler per accepted connection
+     * @return a future of the server
+     */
+    public CompletableFuture<TcpServer> serveTcp(ServerSocketChannel listening, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        return onLoop(loop, () -> TcpListener.serve(loop, listening, options, handlerFactory,
+                new ServerConnections(options.maxConnections()), null));
+    }
+
+    /**
+     * Serves a bound UDP socket, such as the one the process inherited.
+     *
+     * @param bound   the bound channel
+     * @param options the options; those of binding are the channel's maker's
+     * @param handler receives the datagrams
+     * @return a future of the endpoint
+     */
+    public CompletableFuture<UdpEndpoint> serveUdp(DatagramChannel bound, UdpOptions options, DatagramHandler handler) {
+        return onLoop(loop, () -> UdpChannel.serve(loop, bound, options, handler));
     }
 
     /**

@@ -28,9 +28,12 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
     final Transport transport;
     /** What the handler sees. */
     final StreamConnection connection;
-    /** The server's count of open connections, or {@code null} for a client connection. */
-    private final ConnectionLimit limit;
+    /** The server's connections (their count, whether they drain), or {@code null} for a client connection. */
+    private final ServerConnections server;
+    private final TcpOptions options;
     private final IdleWatch idle;
+    /** Made when the connection is to drain (a graceful shutdown, its server's drain). */
+    private DrainWatch drain;
     /** Written by the loop; read anywhere (isOpen, off-loop writes). */
     private volatile ConnectionState state = ConnectionState.OPENING;
     /** Made when the connection opens: for TLS, once the handshake has completed. */
@@ -46,10 +49,11 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
      */
     int lastReadBurst = LoopCore.READ_SIZE;
 
-    ConnectionDriver(LoopCore loop, SocketChannel channel, TcpOptions options, ConnectionLimit limit,
+    ConnectionDriver(LoopCore loop, SocketChannel channel, TcpOptions options, ServerConnections server,
             Transport.Factory transports, ConnectionOpening opening) throws IOException {
         this.loop = loop;
-        this.limit = limit;
+        this.server = server;
+        this.options = options;
         this.opening = opening;
         this.endpoint = new SocketEndpoint(loop, channel);
         this.outbound = new OutboundBuffer(loop, endpoint, options.highWaterMark(), options.lowWaterMark(), this);
@@ -89,6 +93,9 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
             }
         } catch (IOException e) {
             failed(e);
+        }
+        if (loop.isShuttingDown() || (server != null && server.draining())) {
+            drain(); // accepted by a listener's last accepts: served, then ended like the others
         }
         endDispatch();
     }
@@ -341,7 +348,22 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
 
     @Override
     public void beginShutdown() {
-        close();
+        drain();
+    }
+
+    // ---------------------------------------------------------------- the drain (see DrainWatch)
+
+    /** Ends the connection once it is quiet, losing nothing of what the peer sent; twice is harmless. */
+    void drain() {
+        if (drain == null && state != ConnectionState.CLOSED) {
+            drain = new DrainWatch(this, options.drainQuietPeriod().toNanos());
+            drain.start();
+        }
+    }
+
+    /** @return whether this is a connection of {@code server} */
+    boolean belongsTo(ServerConnections server) {
+        return this.server == server;
     }
 
     @Override
@@ -384,9 +406,12 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         if (idle != null) {
             idle.stop();
         }
+        if (drain != null) {
+            drain.stop();
+        }
         loop.resources().counters().closed.increment();
-        if (limit != null) {
-            limit.release();
+        if (server != null) {
+            server.release();
         }
         log.debug("closed {}", connection);
         if (!was.beforeOpen()) {

@@ -66,20 +66,59 @@ public final class GroupChannels {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlerFactory, "handlerFactory");
-        ConnectionLimit limit = new ConnectionLimit(options.maxConnections());
+        ServerConnections connections = new ServerConnections(options.maxConnections());
         boolean perLoop = loops.size() > 1 && options.listenerPerLoop() && REUSE_PORT
                 && address instanceof InetSocketAddress;
         if (!perLoop) {
             LoopCore acceptor = loops.get(0);
             TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
-            return ChannelOpener.onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory, limit, handOff,
-                    false))
-                    .thenApply(listener -> new GroupTcpServer(List.of(listener), limit));
+            return ChannelOpener.onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory,
+                    connections, handOff, false))
+                    .thenApply(listener -> new GroupTcpServer(List.of(listener), loops, connections));
         }
         return bindAll(loops, address, options.reusePort(),
                 () -> ServerSocketChannel.open(Addresses.familyOf(address)), "cannot listen on ",
-                (loop, at) -> TcpListener.open(loop, at, options, handlerFactory, limit, null, true),
-                listeners -> new GroupTcpServer(new ArrayList<>(listeners), limit));
+                (loop, at) -> TcpListener.open(loop, at, options, handlerFactory, connections, null, true),
+                listeners -> new GroupTcpServer(new ArrayList<>(listeners), loops, connections));
+    }
+
+    /**
+     * Serves a socket that listens already (the process's inherited one, say): one loop accepts and
+     * hands each connection to the next loop of the group.
+     *
+     * @param loops          the group's running loops, at least one
+     * @param chooser        the group's round robin over its running loops
+     * @param listening      the bound, listening channel
+     * @param options        the options; those of binding are the channel's maker's
+     * @param handlerFactory called on the serving loop for each connection's handler
+     * @return a future of the group's server
+     */
+    public static CompletableFuture<TcpServer> serveTcp(List<LoopCore> loops, Supplier<LoopCore> chooser,
+            ServerSocketChannel listening, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
+        ServerConnections connections = new ServerConnections(options.maxConnections());
+        LoopCore acceptor = loops.get(0);
+        TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
+        return ChannelOpener.onLoop(acceptor, () -> TcpListener.serve(acceptor, listening, options, handlerFactory,
+                connections, handOff))
+                .thenApply(listener -> new GroupTcpServer(List.of(listener), loops, connections));
+    }
+
+    /**
+     * Serves a bound UDP socket (the process's inherited one, say) on the group's first loop: one
+     * socket, read by one loop.
+     *
+     * @param loops    the group's running loops, at least one
+     * @param bound    the bound channel
+     * @param options  the options; those of binding are the channel's maker's
+     * @param handlers called once, for the one handler
+     * @return a future of the group's endpoint
+     */
+    public static CompletableFuture<UdpEndpoint> serveUdp(List<LoopCore> loops, DatagramChannel bound,
+            UdpOptions options, Supplier<? extends DatagramHandler> handlers) {
+        LoopCore only = loops.get(0);
+        return ChannelOpener.onLoop(only, () -> UdpChannel.serve(only, bound, options, handlers.get()))
+                .thenApply(endpoint -> new GroupUdpEndpoint(List.of(endpoint)));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.nioreactor.core.TcpServer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,11 +15,14 @@ import java.util.concurrent.CompletableFuture;
 final class GroupTcpServer implements TcpServer {
 
     private final List<TcpServer> listeners;
-    private final ConnectionLimit limit;
+    /** Every loop its connections may live on. */
+    private final List<LoopCore> loops;
+    private final ServerConnections connections;
 
-    GroupTcpServer(List<TcpServer> listeners, ConnectionLimit limit) {
+    GroupTcpServer(List<TcpServer> listeners, List<LoopCore> loops, ServerConnections connections) {
         this.listeners = List.copyOf(listeners);
-        this.limit = limit;
+        this.loops = List.copyOf(loops);
+        this.connections = connections;
     }
 
     @Override
@@ -32,13 +36,18 @@ final class GroupTcpServer implements TcpServer {
     }
 
     @Override
+    public CompletableFuture<Void> drain(Duration timeout) {
+        return ServerDrain.drain(listeners, loops, connections, timeout);
+    }
+
+    @Override
     public boolean isOpen() {
         return listeners.stream().anyMatch(TcpServer::isOpen);
     }
 
     @Override
     public int openConnections() {
-        return limit.open();
+        return connections.open();
     }
 
     @Override

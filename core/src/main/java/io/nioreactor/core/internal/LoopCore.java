@@ -11,6 +11,8 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -227,6 +229,17 @@ public final class LoopCore {
         selector.completeAfterDeregistration(closed);
     }
 
+    /** The connections of {@code server} registered with this loop now. */
+    List<ConnectionDriver> connectionsOf(ServerConnections server) {
+        List<ConnectionDriver> found = new ArrayList<>();
+        for (Selectable registered : selector.registeredNow()) {
+            if (registered instanceof ConnectionDriver && ((ConnectionDriver) registered).belongsTo(server)) {
+                found.add((ConnectionDriver) registered);
+            }
+        }
+        return found;
+    }
+
     /** Each registered channel calls this exactly once, when it closes: cancels its key, uncounts it. */
     void deregister(SelectionKey key) {
         selector.deregister(key);
@@ -237,7 +250,7 @@ public final class LoopCore {
     private void run() {
         Throwable fatal = null;
         try {
-            while (!(isShuttingDown() && selector.registered() == 0 && shutdown.begun())) {
+            while (!shutdown.finished(selector.registered(), tasks.isEmpty())) {
                 runOnce();
             }
         } catch (ClosedSelectorException e) {

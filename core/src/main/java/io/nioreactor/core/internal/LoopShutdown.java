@@ -14,6 +14,7 @@ final class LoopShutdown {
     private final Logger log;
     private final String loopName;
     private ScheduledTask deadline;
+    private boolean timedOut;
 
     LoopShutdown(LoopSelector selector, LoopTimers timers, Logger log, String loopName) {
         this.selector = selector;
@@ -25,6 +26,15 @@ final class LoopShutdown {
     /** Whether the shutdown has begun on the loop thread (not only been asked for). */
     boolean begun() {
         return deadline != null;
+    }
+
+    /**
+     * Whether the loop may end: the shutdown has begun, nothing is registered any more and no task
+     * waits (one may bring a connection handed off by another loop's listener), or, past the
+     * timeout, tasks or not.
+     */
+    boolean finished(int registered, boolean noTasks) {
+        return begun() && registered == 0 && (noTasks || timedOut);
     }
 
     /** Every channel begins to close; after {@code timeoutNanos} what is left is reset. */
@@ -42,6 +52,7 @@ final class LoopShutdown {
     }
 
     private void timedOut() {
+        timedOut = true;
         Selectable[] left = selector.registeredNow();
         if (left.length > 0) {
             log.debug("loop {}: shutdown timeout, closing {} channels", loopName, left.length);

@@ -15,6 +15,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,6 +43,11 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     static final int ACCEPT_BATCH = 64;
     static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The most a served socket's queue may hold, whatever backlog it was given: Linux's default
+     * net.core.somaxconn (a systemd socket unit's Backlog= defaults to it too).
+     */
+    private static final int SOMAXCONN = 4096;
 
     private final LoopCore loop;
     private final ServerSocketChannel channel;
@@ -49,10 +56,17 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     private final SocketAddress localAddress;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final ScheduledTask resumeTimer;
-    private final ConnectionLimit limit;
+    private final ServerConnections connections;
     private final LoopChooser chooser;
     /** Plain or TLS, for every connection of this listener. */
     private final Transport.Factory transports;
+    /**
+     * Whether closing the listener closes its socket: not when the socket is the process's standard
+     * input (see {@link InheritedChannels}), and so not its file either.
+     */
+    private final boolean closesSocket;
+    /** Whether the listener made its Unix domain socket's file, and so removes it when it closes. */
+    private final boolean ownsSocketFile;
 
     private volatile boolean open = true;
     private SelectionKey key;
@@ -60,17 +74,19 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     private long backoffNanos = MIN_BACKOFF_NANOS;
 
     private TcpListener(LoopCore loop, ServerSocketChannel channel, TcpOptions options,
-            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ConnectionLimit limit,
-            LoopChooser chooser, Transport.Factory transports) throws IOException {
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ServerConnections connections,
+            LoopChooser chooser, Transport.Factory transports, boolean boundHere) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.options = options;
         this.handlerFactory = handlerFactory;
-        this.limit = limit;
+        this.connections = connections;
         this.chooser = chooser;
         this.localAddress = channel.getLocalAddress();
         this.resumeTimer = loop.timers().newTimer(this::resume);
         this.transports = transports;
+        this.closesSocket = !InheritedChannels.isStandardInput(channel);
+        this.ownsSocketFile = boundHere && localAddress instanceof UnixDomainSocketAddress;
     }
 
     /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
@@ -83,18 +99,18 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     /** Binds and registers; the exception message reads "cannot listen on ADDRESS: reason". */
     static TcpListener open(LoopCore loop, SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) throws IOException {
-        return open(loop, address, options, handlerFactory, new ConnectionLimit(options.maxConnections()), null, false);
+        return open(loop, address, options, handlerFactory, new ServerConnections(options.maxConnections()), null, false);
     }
 
     /**
      * Binds and registers a listener of a group's server.
      *
-     * @param limit        the server's count against maxConnections, shared by its listeners
+     * @param connections  the server's connections, counted against maxConnections by all its listeners
      * @param chooser      where to put accepted connections, or {@code null} for this loop
      * @param sharedInGroup whether to set SO_REUSEPORT so the group's other listeners can bind too
      */
     static TcpListener open(LoopCore loop, SocketAddress address, TcpOptions options,
-            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ConnectionLimit limit,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ServerConnections connections,
             LoopChooser chooser, boolean sharedInGroup) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
@@ -112,7 +128,8 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
                 UnixSocketFiles.prepareBind((UnixDomainSocketAddress) address);
             }
             channel.bind(address, options.backlog());
-            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory, limit, chooser, transports);
+            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory, connections, chooser,
+                    transports, true);
             listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
             log.debug("listening on {}", Addresses.describe(listener.localAddress));
             return listener;
@@ -123,6 +140,34 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
             SocketSetup.closeQuietly(channel);
             throw e;
         }
+    }
+
+    /**
+     * Serves a socket that listens already (one the process inherited, say), as it is: the
+     * options that take effect at bind time (reuseAddress, reusePort, backlog) were its maker's.
+     *
+     * @param connections the server's connections, shared with a group's other loops
+     * @param chooser     where to put accepted connections, or {@code null} for this loop
+     */
+    static TcpListener serve(LoopCore loop, ServerSocketChannel listening, TcpOptions options,
+            Function<? super Connection, ? extends ConnectionHandler> handlerFactory, ServerConnections connections,
+            LoopChooser chooser) throws IOException {
+        Objects.requireNonNull(listening, "listening");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handlerFactory, "handlerFactory");
+        SocketAddress bound = listening.getLocalAddress();
+        if (bound == null) {
+            throw new IllegalArgumentException("the channel to serve is not bound: " + listening);
+        }
+        Transport.Factory transports = Transports.accepted(options);
+        listening.configureBlocking(false);
+        SocketSetup.applyExplicit(listening, options.listenerOptions(), "listener");
+        SocketSetup.checkConnectionOptions(Addresses.familyOf(bound), options);
+        TcpListener listener = new TcpListener(loop, listening, options, handlerFactory, connections, chooser,
+                transports, false);
+        listener.key = loop.register(listening, SelectionKey.OP_ACCEPT, listener);
+        log.debug("serving {}", listener);
+        return listener;
     }
 
     @Override
@@ -144,7 +189,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
                 return;
             }
             backoffNanos = MIN_BACKOFF_NANOS;
-            if (limit.tryAcquire()) {
+            if (connections.tryAcquire()) {
                 place(accepted);
             } else {
                 reject(accepted);
@@ -152,9 +197,13 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         }
     }
 
-    /** On this loop, or handed to the loop the chooser names; a loop that has ended is skipped. */
+    /**
+     * On this loop, or handed to the loop the chooser names; a loop that has ended is skipped.
+     * Once this loop shuts down, on this loop: it serves what it takes until the connection ends,
+     * where another loop might end before the hand-off reached it.
+     */
     private void place(SocketChannel accepted) {
-        LoopCore target = chooser == null ? loop : chooser.next();
+        LoopCore target = chooser == null || loop.isShuttingDown() ? loop : chooser.next();
         if (target == null || target == loop) {
             adopt(loop, accepted);
             return;
@@ -172,10 +221,10 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
      * handler and opens it.
      */
     private void adopt(LoopCore target, SocketChannel accepted) {
-        if (!target.acceptsNewChannels()) {
-            // It began to shut down after it was chosen: back to this listener's loop, if that one still runs.
-            if (target == loop || !loop.acceptsNewChannels() || !loop.executeUnlessTerminated(() -> adopt(loop, accepted))) {
-                limit.release();
+        if (target.isTerminated()) {
+            // It ended between the hand-off and this task: back to this listener's loop, if that one still runs.
+            if (target == loop || !loop.executeUnlessTerminated(() -> adopt(loop, accepted))) {
+                connections.release();
                 target.resources().counters().rejected.increment();
                 SocketSetup.closeQuietly(accepted);
             }
@@ -184,10 +233,10 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         ConnectionDriver connection;
         try {
             SocketSetup.configureConnection(accepted, options);
-            connection = new ConnectionDriver(target, accepted, options, limit, transports,
+            connection = new ConnectionDriver(target, accepted, options, connections, transports,
                     ConnectionOpening.accepted(handlerFactory));
         } catch (IOException e) {
-            limit.release();
+            connections.release();
             target.resources().counters().connectionErrors.increment();
             log.debug("cannot set up an accepted connection: {}", e.toString());
             SocketSetup.closeQuietly(accepted);
@@ -248,8 +297,13 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     }
 
     @Override
+    public CompletableFuture<Void> drain(Duration timeout) {
+        return ServerDrain.drain(List.of(this), List.of(loop), connections, timeout);
+    }
+
+    @Override
     public int openConnections() {
-        return limit.open();
+        return connections.open();
     }
 
     @Override
@@ -261,11 +315,15 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     /**
      * Stops accepting without losing what the kernel has queued: connections whose handshake has
      * completed but that the loop has not accepted yet would be reset by the listener's close, so
-     * they are accepted (what a full queue holds at most) and served like the others first. A loop
-     * that is shutting down refuses them anyway, so its shutdown closes the listener as it is.
+     * they are accepted (what a full queue holds at most) and served like the others, then the
+     * socket closes in the same task, leaving the smallest window for a connection to arrive
+     * unaccepted. The one way a listener stops: by {@link #close()}, a server's drain and the loop's
+     * graceful shutdown alike.
      */
     private void acceptQueuedThenClose() {
-        acceptUpTo(options.backlog() + 1); // Linux queues backlog + 1
+        if (open) {
+            acceptUpTo(Math.max(options.backlog(), SOMAXCONN) + 1); // Linux queues backlog + 1
+        }
         closeNow();
     }
 
@@ -276,8 +334,12 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         open = false;
         loop.deregister(key);
         loop.timers().disarm(resumeTimer);
-        SocketSetup.closeQuietly(channel);
-        if (localAddress instanceof UnixDomainSocketAddress) {
+        if (closesSocket) {
+            SocketSetup.closeQuietly(channel);
+        } else {
+            log.debug("{}: standard input, left open (see InheritedChannels)", this);
+        }
+        if (ownsSocketFile) {
             try {
                 UnixSocketFiles.delete((UnixDomainSocketAddress) localAddress);
             } catch (IOException e) {
@@ -290,7 +352,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
 
     @Override
     public void beginShutdown() {
-        closeNow();
+        acceptQueuedThenClose();
     }
 
     @Override

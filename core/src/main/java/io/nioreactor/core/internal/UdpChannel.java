@@ -33,6 +33,11 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     static final int RECEIVE_BATCH = 64;
     /** Queued datagrams sent per OP_WRITE readiness at most. */
     static final int SEND_BATCH = 64;
+    /**
+     * Receive batches at most when the endpoint closes, to hand over what has arrived: 4,096
+     * datagrams, more than a default receive buffer (208 KiB) holds even of empty ones.
+     */
+    static final int CLOSING_BATCHES = 64;
 
     private final LoopCore loop;
     private final DatagramChannel channel;
@@ -43,6 +48,9 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final LogThrottle errorLog = new LogThrottle(1, TimeUnit.SECONDS);
 
+    /** Whether closing the endpoint closes its socket: not the process's standard input (see {@link InheritedChannels}). */
+    private final boolean closesSocket;
+
     private volatile boolean open = true;
     private SelectionKey key;
 
@@ -52,6 +60,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         this.channel = channel;
         this.io = io;
         this.handler = handler;
+        this.closesSocket = !InheritedChannels.isStandardInput(channel);
         this.localAddress = channel.getLocalAddress();
         this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes(),
                 loop.resources().budget(), loop.resources().counters().bufferAllocationFailures);
@@ -69,6 +78,26 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     static UdpChannel openInGroup(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
             throws IOException {
         return open(loop, address, options, handler, DatagramIo::of, true);
+    }
+
+    /**
+     * Serves a socket bound already (one the process inherited, say), as it is: the options of
+     * binding (reuseAddress, reusePort) were its maker's; the buffer sizes and explicit options apply.
+     */
+    static UdpChannel serve(LoopCore loop, DatagramChannel bound, UdpOptions options, DatagramHandler handler)
+            throws IOException {
+        Objects.requireNonNull(bound, "bound");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        if (bound.getLocalAddress() == null) {
+            throw new IllegalArgumentException("the channel to serve is not bound: " + bound);
+        }
+        bound.configureBlocking(false);
+        configureBuffers(bound, options);
+        UdpChannel endpoint = new UdpChannel(loop, bound, DatagramIo.of(bound), options, handler);
+        endpoint.key = loop.register(bound, SelectionKey.OP_READ, endpoint);
+        log.debug("serving {}", endpoint);
+        return endpoint;
     }
 
     /**
@@ -113,6 +142,10 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
             }
             channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         }
+        configureBuffers(channel, options);
+    }
+
+    private static void configureBuffers(DatagramChannel channel, UdpOptions options) throws IOException {
         if (options.receiveBufferSize() > 0) {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
         }
@@ -133,7 +166,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     }
 
     private void receiveBatch() {
-        if (receiveSome() && open) {
+        if (receiveSome() > 0 && open) {
             try {
                 handler.onReceiveComplete(this);
             } catch (Throwable t) {
@@ -142,9 +175,9 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         }
     }
 
-    /** Receives up to a batch; {@code true} if the handler was given at least one datagram. */
-    private boolean receiveSome() {
-        boolean delivered = false;
+    /** Receives up to a batch; @return how many datagrams the handler was given */
+    private int receiveSome() {
+        int delivered = 0;
         ByteBuffer buffer = loop.resources().readBuffer();
         for (int i = 0; i < RECEIVE_BATCH && open; i++) {
             buffer.clear();
@@ -161,7 +194,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
             buffer.flip();
             loop.resources().counters().datagramsReceived.increment();
             loop.resources().counters().datagramBytesReceived.add(buffer.remaining());
-            delivered = true;
+            delivered++;
             try {
                 handler.onDatagram(this, buffer, sender);
             } catch (Throwable t) {
@@ -308,8 +341,34 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
 
     @Override
     public CompletableFuture<Void> close() {
-        loop.closeOnLoop(this::closeNow, closed);
+        loop.closeOnLoop(this::receiveQueuedThenClose, closed);
         return closed;
+    }
+
+    /**
+     * Closes without losing what has arrived: the datagrams the socket holds are handed to the
+     * handler first (bounded), what it sends goes out if the socket takes it now, and the socket
+     * closes in the same task, leaving the smallest window for a datagram to arrive unread. The one
+     * way an endpoint stops gracefully: {@link #close()} and the loop's shutdown alike.
+     */
+    private void receiveQueuedThenClose() {
+        for (int i = 0; i < CLOSING_BATCHES && open; i++) {
+            int received = receiveSome();
+            if (received > 0 && open) {
+                try {
+                    handler.onReceiveComplete(this);
+                } catch (Throwable t) {
+                    handlerFailed(t, null);
+                }
+            }
+            if (received < RECEIVE_BATCH) {
+                break; // the socket is empty
+            }
+        }
+        if (open) {
+            flushQueue();
+        }
+        closeNow();
     }
 
     private void closeNow() {
@@ -319,7 +378,9 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         open = false;
         loop.deregister(key);
         loop.resources().counters().datagramsDropped.add(sendQueue.clear());
-        SocketSetup.closeQuietly(channel);
+        if (closesSocket) {
+            SocketSetup.closeQuietly(channel);
+        }
         log.debug("closed {}", this);
         loop.completeAfterDeregistration(closed); // the socket is closed at the next select
     }
@@ -331,7 +392,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
 
     @Override
     public void beginShutdown() {
-        closeNow();
+        receiveQueuedThenClose();
     }
 
     @Override
