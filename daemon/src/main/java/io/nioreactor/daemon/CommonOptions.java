@@ -4,6 +4,8 @@ import io.nioreactor.core.LoopMetrics;
 import io.nioreactor.core.LoopOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,6 +90,24 @@ public final class CommonOptions {
     public void check(boolean ok, String flag, String why) {
         if (!ok) {
             throw DaemonMain.usageError(spec, "Invalid value for option '" + flag + "': " + why);
+        }
+    }
+
+    /**
+     * Refuses an address given as well as an inherited socket, with one line: the daemon serves the
+     * socket it was started with, and would otherwise silently ignore the flag.
+     *
+     * @param inherited what the process was started with
+     * @param flags     the daemon's own address flags, beside {@code --host}, {@code --port} and
+     *                  {@code --share-port}
+     * @throws picocli.CommandLine.ParameterException naming the first such flag given
+     */
+    public void refuseAddressFlags(InheritedSocket inherited, String... flags) {
+        List<String> addressFlags = new ArrayList<>(List.of("--host", "--port", "--share-port"));
+        addressFlags.addAll(List.of(flags));
+        for (String flag : addressFlags) {
+            check(!spec.commandLine().getParseResult().hasMatchedOption(flag), flag, "standard input is "
+                    + inherited.kind() + ", which the daemon serves (socket activation); leave out " + flag);
         }
     }
 

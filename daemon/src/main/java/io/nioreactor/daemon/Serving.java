@@ -36,21 +36,33 @@ public final class Serving {
     }
 
     /**
+     * Where the daemon listens, for its start line: {@code tcp 127.0.0.1:7007}, or for a socket it
+     * was started with {@code inherited 127.0.0.1:7007 (tcp)}.
+     *
+     * @param transport "tcp", "tls", "udp" or "unix"
+     * @param address   the bound address
+     * @param inherited whether the socket was inherited (socket activation)
+     * @return the text after "listening on "
+     */
+    public static String where(String transport, SocketAddress address, boolean inherited) {
+        String at = AddressFormat.describe(address);
+        return inherited ? "inherited " + at + " (" + transport + ")" : transport + " " + at;
+    }
+
+    /**
      * Logs the start line, installs the graceful exit on SIGTERM/SIGINT, schedules the stats
      * line (totals over the loops), then blocks until every loop has terminated.
      *
      * @param loops           the daemon's loops
-     * @param transport       "tcp", "udp" or "unix", for the start line
-     * @param address         the bound address
+     * @param where           where it listens, for the start line (see {@link #where})
      * @param shutdownTimeout how long a graceful shutdown may take
      * @param statsInterval   how often to log {@code statsLine}; zero = never
      * @param statsLine       makes the stats line from the time since the previous one
      * @return 0, the exit code of a daemon that stopped cleanly; 1 if a fatal error ended a loop
      */
-    public static int untilStopped(EventLoopGroup loops, String transport, SocketAddress address,
-            Duration shutdownTimeout, Duration statsInterval, Function<Rates, String> statsLine) {
+    public static int untilStopped(EventLoopGroup loops, String where, Duration shutdownTimeout, Duration statsInterval, Function<Rates, String> statsLine) {
         GracefulExit.install(loops, shutdownTimeout);
-        log.info("listening on {} {}", transport, AddressFormat.describe(address));
+        log.info("listening on {}", where);
         if (!statsInterval.isZero()) {
             Rates rates = new Rates();
             Runnable report = new Runnable() {

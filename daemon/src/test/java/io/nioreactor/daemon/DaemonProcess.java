@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class DaemonProcess implements AutoCloseable {
 
-    private static final Pattern START_LINE = Pattern.compile("listening on (\\w+) (\\S+)$");
+    /** {@code listening on tcp 127.0.0.1:7007}, or for a socket it inherited {@code listening on inherited 127.0.0.1:7007 (tcp)}. */
+    private static final Pattern START_LINE = Pattern.compile("listening on (?:inherited (\\S+) \\((\\w+)\\)|(\\w+) (\\S+))$");
 
     private final Process process;
     private final Path stdout;
@@ -96,7 +97,8 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /**
-     * Waits for the start line and returns what it names.
+     * Waits for the start line, on standard output or (where the daemon moved its console off an
+     * inherited socket) standard error, and returns what it names.
      *
      * @return the transport ("tcp", "udp", "unix") and the address text, as two strings
      */
@@ -108,7 +110,7 @@ public final class DaemonProcess implements AutoCloseable {
         }
         Matcher m = START_LINE.matcher(line);
         m.find();
-        return new String[] {m.group(1), m.group(2)};
+        return m.group(1) != null ? new String[] {m.group(2), m.group(1)} : new String[] {m.group(3), m.group(4)};
     }
 
     /** @return the port of a {@code listening on tcp|udp HOST:PORT} start line */
@@ -117,8 +119,11 @@ public final class DaemonProcess implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    private String startLine() {
-        for (String line : stdout()) {
+    /** @return the start line, or {@code null} before it is printed */
+    public String startLine() {
+        List<String> lines = new ArrayList<>(stdout());
+        lines.addAll(stderr());
+        for (String line : lines) {
             if (START_LINE.matcher(line).find()) {
                 return line;
             }

@@ -7,6 +7,7 @@ import io.nioreactor.core.TcpServer;
 import io.nioreactor.daemon.CommonOptions;
 import io.nioreactor.daemon.DaemonMain;
 import io.nioreactor.daemon.DurationConverter;
+import io.nioreactor.daemon.InheritedSocket;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
 import io.nioreactor.daemon.SizeConverter;
@@ -23,14 +24,19 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The TCP echo daemon: {@code java -jar tcp/target/tcp-echo.jar [flags]}. */
 @Command(name = "tcp-echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Echoes every byte back over TCP (or a Unix domain socket), with backpressure.")
 public final class TcpEchoDaemon implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
 
     @Mixin
     private CommonOptions common;
@@ -83,25 +89,40 @@ public final class TcpEchoDaemon implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        String consoleMoved = InheritedSocket.moveConsoleOffTheSocket(); // before the first line is logged
         InetSocketAddress inet = common.validateAndApply();
+        InheritedSocket inherited = InheritedSocket.ofStandardInput();
+        if (inherited != null) {
+            common.refuseAddressFlags(inherited, "--unix");
+            if (inherited.listening() == null) {
+                throw DaemonMain.usageError(spec, "standard input is " + inherited.kind()
+                        + "; tcp-echo serves a listening stream socket (a socket unit's ListenStream=)");
+            }
+        }
         common.check(unixPath == null || !common.sharePort(), "--share-port",
                 "a Unix domain socket cannot be shared; leave out --unix or --share-port");
         TcpOptions options = options();
+        if (consoleMoved != null) {
+            LoggerFactory.getLogger(TcpEchoDaemon.class).info(consoleMoved);
+        }
         if (common.sharePort()) {
             warnIfQueuedConnectionsCannotMigrate(Path.of("/proc/sys/net/ipv4/tcp_migrate_req"));
         }
         SocketAddress address = unixPath != null ? UnixDomainSocketAddress.of(unixPath) : inet;
 
         EventLoopGroup loops = EventLoopGroup.start("tcp-echo", common.threads(), common.loopOptions());
-        TcpServer server = Serving.awaitBound(loops, loops.listenTcp(address, options, c -> EchoHandler.INSTANCE));
+        TcpServer server = Serving.awaitBound(loops, inherited != null
+                ? loops.listenTcp(inherited.listening(), options, c -> EchoHandler.INSTANCE)
+                : loops.listenTcp(address, options, c -> EchoHandler.INSTANCE));
         if (server == null) {
             return DaemonMain.EXIT_FAILURE;
         }
         LoopMetrics m = loops.metrics();
-        String transport = unixPath != null ? "unix" : tls.enabled() ? "tls" : "tcp";
-        return Serving.untilStopped(loops, transport, server.localAddress(), shutdownTimeout,
-                common.statsInterval(), rates -> {
+        String transport = tls.enabled() ? "tls" : inherited != null ? inherited.transport("tcp")
+                : unixPath != null ? "unix" : "tcp";
+        return Serving.untilStopped(loops, Serving.where(transport, server.localAddress(), inherited != null),
+                shutdownTimeout, common.statsInterval(), rates -> {
                     double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(),
                             m.bytesRead(), m.bytesWritten());
                     return String.format(Locale.ROOT,

@@ -6,9 +6,11 @@ import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import io.nioreactor.daemon.CommonOptions;
 import io.nioreactor.daemon.DaemonMain;
+import io.nioreactor.daemon.InheritedSocket;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
 import io.nioreactor.daemon.VersionProvider;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -17,15 +19,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The UDP echo daemon: {@code java -jar udp/target/udp-echo.jar [flags]}. */
 @Command(name = "udp-echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Sends every UDP datagram back to its sender, byte for byte.")
 public final class UdpEchoDaemon implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
 
     @Mixin
     private CommonOptions common;
@@ -49,9 +57,21 @@ public final class UdpEchoDaemon implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        String consoleMoved = InheritedSocket.moveConsoleOffTheSocket(); // before the first line is logged
         InetSocketAddress address = common.validateAndApply();
+        InheritedSocket inherited = InheritedSocket.ofStandardInput();
+        if (inherited != null) {
+            common.refuseAddressFlags(inherited);
+            if (inherited.datagram() == null) {
+                throw DaemonMain.usageError(spec, "standard input is " + inherited.kind()
+                        + "; udp-echo serves a datagram socket (a socket unit's ListenDatagram=)");
+            }
+        }
         common.check(rateLimit >= 0, "--rate-limit", rateLimit + " must not be negative");
+        if (consoleMoved != null) {
+            LoggerFactory.getLogger(UdpEchoDaemon.class).info(consoleMoved);
+        }
         SharedRateLimiter limiter = UdpEchoHandler.rateLimiter(rateLimit);
         List<UdpEchoHandler> handlers = new CopyOnWriteArrayList<>();
         Supplier<UdpEchoHandler> perLoop = () -> {
@@ -62,13 +82,15 @@ public final class UdpEchoDaemon implements Callable<Integer> {
 
         EventLoopGroup loops = EventLoopGroup.start("udp-echo", common.threads(), common.loopOptions());
         UdpOptions options = UdpOptions.builder().reusePort(common.sharePort()).build();
-        UdpEndpoint endpoint = Serving.awaitBound(loops, loops.bindUdp(address, options, perLoop));
+        UdpEndpoint endpoint = Serving.awaitBound(loops, inherited != null
+                ? loops.bindUdp(inherited.datagram(), options, perLoop)
+                : loops.bindUdp(address, options, perLoop));
         if (endpoint == null) {
             return DaemonMain.EXIT_FAILURE;
         }
         LoopMetrics m = loops.metrics();
-        return Serving.untilStopped(loops, "udp", endpoint.localAddress(), Duration.ofSeconds(1),
-                common.statsInterval(), rates -> {
+        return Serving.untilStopped(loops, Serving.where("udp", endpoint.localAddress(), inherited != null),
+                Duration.ofSeconds(1), common.statsInterval(), rates -> {
                     double[] perSecond = rates.perSecond(m.datagramsReceived(), m.datagramsSent(),
                             m.datagramBytesReceived(), m.datagramBytesSent());
                     return String.format(Locale.ROOT,

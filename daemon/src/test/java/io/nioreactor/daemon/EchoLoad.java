@@ -1,0 +1,128 @@
+package io.nioreactor.daemon;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Clients that connect in a loop, as an operator's trial of a restart does: each connection sends a
+ * few random bytes, reads them back, checks them and closes. Every connection is counted, as an
+ * echo or as a failure (refused, reset, ended early, timed out, or answered wrongly), with the
+ * first failures' reasons kept.
+ */
+public final class EchoLoad {
+
+    private static final int KEPT_FAILURES = 20;
+
+    private final InetSocketAddress target;
+    private final int clients;
+    private final int size;
+    private final AtomicLong echoed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /**
+     * @param target  the echo server
+     * @param clients how many connect at once, each in a loop
+     * @param size    the bytes each connection sends
+     */
+    public EchoLoad(InetSocketAddress target, int clients, int size) {
+        this.target = target;
+        this.clients = clients;
+        this.size = size;
+    }
+
+    /** Starts the clients. */
+    public void start() {
+        for (int i = 0; i < clients; i++) {
+            long seed = i;
+            Thread thread = new Thread(() -> run(new SplittableRandom(seed)), "echo-load-" + i);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    private void run(SplittableRandom random) {
+        byte[] sent = new byte[size];
+        byte[] received = new byte[size];
+        while (running) {
+            random.nextBytes(sent);
+            try (Socket socket = new Socket()) {
+                socket.connect(target, 10_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(sent);
+                readFully(socket.getInputStream(), received);
+                if (!Arrays.equals(sent, received)) {
+                    throw new IOException("answered with other bytes");
+                }
+                echoed.incrementAndGet();
+            } catch (IOException e) {
+                failed.incrementAndGet();
+                if (failures.size() < KEPT_FAILURES) {
+                    failures.add(e.toString());
+                }
+            }
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] into) throws IOException {
+        int at = 0;
+        while (at < into.length) {
+            int n = in.read(into, at, into.length - at);
+            if (n < 0) {
+                throw new IOException("end of stream after " + at + " of " + into.length + " bytes");
+            }
+            at += n;
+        }
+    }
+
+    /**
+     * Waits until {@code more} connections have ended, echoed or failed, from now.
+     *
+     * @param more how many
+     */
+    public void awaitMoreConnections(long more) {
+        long until = connections() + more;
+        await().atMost(60, TimeUnit.SECONDS).until(() -> connections() >= until);
+    }
+
+    /** Stops the clients after their current connection. */
+    public void stop() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+    }
+
+    /** @return connections that ended so far, echoed or failed */
+    public long connections() {
+        return echoed.get() + failed.get();
+    }
+
+    /** @return connections that failed so far */
+    public long failureCount() {
+        return failed.get();
+    }
+
+    /** @return the reasons of the first failures */
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** @return "C connections, F failed" */
+    public String summary() {
+        return connections() + " connections, " + failed.get() + " failed";
+    }
+}
