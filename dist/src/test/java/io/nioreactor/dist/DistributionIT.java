@@ -86,6 +86,10 @@ class DistributionIT {
         assertTrue(Files.isRegularFile(home.resolve("conf/logback.xml")));
         assertTrue(Files.isRegularFile(home.resolve("systemd/tcp-echo.service")));
         assertTrue(Files.isRegularFile(home.resolve("systemd/udp-echo.service")));
+        for (String unit : List.of("tcp-echo", "udp-echo")) {
+            assertTrue(Files.isRegularFile(home.resolve("systemd/" + unit + ".socket")), unit + ".socket");
+            assertTrue(Files.isRegularFile(home.resolve("systemd/" + unit + ".service.d/socket-activated.conf")));
+        }
     }
 
     @Test
@@ -218,7 +222,8 @@ class DistributionIT {
     }
 
     @Test
-    void systemdUnitsPassSystemdAnalyzeVerifyAndRateBelowFour(@TempDir Path dir) throws Exception {
+    void systemdUnitsPassSystemdAnalyzeVerifyAndRateBelowTwoAloneAndSocketActivated(@TempDir Path dir)
+            throws Exception {
         if (!onPath("systemd-analyze")) {
             System.out.println("[skip] systemd-analyze is not installed: the systemd units are NOT checked on this machine");
         }
@@ -228,21 +233,43 @@ class DistributionIT {
             String text = Files.readString(home.resolve("systemd/" + unit + ".service"));
             String installed = "/opt/nioreactor/bin/" + unit;
             assertTrue(text.contains("ExecStart=" + installed + " "), unit + " starts the documented install path");
-            Path file = dir.resolve(unit + ".service");
-            Files.writeString(file, text.replace(installed, home.resolve("bin/" + unit).toString()));
+            Path alone = Files.createDirectories(dir.resolve("alone"));
+            Path service = alone.resolve(unit + ".service");
+            Files.writeString(service, text.replace(installed, home.resolve("bin/" + unit).toString()));
+            assertVerifiedAndRated(unit + ".service", List.of(service));
 
-            Result verify = run(List.of("systemd-analyze", "verify", file.toString()), Map.of(), true);
-            assertEquals(0, verify.exit, verify.toString());
-            assertEquals("", (verify.stdout + verify.stderr).strip(), "verify has nothing to say of " + unit);
-
-            Result security = run(List.of("systemd-analyze", "security", "--offline=true", file.toString()), Map.of(), true);
-            Matcher score = Pattern.compile("Overall exposure level for " + Pattern.quote(unit) + "\\.service: (\\d+\\.\\d+)")
-                    .matcher(security.stdout);
-            assertTrue(score.find(), security.toString());
-            double exposure = Double.parseDouble(score.group(1));
-            System.out.println("[measure] systemd-analyze security --offline=true " + unit + ".service: exposure " + exposure);
-            assertTrue(exposure < 4.0, unit + " exposure " + exposure);
+            // Socket activated: the socket unit, the same service, and the drop-in that joins them.
+            Path activated = Files.createDirectories(dir.resolve("activated"));
+            Files.copy(service, activated.resolve(unit + ".service"));
+            Files.copy(home.resolve("systemd/" + unit + ".socket"), activated.resolve(unit + ".socket"));
+            Path dropIn = Files.createDirectories(activated.resolve(unit + ".service.d"));
+            Files.copy(home.resolve("systemd/" + unit + ".service.d/socket-activated.conf"),
+                    dropIn.resolve("socket-activated.conf"));
+            String socket = Files.readString(activated.resolve(unit + ".socket"));
+            assertTrue(socket.contains(unit.startsWith("tcp") ? "\nListenStream=127.0.0.1:7007\n"
+                    : "\nListenDatagram=127.0.0.1:7007\n"), socket);
+            assertTrue(Files.readString(dropIn.resolve("socket-activated.conf")).contains("\nStandardInput=socket\n"));
+            assertVerifiedAndRated(unit + ".service (socket activated)", List.of(activated.resolve(unit + ".socket"), activated.resolve(unit + ".service")));
         }
+    }
+
+    /** {@code systemd-analyze verify} has nothing to say of the units; the service's exposure is below 2.0. */
+    private static void assertVerifiedAndRated(String what, List<Path> units) throws Exception {
+        List<String> verifyCommand = new ArrayList<>(List.of("systemd-analyze", "verify"));
+        units.forEach(unit -> verifyCommand.add(unit.toString()));
+        Result verify = run(verifyCommand, Map.of(), true);
+        assertEquals(0, verify.exit, verify.toString());
+        assertEquals("", (verify.stdout + verify.stderr).strip(), "verify has nothing to say of " + what);
+
+        Path service = units.get(units.size() - 1);
+        Result security = run(List.of("systemd-analyze", "security", "--offline=true", service.toString()), Map.of(), true);
+        String name = service.getFileName().toString();
+        Matcher score = Pattern.compile("Overall exposure level for " + Pattern.quote(name) + ": (\\d+\\.\\d+)")
+                .matcher(security.stdout);
+        assertTrue(score.find(), security.toString());
+        double exposure = Double.parseDouble(score.group(1));
+        System.out.println("[measure] systemd-analyze security --offline=true " + what + ": exposure " + exposure);
+        assertTrue(exposure < 2.0, what + " exposure " + exposure);
     }
 
     private static DaemonProcess launch(Path home, String launcher, Map<String, String> env, String... args)
