@@ -128,14 +128,9 @@ public final class TcpOptions {
     }
 
     /**
-     * How long a connection must be quiet before a drain ends it: nothing read or written, nothing
-     * queued, reading not paused by its handler. A drain is {@link EventLoop#shutdownGracefully}'s, or
-     * {@link TcpServer#drain}'s: the connection is served meanwhile, then its output ends (FIN) while
-     * it still reads, and it closes once the peer has ended its own or stayed quiet another period, so
-     * that no request that has arrived goes unanswered and no close with unread bytes resets the peer.
-     * It is also how long a connection just accepted has for its first bytes to arrive.
-     *
-     * @return the quiet period (default 250 ms)
+     * {@return how long a connection must be quiet (nothing read or written, nothing queued, reading
+     * not paused) before a drain, {@link EventLoop#shutdownGracefully}'s or {@link TcpServer#drain}'s,
+     * ends it; also how long a connection just accepted has for its first bytes (default 250 ms)}
      */
     public Duration drainQuietPeriod() {
         return values.drainQuietPeriod;

@@ -250,7 +250,7 @@ public final class LoopCore {
     private void run() {
         Throwable fatal = null;
         try {
-            while (!shutdown.finished(selector.registered(), tasks.isEmpty())) {
+            while (!(shutdown.begun() && shutdown.mayEnd(selector.registered(), tasks.isEmpty()))) {
                 runOnce();
             }
         } catch (ClosedSelectorException e) {

@@ -29,12 +29,12 @@ final class LoopShutdown {
     }
 
     /**
-     * Whether the loop may end: the shutdown has begun, nothing is registered any more and no task
-     * waits (one may bring a connection handed off by another loop's listener), or, past the
+     * Once it has begun: whether the loop may end, with nothing registered any more and no task
+     * waiting (one may bring a connection handed off by another loop's listener), or, past the
      * timeout, tasks or not.
      */
-    boolean finished(int registered, boolean noTasks) {
-        return begun() && registered == 0 && (noTasks || timedOut);
+    boolean mayEnd(int registered, boolean noTasks) {
+        return registered == 0 && (noTasks || timedOut);
     }
 
     /** Every channel begins to close; after {@code timeoutNanos} what is left is reset. */

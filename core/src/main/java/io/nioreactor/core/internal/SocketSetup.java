@@ -1,9 +1,11 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.TcpOptions;
+import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -14,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@link TcpOptions} to channels. An option the channel's transport does not support
+ * Applies {@link TcpOptions} and {@link UdpOptions} to channels. An option the channel's transport does not support
  * (TCP_NODELAY on a Unix domain socket) is skipped, except SO_REUSEPORT when asked for: the
  * user wanted load sharing and must hear that it is not there.
  */
@@ -66,6 +68,30 @@ final class SocketSetup {
             setIfSupported(channel, StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
         }
         applyExplicit(channel, options.connectionOptions(), "connection");
+    }
+
+    /** Non-blocking, the options of binding and the buffers, before a UDP socket binds. */
+    static void configureDatagram(DatagramChannel channel, UdpOptions options) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+        if (options.reusePort()) {
+            if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                throw new UnsupportedOperationException("reusePort: SO_REUSEPORT is not supported here");
+            }
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
+        configureDatagramBuffers(channel, options);
+    }
+
+    /** The buffer sizes and the explicit options of a UDP socket, bound or not. */
+    static void configureDatagramBuffers(DatagramChannel channel, UdpOptions options) throws IOException {
+        if (options.receiveBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+        if (options.sendBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+        SocketSetup.applyExplicit(channel, options.socketOptions(), "endpoint");
     }
 
     /**

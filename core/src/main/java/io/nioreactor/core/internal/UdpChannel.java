@@ -93,7 +93,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
             throw new IllegalArgumentException("the channel to serve is not bound: " + bound);
         }
         bound.configureBlocking(false);
-        configureBuffers(bound, options);
+        SocketSetup.configureDatagramBuffers(bound, options);
         UdpChannel endpoint = new UdpChannel(loop, bound, DatagramIo.of(bound), options, handler);
         endpoint.key = loop.register(bound, SelectionKey.OP_READ, endpoint);
         log.debug("serving {}", endpoint);
@@ -115,7 +115,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         }
         DatagramChannel channel = DatagramChannel.open(family);
         try {
-            configure(channel, options);
+            SocketSetup.configureDatagram(channel, options);
             if (sharedInGroup) {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
@@ -133,28 +133,6 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         }
     }
 
-    private static void configure(DatagramChannel channel, UdpOptions options) throws IOException {
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
-        if (options.reusePort()) {
-            if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-                throw new UnsupportedOperationException("reusePort: SO_REUSEPORT is not supported here");
-            }
-            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        }
-        configureBuffers(channel, options);
-    }
-
-    private static void configureBuffers(DatagramChannel channel, UdpOptions options) throws IOException {
-        if (options.receiveBufferSize() > 0) {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
-        }
-        if (options.sendBufferSize() > 0) {
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
-        }
-        SocketSetup.applyExplicit(channel, options.socketOptions(), "endpoint");
-    }
-
     @Override
     public void onReady(int readyOps) {
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
@@ -165,14 +143,17 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         }
     }
 
-    private void receiveBatch() {
-        if (receiveSome() > 0 && open) {
+    /** @return how many datagrams the handler was given, and then told that the batch is complete */
+    private int receiveBatch() {
+        int received = receiveSome();
+        if (received > 0 && open) {
             try {
                 handler.onReceiveComplete(this);
             } catch (Throwable t) {
                 handlerFailed(t, null);
             }
         }
+        return received;
     }
 
     /** Receives up to a batch; @return how many datagrams the handler was given */
@@ -353,15 +334,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
      */
     private void receiveQueuedThenClose() {
         for (int i = 0; i < CLOSING_BATCHES && open; i++) {
-            int received = receiveSome();
-            if (received > 0 && open) {
-                try {
-                    handler.onReceiveComplete(this);
-                } catch (Throwable t) {
-                    handlerFailed(t, null);
-                }
-            }
-            if (received < RECEIVE_BATCH) {
+            if (receiveBatch() < RECEIVE_BATCH) {
                 break; // the socket is empty
             }
         }
