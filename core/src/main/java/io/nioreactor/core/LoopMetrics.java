@@ -255,4 +255,24 @@ public interface LoopMetrics {
      * @return nanoseconds, since the loop started
      */
     long longestIterationNanos();
+
+    /**
+     * The longest time one iteration has been busy over the last metrics window
+     * ({@link LoopOptions#metricsWindow()}, a minute by default, to a sixth of it), where
+     * {@link #longestIterationNanos()} keeps the longest since the start: a stall shows here
+     * while it is recent and leaves when it is not. For a group, the longest of its loops.
+     *
+     * @return nanoseconds, 0 if the loop was idle all along the window
+     */
+    long longestRecentIterationNanos();
+
+    /**
+     * Iterations the loop's watchdog found running past {@link LoopOptions#blockedThreshold()}:
+     * a handler, task or timer that blocks or runs long holds up every other channel of the loop.
+     * Each is counted once, and logged at WARN with the loop thread's stack (at most one line per
+     * loop every ten seconds).
+     *
+     * @return the count since the loop started
+     */
+    long blockedIterations();
 }

@@ -1,6 +1,7 @@
 package io.nioreactor.core;
 
 import io.nioreactor.core.internal.DirectMemory;
+import java.time.Duration;
 
 /**
  * Immutable settings of one {@link EventLoop}.
@@ -21,14 +22,19 @@ public final class LoopOptions {
 
     private final long maxQueuedBytes;
     private final boolean jmx;
+    private final Duration blockedThreshold;
+    private final Duration metricsWindow;
 
     private LoopOptions(Builder b) {
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.jmx = b.jmx;
+        this.blockedThreshold = b.blockedThreshold;
+        this.metricsWindow = b.metricsWindow;
     }
 
     /**
-     * The defaults: a send budget of {@link #defaultMaxQueuedBytes()}, metrics in JMX.
+     * The defaults: a send budget of {@link #defaultMaxQueuedBytes()}, metrics in JMX, a blocked
+     * loop reported past 100 ms, windowed metrics over a minute.
      *
      * @return the default options
      */
@@ -84,6 +90,33 @@ public final class LoopOptions {
     }
 
     /**
+     * How long one iteration of the loop may run before its watchdog reports the loop blocked: a
+     * handler, task or timer that blocks (a database call, a lock, a sleep) or computes long holds
+     * up every other channel of the loop meanwhile. The report is one WARN line per episode from
+     * logger {@code io.nioreactor.core.EventLoop}, with the time so far and the loop thread's stack
+     * at that moment (so the guilty method is named), at most one per loop every ten seconds, and
+     * each episode is counted in {@link LoopMetrics#blockedIterations()}. The watchdog is one daemon
+     * thread for the JVM that looks at each loop every half threshold; the loop itself only marks
+     * when an iteration begins and ends (two plain stores), which costs it nothing measurable.
+     * {@link Duration#ZERO} turns it off.
+     *
+     * @return the threshold (default 100 ms; zero = off)
+     */
+    public Duration blockedThreshold() {
+        return blockedThreshold;
+    }
+
+    /**
+     * The window of the windowed metrics, such as {@link LoopMetrics#longestRecentIterationNanos()}:
+     * they cover the last window, to a sixth of it.
+     *
+     * @return the window (default one minute)
+     */
+    public Duration metricsWindow() {
+        return metricsWindow;
+    }
+
+    /**
      * The default send budget: a quarter of the JVM's direct-memory limit
      * ({@code -XX:MaxDirectMemorySize}, or the heap's maximum when that is not set), at least
      * 1 MiB. A quarter leaves room for the read buffers, the pool of idle chunks and the chunk per
@@ -106,12 +139,15 @@ public final class LoopOptions {
         Builder b = new Builder();
         b.maxQueuedBytes = maxQueuedBytes;
         b.jmx = jmx;
+        b.blockedThreshold = blockedThreshold;
+        b.metricsWindow = metricsWindow;
         return b;
     }
 
     @Override
     public String toString() {
-        return "LoopOptions[maxQueuedBytes=" + maxQueuedBytes + ", jmx=" + jmx + "]";
+        return "LoopOptions[maxQueuedBytes=" + maxQueuedBytes + ", jmx=" + jmx + ", blockedThreshold="
+                + blockedThreshold + ", metricsWindow=" + metricsWindow + "]";
     }
 
     /** Builds {@link LoopOptions}; each setter checks its value. Not thread-safe. */
@@ -119,6 +155,8 @@ public final class LoopOptions {
 
         private long maxQueuedBytes = defaultMaxQueuedBytes();
         private boolean jmx = true;
+        private Duration blockedThreshold = Duration.ofMillis(100);
+        private Duration metricsWindow = Duration.ofMinutes(1);
 
         private Builder() {
         }
@@ -131,6 +169,39 @@ public final class LoopOptions {
          */
         public Builder jmx(boolean on) {
             this.jmx = on;
+            return this;
+        }
+
+        /**
+         * Sets how long an iteration may run before the loop is reported blocked; see
+         * {@link LoopOptions#blockedThreshold()}.
+         *
+         * @param threshold at least 10 ms, or zero to turn the watchdog off
+         * @return this builder
+         * @throws IllegalArgumentException if it is negative or between zero and 10 ms
+         */
+        public Builder blockedThreshold(Duration threshold) {
+            Checks.notNegative("blockedThreshold", threshold);
+            if (!threshold.isZero() && threshold.toMillis() < 10) {
+                throw new IllegalArgumentException("blockedThreshold must be zero (off) or at least 10 ms, not "
+                        + threshold.toMillis() + " ms");
+            }
+            this.blockedThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Sets the window of the windowed metrics; see {@link LoopOptions#metricsWindow()}.
+         *
+         * @param window at least one second
+         * @return this builder
+         * @throws IllegalArgumentException if it is shorter than a second
+         */
+        public Builder metricsWindow(Duration window) {
+            if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("metricsWindow must be at least 1 s, not " + window);
+            }
+            this.metricsWindow = window;
             return this;
         }
 

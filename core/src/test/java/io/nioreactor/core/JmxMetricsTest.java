@@ -4,11 +4,19 @@ import static io.nioreactor.core.Loopback.ANY_PORT_V4;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.management.AttributeNotFoundException;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -51,8 +59,8 @@ class JmxMetricsTest {
         EventLoop loop = EventLoop.start("jmx-test");
         ObjectName name = name("EventLoop", "jmx-test");
         assertTrue(jmx.isRegistered(name));
-        assertEquals(0L, jmx.getAttribute(name, "ConnectionsAccepted"));
         TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        assertEquals(0L, jmx.getAttribute(name, "ConnectionsAccepted"));
         // While traffic runs: one connection open, bytes read rising between two reads of the attribute.
         try (java.nio.channels.SocketChannel live = Loopback.connect(server.localAddress())) {
             Loopback.writeAscii(live, "first");
@@ -111,6 +119,136 @@ class JmxMetricsTest {
         }
         assertFalse(jmx.isRegistered(name("EventLoop", "twin#2")));
         assertFalse(jmx.isRegistered(name("EventLoopGroup", "jmx-group")));
+    }
+
+    @Test
+    void everyAttributeSaysWhatItMeansAndWhetherItIsACounterOrAGauge() throws Exception {
+        EventLoop loop = EventLoop.start("jmx-described");
+        try {
+            loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+            MBeanInfo info = jmx.getMBeanInfo(name("EventLoop", "jmx-described"));
+            assertEquals("io.nioreactor.core.LoopMetrics", info.getClassName(), "a public type, not an internal class");
+            Map<String, MBeanAttributeInfo> byName = new HashMap<>();
+            for (MBeanAttributeInfo attribute : info.getAttributes()) {
+                byName.put(attribute.getName(), attribute);
+            }
+            for (LoopMetric metric : LoopMetric.values()) {
+                if (metric.channels() == LoopMetric.Channels.TLS || metric.channels() == LoopMetric.Channels.UDP) {
+                    continue;
+                }
+                MBeanAttributeInfo attribute = byName.get(metric.attributeName());
+                assertTrue(attribute != null, metric.attributeName() + " is there");
+                String kind = metric.kind() == LoopMetric.Kind.COUNTER ? "counter" : "gauge";
+                assertEquals(kind, attribute.getDescriptor().getFieldValue("metricType"), metric.attributeName());
+                assertEquals(metric.unit().label(), attribute.getDescriptor().getFieldValue("units"));
+                assertEquals("java.lang.Long", attribute.getType(), "an open type: any client reads it");
+                assertTrue(attribute.getDescription().startsWith(kind.equals("counter") ? "Counter, " : "Gauge, ")
+                        && attribute.getDescription().contains(metric.description()), attribute.getDescription());
+            }
+            assertEquals("counter", byName.get("BytesRead").getDescriptor().getFieldValue("metricType"));
+            assertEquals("gauge", byName.get("ConnectionsOpen").getDescriptor().getFieldValue("metricType"));
+        } finally {
+            loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+        }
+    }
+
+    @Test
+    void aPlainTcpLoopShowsNoTlsOrDatagramFiguresUntilItServesADatagramSocket() throws Exception {
+        EventLoop loop = EventLoop.start("jmx-applies");
+        try {
+            ObjectName name = name("EventLoop", "jmx-applies");
+            loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+            Set<String> plain = attributeNames(name);
+            assertTrue(plain.contains("BytesRead") && plain.contains("LoopIterations"), plain.toString());
+            assertFalse(plain.contains("TlsHandshakesCompleted") || plain.contains("DatagramsReceived"), plain.toString());
+            assertThrows(AttributeNotFoundException.class, () -> jmx.getAttribute(name, "DatagramsReceived"));
+
+            loop.bindUdp(ANY_PORT_V4, UdpOptions.defaults(), (e, d, s) -> { }).join();
+            Set<String> withUdp = attributeNames(name);
+            assertTrue(withUdp.contains("DatagramsReceived") && withUdp.contains("DatagramErrors"), withUdp.toString());
+            assertFalse(withUdp.contains("TlsHandshakesFailed"), withUdp.toString());
+            assertEquals(0L, jmx.getAttribute(name, "DatagramsReceived"));
+        } finally {
+            loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+        }
+    }
+
+    @Test
+    void aServerShowsItsAddressLoopsAndLimitsWhileItListens() throws Exception {
+        EventLoopGroup group = EventLoopGroup.start("jmx-server", 2,
+                LoopOptions.builder().maxQueuedBytes(8 << 20).build());
+        try {
+            TcpOptions options = TcpOptions.builder().maxConnections(77).highWaterMark(96 * 1024)
+                    .lowWaterMark(48 * 1024).build();
+            TcpServer server = group.listenTcp(ANY_PORT_V4, options, c -> new TestEchoHandler()).join();
+            String address = "127.0.0.1:" + ((java.net.InetSocketAddress) server.localAddress()).getPort();
+            ObjectName name = name("TcpServer", address);
+            assertEquals("io.nioreactor.core.TcpServer", jmx.getMBeanInfo(name).getClassName());
+            assertEquals(address, jmx.getAttribute(name, "LocalAddress"));
+            assertEquals("tcp", jmx.getAttribute(name, "Transport"));
+            assertEquals(2, jmx.getAttribute(name, "Loops"));
+            assertEquals(2, jmx.getAttribute(name, "Sockets"), "a socket per loop");
+            assertEquals(77, jmx.getAttribute(name, "MaxConnections"));
+            assertEquals(96 * 1024, jmx.getAttribute(name, "HighWaterMarkBytes"));
+            assertEquals(48 * 1024, jmx.getAttribute(name, "LowWaterMarkBytes"));
+            assertEquals(8L << 20, jmx.getAttribute(name, "SendBudgetBytes"), "the group's budget, over its loops");
+            assertEquals(true, jmx.getAttribute(name, "Accepting"));
+            try (java.nio.channels.SocketChannel client = Loopback.connect(server.localAddress())) {
+                await().atMost(5, TimeUnit.SECONDS).until(() -> Integer.valueOf(1).equals(jmx.getAttribute(name,
+                        "OpenConnections")));
+                assertTrue(client.isConnected());
+            }
+            assertEquals("gauge", attribute(name, "OpenConnections").getDescriptor().getFieldValue("metricType"));
+
+            server.close().get(5, TimeUnit.SECONDS);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> !jmx.isRegistered(name));
+        } finally {
+            group.shutdownGracefully(Duration.ofSeconds(5)).join();
+        }
+    }
+
+    @Test
+    void theLongestRecentIterationFallsOnceTheWindowHasPassedWhileTheAllTimeOneStays() throws Exception {
+        EventLoop loop = EventLoop.start("jmx-window", LoopOptions.builder().metricsWindow(Duration.ofSeconds(1)).build());
+        try {
+            ObjectName name = name("EventLoop", "jmx-window");
+            long spin = TimeUnit.MILLISECONDS.toNanos(60);
+            loop.execute(() -> {
+                long until = System.nanoTime() + spin;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            });
+            await().atMost(5, TimeUnit.SECONDS).until(() -> (Long) jmx.getAttribute(name, "LongestIterationNanos") >= spin);
+            long recent = (Long) jmx.getAttribute(name, "LongestRecentIterationNanos");
+            assertTrue(recent >= spin, "within the window: " + recent);
+
+            long begun = System.nanoTime();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> (Long) jmx.getAttribute(name, "LongestRecentIterationNanos")
+                    < spin);
+            System.out.printf("[measure] a 60 ms iteration left the 1 s window's maximum %d ms after it was read there%n",
+                    (System.nanoTime() - begun) / 1_000_000);
+            assertTrue((Long) jmx.getAttribute(name, "LongestIterationNanos") >= spin, "the all-time one stays");
+        } finally {
+            loop.shutdownGracefully(Duration.ofSeconds(5)).join();
+        }
+    }
+
+    private Set<String> attributeNames(ObjectName name) throws Exception {
+        Set<String> names = new HashSet<>();
+        for (MBeanAttributeInfo attribute : jmx.getMBeanInfo(name).getAttributes()) {
+            names.add(attribute.getName());
+        }
+        return names;
+    }
+
+    private MBeanAttributeInfo attribute(ObjectName name, String attribute) throws Exception {
+        for (MBeanAttributeInfo info : jmx.getMBeanInfo(name).getAttributes()) {
+            if (info.getName().equals(attribute)) {
+                return info;
+            }
+        }
+        throw new AssertionError("no " + attribute);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.nioreactor.core.UdpOptions;
 import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,7 +42,7 @@ public final class ChannelOpener {
      */
     public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        return onLoop(loop, () -> TcpListener.open(loop, address, options, handlerFactory));
+        return onLoop(loop, () -> inJmx(TcpListener.open(loop, address, options, handlerFactory), options));
     }
 
     /**
@@ -54,8 +55,8 @@ public final class ChannelOpener {
      */
     public CompletableFuture<TcpServer> serveTcp(ServerSocketChannel listening, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        return onLoop(loop, () -> TcpListener.serve(loop, listening, options, handlerFactory,
-                new ServerConnections(options.maxConnections()), null));
+        return onLoop(loop, () -> inJmx(TcpListener.serve(loop, listening, options, handlerFactory,
+                new ServerConnections(options.maxConnections()), null), options));
     }
 
     /**
@@ -67,7 +68,7 @@ public final class ChannelOpener {
      * @return a future of the endpoint
      */
     public CompletableFuture<UdpEndpoint> serveUdp(DatagramChannel bound, UdpOptions options, DatagramHandler handler) {
-        return onLoop(loop, () -> UdpChannel.serve(loop, bound, options, handler));
+        return onLoop(loop, () -> inJmx(UdpChannel.serve(loop, bound, options, handler), options));
     }
 
     /**
@@ -101,7 +102,17 @@ public final class ChannelOpener {
      * @return a future of the bound endpoint
      */
     public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options, DatagramHandler handler) {
-        return onLoop(loop, () -> UdpChannel.open(loop, address, options, handler));
+        return onLoop(loop, () -> inJmx(UdpChannel.open(loop, address, options, handler), options));
+    }
+
+    private TcpServer inJmx(TcpListener listener, TcpOptions options) {
+        ServerMBeans.register(listener, options, List.of(loop), 1, listener.closedFuture());
+        return listener;
+    }
+
+    private UdpEndpoint inJmx(UdpChannel endpoint, UdpOptions options) {
+        ServerMBeans.register(endpoint, options, List.of(loop), endpoint.closedFuture());
+        return endpoint;
     }
 
     /**

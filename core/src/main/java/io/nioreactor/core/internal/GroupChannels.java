@@ -74,12 +74,12 @@ public final class GroupChannels {
             TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
             return ChannelOpener.onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory,
                     connections, handOff, false))
-                    .thenApply(listener -> new GroupTcpServer(List.of(listener), loops, connections));
+                    .thenApply(listener -> server(List.of(listener), loops, connections, options));
         }
         return bindAll(loops, address, options.reusePort(),
                 () -> ServerSocketChannel.open(Addresses.familyOf(address)), "cannot listen on ",
                 (loop, at) -> TcpListener.open(loop, at, options, handlerFactory, connections, null, true),
-                listeners -> new GroupTcpServer(new ArrayList<>(listeners), loops, connections));
+                listeners -> server(listeners, loops, connections, options));
     }
 
     /**
@@ -101,7 +101,7 @@ public final class GroupChannels {
         TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
         return ChannelOpener.onLoop(acceptor, () -> TcpListener.serve(acceptor, listening, options, handlerFactory,
                 connections, handOff))
-                .thenApply(listener -> new GroupTcpServer(List.of(listener), loops, connections));
+                .thenApply(listener -> server(List.of(listener), loops, connections, options));
     }
 
     /**
@@ -118,7 +118,7 @@ public final class GroupChannels {
             UdpOptions options, Supplier<? extends DatagramHandler> handlers) {
         LoopCore only = loops.get(0);
         return ChannelOpener.onLoop(only, () -> UdpChannel.serve(only, bound, options, handlers.get()))
-                .thenApply(endpoint -> new GroupUdpEndpoint(List.of(endpoint)));
+                .thenApply(endpoint -> endpoint(List.of(endpoint), List.of(only), options));
     }
 
     /**
@@ -138,12 +138,27 @@ public final class GroupChannels {
         if (loops.size() == 1 || !REUSE_PORT) {
             LoopCore only = loops.get(0);
             return ChannelOpener.onLoop(only, () -> UdpChannel.open(only, address, options, handlers.get()))
-                    .thenApply(endpoint -> new GroupUdpEndpoint(List.of(endpoint)));
+                    .thenApply(endpoint -> endpoint(List.of(endpoint), List.of(only), options));
         }
         return bindAll(loops, address, options.reusePort(),
                 () -> DatagramChannel.open(Addresses.familyOf(address)), "cannot bind ",
                 (loop, at) -> UdpChannel.openInGroup(loop, at, options, handlers.get()),
-                GroupUdpEndpoint::new);
+                endpoints -> endpoint(endpoints, loops, options));
+    }
+
+    /** The group's server of these listeners, in JMX while it listens. */
+    private static TcpServer server(List<TcpListener> listeners, List<LoopCore> loops, ServerConnections connections,
+            TcpOptions options) {
+        GroupTcpServer server = new GroupTcpServer(listeners, loops, connections);
+        ServerMBeans.register(server, options, loops, listeners.size(), server.closedFuture());
+        return server;
+    }
+
+    /** The group's endpoint of these sockets, in JMX while it is open. */
+    private static UdpEndpoint endpoint(List<UdpChannel> sockets, List<LoopCore> loops, UdpOptions options) {
+        GroupUdpEndpoint endpoint = new GroupUdpEndpoint(sockets);
+        ServerMBeans.register(endpoint, options, loops, endpoint.closedFuture());
+        return endpoint;
     }
 
     /**

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class GroupTcpServer implements TcpServer {
 
-    private final List<TcpServer> listeners;
+    private final List<TcpListener> listeners;
     /** Every loop its connections may live on. */
     private final List<LoopCore> loops;
     private final ServerConnections connections;
 
-    GroupTcpServer(List<TcpServer> listeners, List<LoopCore> loops, ServerConnections connections) {
+    GroupTcpServer(List<TcpListener> listeners, List<LoopCore> loops, ServerConnections connections) {
         this.listeners = List.copyOf(listeners);
         this.loops = List.copyOf(loops);
         this.connections = connections;
@@ -32,7 +32,13 @@ final class GroupTcpServer implements TcpServer {
 
     @Override
     public CompletableFuture<Void> close() {
-        return CompletableFuture.allOf(listeners.stream().map(TcpServer::close).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(listeners.stream().map(TcpListener::close).toArray(CompletableFuture[]::new));
+    }
+
+    /** @return completed once every listening socket is closed */
+    CompletableFuture<Void> closedFuture() {
+        return CompletableFuture.allOf(listeners.stream().map(TcpListener::closedFuture)
+                .toArray(CompletableFuture[]::new));
     }
 
     @Override
@@ -42,7 +48,7 @@ final class GroupTcpServer implements TcpServer {
 
     @Override
     public boolean isOpen() {
-        return listeners.stream().anyMatch(TcpServer::isOpen);
+        return listeners.stream().anyMatch(TcpListener::isOpen);
     }
 
     @Override

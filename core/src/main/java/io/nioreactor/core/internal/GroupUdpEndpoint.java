@@ -56,6 +56,12 @@ final class GroupUdpEndpoint implements UdpEndpoint {
         return endpoints.get(0).loop();
     }
 
+    /** @return completed once every socket is closed */
+    CompletableFuture<Void> closedFuture() {
+        return CompletableFuture.allOf(endpoints.stream().map(UdpChannel::closedFuture)
+                .toArray(CompletableFuture[]::new));
+    }
+
     @Override
     public CompletableFuture<Void> close() {
         return CompletableFuture.allOf(endpoints.stream().map(UdpChannel::close).toArray(CompletableFuture[]::new));

@@ -11,13 +11,11 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +36,11 @@ public final class LoopCore {
     /** The most one read hands a handler: the loop's read buffer; framers keep paused reads in multiples of it. */
     public static final int READ_SIZE = 64 * 1024;
 
-    /** Tasks run per iteration at most, so a flood of tasks cannot starve I/O. */
-    static final int MAX_TASKS_PER_ITERATION = 1024;
     private static final Runnable ENDED = () -> { };
 
     private final EventLoop facade;
     private final String name;
+    private final boolean jmx;
     private final Thread thread;
     private final TaskInbox tasks;
     private final LoopLifecycle lifecycle = new LoopLifecycle();
@@ -51,19 +48,22 @@ public final class LoopCore {
     private final LoopResources resources;
     private final LoopSelector selector;
     private final LoopShutdown shutdown;
-    /** Created once: a method reference per iteration would allocate. */
-    private final Consumer<Runnable> runSafely = this::runSafely;
+    private final TaskRunner taskRunner;
     private final FailureBackoff failureBackoff = new FailureBackoff();
+    /** Set right after the thread starts (null if off); read by the thread when it ends. */
+    private volatile LoopWatchdog watchdog;
     /** Run at termination, before the future completes; set once after start, or {@link #ENDED}. */
     private final AtomicReference<Runnable> beforeTermination = new AtomicReference<>();
 
     private LoopCore(EventLoop facade, String name, Selector selector, LoopOptions options) {
         this.facade = facade;
         this.name = name;
+        this.jmx = options.jmx();
         this.resources = new LoopResources(options);
         this.selector = new LoopSelector(selector, resources);
         this.shutdown = new LoopShutdown(this.selector, timers, log, name);
         this.tasks = new TaskInbox(selector);
+        this.taskRunner = new TaskRunner(tasks, resources, log, name);
         this.thread = new Thread(this::run, name);
     }
 
@@ -85,6 +85,11 @@ public final class LoopCore {
         }
         LoopCore core = new LoopCore(facade, name, selector, options);
         core.thread.start();
+        core.watchdog = LoopWatchdog.watch(core.thread, name, core.resources.busy(),
+                core.resources.counters().blockedIterations, options.blockedThreshold().toNanos(), log);
+        if (core.watchdog != null && core.isTerminated()) {
+            core.watchdog.stop(); // ended before it was watched: the thread saw no watchdog to stop
+        }
         return core;
     }
 
@@ -185,6 +190,11 @@ public final class LoopCore {
         return lifecycle.terminationFuture();
     }
 
+    /** @return whether the loop and what it serves show in JMX ({@link LoopOptions#jmx()}) */
+    boolean jmx() {
+        return jmx;
+    }
+
     /** @return the public face of this loop, for the channels' {@code loop()} */
     EventLoop facade() {
         return facade;
@@ -231,13 +241,7 @@ public final class LoopCore {
 
     /** The connections of {@code server} registered with this loop now. */
     List<ConnectionDriver> connectionsOf(ServerConnections server) {
-        List<ConnectionDriver> found = new ArrayList<>();
-        for (Selectable registered : selector.registeredNow()) {
-            if (registered instanceof ConnectionDriver && ((ConnectionDriver) registered).belongsTo(server)) {
-                found.add((ConnectionDriver) registered);
-            }
-        }
-        return found;
+        return selector.connectionsOf(server);
     }
 
     /** Each registered channel calls this exactly once, when it closes: cancels its key, uncounts it. */
@@ -275,19 +279,22 @@ public final class LoopCore {
             loopFailed(t);
             failed = true;
         }
-        // Busy since the first dispatch (which read the clock), else from here: select's wait left out.
-        long busySince = resources.ioNanosRead() ? resources.ioNanos() : System.nanoTime();
+        // Busy since the first dispatch (which read the clock and marked it), else from here: select's wait left out.
+        long busySince;
+        if (resources.ioNanosRead()) {
+            busySince = resources.ioNanos();
+        } else {
+            busySince = System.nanoTime();
+            resources.busy().began(busySince);
+        }
         // Each step on its own: one that fails does not keep the others from running.
         failed |= !resumeBudgetWaiters(); // budget freed by the dispatch...
-        timers.runExpired(runSafely);
+        timers.runExpired(taskRunner.guarded());
         failed |= !resumeBudgetWaiters(); // ... by the timers ...
-        runTasks();
+        taskRunner.runBatch();
         failed |= !resumeBudgetWaiters(); // ... or by the tasks
-        resources.counters().iterations.increment();
-        long busy = System.nanoTime() - busySince;
-        if (busy > resources.counters().longestIterationNanos) {
-            resources.counters().longestIterationNanos = busy;
-        }
+        long now = System.nanoTime();
+        resources.counters().iterationEnded(now - busySince, now);
         if (!failed) {
             failureBackoff.succeeded();
         }
@@ -316,6 +323,7 @@ public final class LoopCore {
 
     private void select() throws IOException {
         resources.newIteration();
+        resources.busy().idle();
         try {
             selector.select(selectTimeoutMillis());
         } finally {
@@ -343,32 +351,12 @@ public final class LoopCore {
         return backoff > 0 ? Math.max(1, Math.min(backoff, untilTimer)) : untilTimer;
     }
 
-    private void runTasks() {
-        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
-            }
-            runSafely(task);
-        }
-    }
-
-    private void runSafely(Runnable task) {
-        try {
-            task.run();
-            resources.counters().tasksRun.increment();
-        } catch (Throwable t) {
-            Failures.rethrowIfFatal(t);
-            resources.counters().handlerFailures.increment();
-            LogThrottle throttle = resources.taskFailureLog();
-            if (throttle.allow()) {
-                log.warn("loop {}: a task failed: {} ({} more not logged)", name, task, throttle.suppressed(), t);
-            }
-        }
-    }
-
     private void terminate(Throwable fatal) {
         lifecycle.terminating();
+        LoopWatchdog watching = watchdog;
+        if (watching != null) {
+            watching.stop();
+        }
         try {
             shutdown.forceCloseAll();
         } catch (Throwable t) {
@@ -376,15 +364,7 @@ public final class LoopCore {
         }
         timers.clear();
         selector.close(log, name); // and so the sockets of those closed since the last select
-        // Tasks accepted before TERMINATED was set still run, so their futures complete.
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                log.warn("loop {}: a task failed during termination", name, t);
-            }
-        }
+        taskRunner.runLeft();
         if (fatal == null) {
             log.debug("loop {} terminated", name);
         }

@@ -1,9 +1,10 @@
 package io.nioreactor.core.internal;
 
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.LoopMetrics;
 
 /** The loop's counters; written by the loop thread only, read from anywhere. */
-final class LoopCounters implements LoopMetrics {
+final class LoopCounters implements LoopMetrics, ServedChannels {
 
     private final SendBudget budget;
 
@@ -35,9 +36,38 @@ final class LoopCounters implements LoopMetrics {
     final Counter tlsHandshakeTimeouts = new Counter();
     /** The longest iteration's busy time so far (select's wait excluded); loop thread writes, any reads. */
     volatile long longestIterationNanos;
+    /** The same over the metrics window. */
+    final RecentMax recentIterationNanos;
+    /** Written by the watchdog's thread, the one writer of this counter. */
+    final Counter blockedIterations = new Counter();
+    /** The kinds of channels served so far, one bit per {@link LoopMetric.Channels}; loop thread writes. */
+    private volatile int served = 1 << LoopMetric.Channels.ANY.ordinal();
 
-    LoopCounters(SendBudget budget) {
+    LoopCounters(SendBudget budget, long metricsWindowNanos) {
         this.budget = budget;
+        this.recentIterationNanos = new RecentMax(metricsWindowNanos, System.nanoTime());
+    }
+
+    /** Loop thread: a channel of this kind opens on the loop. */
+    void serving(LoopMetric.Channels channels) {
+        int bit = 1 << channels.ordinal();
+        if ((served & bit) == 0) {
+            served |= bit;
+        }
+    }
+
+    @Override
+    public boolean serves(LoopMetric.Channels channels) {
+        return (served & (1 << channels.ordinal())) != 0;
+    }
+
+    /** Loop thread: one iteration was busy {@code busyNanos}, ending at {@code nowNanos}. */
+    void iterationEnded(long busyNanos, long nowNanos) {
+        iterations.increment();
+        if (busyNanos > longestIterationNanos) {
+            longestIterationNanos = busyNanos;
+        }
+        recentIterationNanos.record(busyNanos, nowNanos);
     }
 
     @Override
@@ -198,6 +228,16 @@ final class LoopCounters implements LoopMetrics {
     @Override
     public long longestIterationNanos() {
         return longestIterationNanos;
+    }
+
+    @Override
+    public long longestRecentIterationNanos() {
+        return recentIterationNanos.get(System.nanoTime());
+    }
+
+    @Override
+    public long blockedIterations() {
+        return blockedIterations.get();
     }
 
     @Override

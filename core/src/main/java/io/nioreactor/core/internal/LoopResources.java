@@ -49,10 +49,11 @@ final class LoopResources {
     private final ReadLoop readLoop;
     private long ioNanos;
     private boolean ioNanosValid;
+    private final BusyMark busy = new BusyMark();
 
     LoopResources(LoopOptions options) {
         this.budget = new SendBudget(options.maxQueuedBytes());
-        this.counters = new LoopCounters(budget);
+        this.counters = new LoopCounters(budget, options.metricsWindow().toNanos());
         // Idle chunks are memory outside the budget: keep at most a quarter of it.
         int pooled = (int) Math.min(MAX_POOLED_CHUNKS, options.maxQueuedBytes() / 4 / ChunkPool.CHUNK_SIZE);
         this.chunkPool = new ChunkPool(pooled, budget, counters.bufferAllocationFailures);
@@ -166,13 +167,22 @@ final class LoopResources {
         return allocationFailureLog;
     }
 
-    /** A time stamp for I/O activity: read once per iteration, only if some I/O asks for it. */
+    /**
+     * A time stamp for I/O activity: read once per iteration, only if some I/O asks for it. The
+     * first dispatch of an iteration reads it, so it is also when the iteration's busy part began.
+     */
     long ioNanos() {
         if (!ioNanosValid) {
             ioNanos = System.nanoTime();
             ioNanosValid = true;
+            busy.began(ioNanos);
         }
         return ioNanos;
+    }
+
+    /** When the current iteration's busy part began, for the watchdog. */
+    BusyMark busy() {
+        return busy;
     }
 
     /** Whether this iteration has read {@link #ioNanos()} yet. */

@@ -9,6 +9,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -117,6 +119,17 @@ final class LoopSelector {
     Selectable[] registeredNow() {
         return selector.keys().stream().filter(SelectionKey::isValid).map(key -> (Selectable) key.attachment())
                 .toArray(Selectable[]::new);
+    }
+
+    /** The connections of {@code server} registered now. */
+    List<ConnectionDriver> connectionsOf(ServerConnections server) {
+        List<ConnectionDriver> found = new ArrayList<>();
+        for (Selectable registered : registeredNow()) {
+            if (registered instanceof ConnectionDriver && ((ConnectionDriver) registered).belongsTo(server)) {
+                found.add((ConnectionDriver) registered);
+            }
+        }
+        return found;
     }
 
     /** The loop has ended: the selector closes, and with it every socket still registered. */

@@ -1,55 +1,43 @@
 package io.nioreactor.core.internal;
 
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.LoopMetrics;
-import java.lang.management.ManagementFactory;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
 import javax.management.DynamicMBean;
 import javax.management.ImmutableDescriptor;
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.JMException;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
-import javax.management.MBeanServer;
-import javax.management.MBeanException;
-import javax.management.ObjectName;
 import javax.management.ReflectionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import javax.management.openmbean.OpenMBeanAttributeInfoSupport;
+import javax.management.openmbean.OpenMBeanInfoSupport;
+import javax.management.openmbean.SimpleType;
 
 /**
- * A loop's (or a group's) {@link LoopMetrics} as a read-only MXBean: every counter of the
- * interface is an attribute of type {@code long}, named as an MXBean getter would name it
- * ({@code connectionsAccepted()} → {@code ConnectionsAccepted}), read live on each request.
+ * A loop's (or a group's) {@link LoopMetrics} as an open MBean: every figure of {@link LoopMetric}
+ * that applies to what the loop serves is a read-only {@code long} attribute, named as an MXBean
+ * getter would be ({@code connectionsAccepted()} → {@code ConnectionsAccepted}), read live, with
+ * its meaning as the description and, in its descriptor, the standard {@code metricType}
+ * ({@code counter} or {@code gauge}) and {@code units}. Figures of TLS or UDP appear once the loop
+ * serves such a channel, so a plain TCP daemon shows none of them. Its class name, as JMX clients
+ * show it, is the public {@link LoopMetrics}.
  */
 public final class MetricsMBean implements DynamicMBean {
 
-    private static final Logger log = LoggerFactory.getLogger(MetricsMBean.class);
-    private static final String DOMAIN = "io.nioreactor";
-    /** The counters: LoopMetrics' own methods, taking nothing and answering a long. */
-    private static final Map<String, Method> COUNTERS = counters();
-
     private final LoopMetrics metrics;
-    private final MBeanInfo info;
+    private final ServedChannels served;
+    private final String type;
+    /** Rebuilt when the loop serves a new kind of channel; read by any thread. */
+    private volatile MBeanInfo info;
+    private volatile int kindsInInfo = -1;
 
     private MetricsMBean(LoopMetrics metrics, String type) {
         this.metrics = metrics;
-        List<MBeanAttributeInfo> attributes = new ArrayList<>();
-        COUNTERS.forEach((name, method) -> attributes.add(new MBeanAttributeInfo(name, "long",
-                "LoopMetrics." + method.getName() + "()", true, false, false)));
-        this.info = new MBeanInfo(MetricsMBean.class.getName(), "nioreactor " + type + " metrics",
-                attributes.toArray(new MBeanAttributeInfo[0]), null, null, null,
-                new ImmutableDescriptor("mxbean=true", "immutableInfo=true"));
+        this.served = metrics instanceof ServedChannels ? (ServedChannels) metrics : channels -> true;
+        this.type = type;
     }
 
     /**
@@ -57,49 +45,23 @@ public final class MetricsMBean implements DynamicMBean {
      * {@code io.nioreactor:type=TYPE,name="NAME"}; a name already taken gets {@code #2},
      * {@code #3}, ... A failure is logged, not thrown: a loop runs without its MBean.
      *
+     * @param type    {@code EventLoop} or {@code EventLoopGroup}
+     * @param name    the loop's or group's name
+     * @param metrics its metrics
      * @return what unregisters it (does nothing if it was not registered)
      */
     public static Runnable register(String type, String name, LoopMetrics metrics) {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        MetricsMBean bean = new MetricsMBean(metrics, type);
-        for (int n = 1; n < 10_000; n++) {
-            try {
-                ObjectName objectName = new ObjectName(DOMAIN + ":type=" + type + ",name="
-                        + ObjectName.quote(n == 1 ? name : name + "#" + n));
-                server.registerMBean(bean, objectName);
-                return () -> unregister(server, objectName);
-            } catch (InstanceAlreadyExistsException e) {
-                continue; // another loop of that name: the next number
-            } catch (JMException | RuntimeException e) {
-                log.warn("no JMX metrics for {} {}: {}", type, name, e.toString());
-                return () -> { };
-            }
-        }
-        log.warn("no JMX metrics for {} {}: 10,000 of that name registered", type, name);
-        return () -> { };
-    }
-
-    private static void unregister(MBeanServer server, ObjectName name) {
-        try {
-            server.unregisterMBean(name);
-        } catch (JMException | RuntimeException e) {
-            log.debug("JMX metrics {} already gone: {}", name, e.toString());
-        }
+        return MBeans.register(type, name, new MetricsMBean(metrics, type));
     }
 
     @Override
-    public Object getAttribute(String attribute) throws AttributeNotFoundException, MBeanException, ReflectionException {
-        Method counter = COUNTERS.get(attribute);
-        if (counter == null) {
-            throw new AttributeNotFoundException(attribute);
+    public Object getAttribute(String attribute) throws AttributeNotFoundException {
+        for (LoopMetric metric : LoopMetric.values()) {
+            if (metric.attributeName().equals(attribute) && applies(metric)) {
+                return metric.read(metrics);
+            }
         }
-        try {
-            return counter.invoke(metrics);
-        } catch (IllegalAccessException e) {
-            throw new ReflectionException(e);
-        } catch (InvocationTargetException e) {
-            throw new MBeanException(e.getCause() instanceof Exception ? (Exception) e.getCause() : e);
-        }
+        throw new AttributeNotFoundException(attribute);
     }
 
     @Override
@@ -108,7 +70,7 @@ public final class MetricsMBean implements DynamicMBean {
         for (String attribute : attributes) {
             try {
                 values.add(new Attribute(attribute, getAttribute(attribute)));
-            } catch (JMException e) {
+            } catch (AttributeNotFoundException e) {
                 // left out, as the interface asks of an attribute that cannot be read
             }
         }
@@ -132,16 +94,48 @@ public final class MetricsMBean implements DynamicMBean {
 
     @Override
     public MBeanInfo getMBeanInfo() {
+        int kinds = servedKinds();
+        if (kinds != kindsInInfo) {
+            info = buildInfo();
+            kindsInInfo = kinds;
+        }
         return info;
     }
 
-    private static Map<String, Method> counters() {
-        Map<String, Method> counters = new LinkedHashMap<>();
-        Arrays.stream(LoopMetrics.class.getMethods())
-                .filter(m -> m.getParameterCount() == 0 && m.getReturnType() == long.class
-                        && !Modifier.isStatic(m.getModifiers()))
-                .sorted(Comparator.comparing(Method::getName))
-                .forEach(m -> counters.put(Character.toUpperCase(m.getName().charAt(0)) + m.getName().substring(1), m));
-        return counters;
+    private boolean applies(LoopMetric metric) {
+        return served.serves(metric.channels());
+    }
+
+    private int servedKinds() {
+        int kinds = 0;
+        for (LoopMetric.Channels channels : LoopMetric.Channels.values()) {
+            if (served.serves(channels)) {
+                kinds |= 1 << channels.ordinal();
+            }
+        }
+        return kinds;
+    }
+
+    private MBeanInfo buildInfo() {
+        List<MBeanAttributeInfo> attributes = new ArrayList<>();
+        for (LoopMetric metric : LoopMetric.values()) {
+            if (applies(metric)) {
+                attributes.add(attribute(metric));
+            }
+        }
+        return new OpenMBeanInfoSupport(LoopMetrics.class.getName(), "nioreactor " + type + " metrics: counters"
+                + " are totals since the start, gauges values now; figures of TLS and UDP appear once served",
+                attributes.toArray(new OpenMBeanAttributeInfoSupport[0]), null, null, null,
+                new ImmutableDescriptor("immutableInfo=false", "interfaceClassName=" + LoopMetrics.class.getName()));
+    }
+
+    private static OpenMBeanAttributeInfoSupport attribute(LoopMetric metric) {
+        String kind = metric.kind() == LoopMetric.Kind.COUNTER ? "counter" : "gauge";
+        String description = (metric.kind() == LoopMetric.Kind.COUNTER ? "Counter" : "Gauge") + ", "
+                + metric.unit().label() + ": " + metric.description() + ".";
+        ImmutableDescriptor descriptor = new ImmutableDescriptor(new String[] {"metricType", "units", "openType",
+                "originalType"}, new Object[] {kind, metric.unit().label(), SimpleType.LONG, "long"});
+        return new OpenMBeanAttributeInfoSupport(metric.attributeName(), description, SimpleType.LONG, true, false,
+                false, descriptor);
     }
 }

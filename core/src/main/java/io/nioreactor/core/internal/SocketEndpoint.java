@@ -1,5 +1,6 @@
 package io.nioreactor.core.internal;
 
+import io.nioreactor.core.LoopMetric;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -43,6 +44,7 @@ final class SocketEndpoint {
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
         this.lastActivityNanos = loop.resources().ioNanos();
+        loop.resources().counters().serving(LoopMetric.Channels.TCP);
     }
 
     /** Registers the channel with no interest yet; {@code attachment} is told of its readiness. */

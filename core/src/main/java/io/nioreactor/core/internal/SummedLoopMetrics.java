@@ -1,6 +1,7 @@
 package io.nioreactor.core.internal;
 
 import io.nioreactor.core.GroupMetrics;
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.LoopMetrics;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * A group's metrics: each counter summed over its loops, read from any thread. A sum of recent
  * values, not a snapshot; {@link #peakQueuedBytes()} is the sum of each loop's peak.
  */
-public final class SummedLoopMetrics implements GroupMetrics {
+public final class SummedLoopMetrics implements GroupMetrics, ServedChannels {
 
     private final List<LoopMetrics> loops;
 
@@ -22,6 +23,16 @@ public final class SummedLoopMetrics implements GroupMetrics {
     @Override
     public List<LoopMetrics> perLoop() {
         return loops;
+    }
+
+    @Override
+    public boolean serves(LoopMetric.Channels channels) {
+        for (LoopMetrics m : loops) {
+            if (!(m instanceof ServedChannels) || ((ServedChannels) m).serves(channels)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -315,5 +326,23 @@ public final class SummedLoopMetrics implements GroupMetrics {
             longest = Math.max(longest, m.longestIterationNanos());
         }
         return longest;
+    }
+
+    @Override
+    public long longestRecentIterationNanos() {
+        long longest = 0;
+        for (LoopMetrics m : loops) {
+            longest = Math.max(longest, m.longestRecentIterationNanos());
+        }
+        return longest;
+    }
+
+    @Override
+    public long blockedIterations() {
+        long sum = 0;
+        for (LoopMetrics m : loops) {
+            sum += m.blockedIterations();
+        }
+        return sum;
     }
 }

@@ -2,6 +2,7 @@ package io.nioreactor.core.internal;
 
 import io.nioreactor.core.Connection;
 import io.nioreactor.core.ConnectionHandler;
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
 import java.io.IOException;
@@ -87,6 +88,10 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         this.transports = transports;
         this.closesSocket = !InheritedChannels.isStandardInput(channel);
         this.ownsSocketFile = boundHere && localAddress instanceof UnixDomainSocketAddress;
+        loop.resources().counters().serving(LoopMetric.Channels.TCP);
+        if (options.tls() != null) {
+            loop.resources().counters().serving(LoopMetric.Channels.TLS);
+        }
     }
 
     /** Where a hand-off listener puts each accepted connection. Called on the accepting loop. */
@@ -304,6 +309,11 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     @Override
     public int openConnections() {
         return connections.open();
+    }
+
+    /** @return completed once the socket is closed, by {@link #close()} or by the loop's end */
+    CompletableFuture<Void> closedFuture() {
+        return closed;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nioreactor.core.internal;
 
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.TlsOptions;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ final class TlsHandshake {
         this.options = options;
         this.peer = peer;
         this.timer = loop.timers().newTimer(onTimeout);
+        loop.resources().counters().serving(LoopMetric.Channels.TLS); // its counts apply to the loop now
     }
 
     void start() {

@@ -2,6 +2,7 @@ package io.nioreactor.core.internal;
 
 import io.nioreactor.core.DatagramHandler;
 import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import java.io.IOException;
@@ -64,6 +65,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         this.localAddress = channel.getLocalAddress();
         this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes(),
                 loop.resources().budget(), loop.resources().counters().bufferAllocationFailures);
+        loop.resources().counters().serving(LoopMetric.Channels.UDP);
     }
 
     static UdpChannel open(LoopCore loop, SocketAddress address, UdpOptions options, DatagramHandler handler)
@@ -318,6 +320,11 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     @Override
     public EventLoop loop() {
         return loop.facade();
+    }
+
+    /** @return completed once the socket is closed, by {@link #close()} or by the loop's end */
+    CompletableFuture<Void> closedFuture() {
+        return closed;
     }
 
     @Override

@@ -1,0 +1,164 @@
+package io.nioreactor.core;
+
+import static io.nioreactor.core.Loopback.ANY_PORT_V4;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The watchdog reports a loop that a handler holds past {@link LoopOptions#blockedThreshold()}: once
+ * per episode, with the loop thread's stack naming the method; a busy loop that is never held that
+ * long gets no report.
+ */
+@Timeout(60)
+class BlockedLoopTest {
+
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private PrintStream stderr;
+
+    @BeforeEach
+    void captureTheLog() {
+        stderr = System.err; // slf4j-simple, the tests' backend, writes to System.err as it is at each line
+        System.setErr(new PrintStream(new TeeStream(stderr, logged), true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(stderr);
+        for (EventLoop loop : loops) {
+            loop.shutdownGracefully(Duration.ZERO).orTimeout(10, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** A handler that computes for 300 ms on the loop thread when asked, instead of handing it off. */
+    static final class SpinningHandler implements ConnectionHandler {
+        @Override
+        public void onRead(Connection c, ByteBuffer data) {
+            spinFor300Milliseconds();
+            c.write(data);
+        }
+
+        static void spinFor300Milliseconds() {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Test
+    void aHandlerThatSpins300msGetsOneWarningNamingItsMethod() throws Exception {
+        EventLoop loop = loop("blocked-spin", LoopOptions.defaults()); // the default threshold, 100 ms
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new SpinningHandler()).join();
+        try (SocketChannel client = Loopback.connect(server.localAddress())) {
+            Loopback.writeAscii(client, "x");
+            assertEquals("x", Loopback.readAscii(client, 1)); // answered once the spin is over
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().blockedIterations() >= 1);
+
+        assertEquals(1, loop.metrics().blockedIterations(), "one episode, counted once");
+        List<String> warnings = lines("loop blocked-spin blocked");
+        assertEquals(1, warnings.size(), "one warning: " + warnings);
+        assertTrue(warnings.get(0).contains("past the blocked threshold of 100 ms"), warnings.get(0));
+        String log = logged.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("BlockedLoopTest$SpinningHandler.spinFor300Milliseconds"),
+                "the loop thread's stack names the method that holds it: " + log);
+        assertTrue(loop.metrics().longestIterationNanos() >= TimeUnit.MILLISECONDS.toNanos(300));
+    }
+
+    @Test
+    void aBusyLoopThatIsNeverHeldPastTheThresholdGetsNoReport() throws Exception {
+        EventLoop loop = loop("blocked-busy", LoopOptions.defaults());
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> new TestEchoHandler()).join();
+        byte[] payload = new byte[16 * 1024];
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long echoed = 0;
+        try (SocketChannel client = Loopback.connect(server.localAddress())) { // a second of ping-pong, flat out
+            ByteBuffer back = ByteBuffer.allocate(payload.length);
+            while (System.nanoTime() < until) {
+                client.write(ByteBuffer.wrap(payload));
+                back.clear();
+                while (back.hasRemaining()) {
+                    client.read(back);
+                }
+                echoed++;
+            }
+        }
+        long longest = loop.metrics().longestIterationNanos();
+        System.out.printf("[measure] a second of 16 KiB echoes (%d): the longest iteration took %d us, %d loop"
+                + " iterations%n", echoed, longest / 1000, loop.metrics().loopIterations());
+        // A report means an iteration really ran past the threshold (the watchdog reads the iteration's
+        // mark again after its clock); none did unless the machine stalled the loop thread that long.
+        if (longest < TimeUnit.MILLISECONDS.toNanos(100)) {
+            assertEquals(0, loop.metrics().blockedIterations());
+            assertEquals(List.of(), lines("loop blocked-busy blocked"));
+        } else {
+            System.out.println("[skip] the machine held the loop thread " + longest / 1_000_000 + " ms: a report was due");
+        }
+        assertTrue(echoed > 100, "busy: " + echoed + " round trips");
+    }
+
+    @Test
+    void aThresholdOfZeroTurnsTheWatchdogOff() throws Exception {
+        EventLoop loop = loop("blocked-off", LoopOptions.builder().blockedThreshold(Duration.ZERO).build());
+        loop.execute(SpinningHandler::spinFor300Milliseconds);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().longestIterationNanos()
+                >= TimeUnit.MILLISECONDS.toNanos(300));
+        assertEquals(0, loop.metrics().blockedIterations());
+        assertEquals(List.of(), lines("loop blocked-off blocked"));
+    }
+
+    private EventLoop loop(String name, LoopOptions options) {
+        EventLoop loop = EventLoop.start(name, options);
+        loops.add(loop);
+        return loop;
+    }
+
+    private List<String> lines(String containing) {
+        List<String> found = new ArrayList<>();
+        for (String line : logged.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains(containing)) {
+                found.add(line);
+            }
+        }
+        return found;
+    }
+
+    /** Writes to two streams. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream first;
+        private final java.io.OutputStream second;
+
+        TeeStream(java.io.OutputStream first, java.io.OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public synchronized void write(int b) throws java.io.IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+    }
+}
