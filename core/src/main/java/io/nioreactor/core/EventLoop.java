@@ -273,13 +273,15 @@ public final class EventLoop implements Executor {
 
     /**
      * Shuts the loop down gracefully, losing nothing that has arrived: listeners accept what the
-     * kernel has queued for them and close; UDP endpoints hand their handlers the datagrams that
-     * have arrived and close; every connection is served until it is quiet for its
-     * {@link TcpOptions#drainQuietPeriod()} (nothing read or written, nothing queued), then its
+     * kernel has queued for them and close (an inherited socket is only no longer watched); UDP
+     * endpoints hand their handlers the datagrams that have arrived and close; every connection is
+     * served until it is quiet for its {@link TcpOptions#drainQuietPeriod()} (nothing read or
+     * written, nothing queued, no handshake running, reading not paused by its handler), then its
      * output ends (FIN, after what is queued) while it still reads, and it closes once the peer ends
      * its own or stays quiet another period: so a request that has arrived is answered, and no
-     * close with unread bytes resets a peer. After {@code timeout} whatever is left is reset; then
-     * the thread ends. Calling it again returns the same future and changes nothing.
+     * close with unread bytes resets a peer (see {@link TcpServer#drain} for a handler that answers
+     * late). After {@code timeout} whatever is left is reset; then the thread ends. Calling it again
+     * returns the same future and changes nothing.
      *
      * <p>Any thread.
      *

@@ -159,11 +159,7 @@ public final class EventLoopGroup {
      */
     public CompletableFuture<TcpServer> listenTcp(SocketAddress address, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        List<LoopCore> running = runningCores();
-        if (running.isEmpty()) {
-            return CompletableFuture.failedFuture(allEnded());
-        }
-        return GroupChannels.listenTcp(running, this::nextCoreOrNull, address, options, handlerFactory);
+        return onRunningLoops(running -> GroupChannels.listenTcp(running, this::nextCoreOrNull, address, options, handlerFactory));
     }
 
     /**
@@ -181,11 +177,7 @@ public final class EventLoopGroup {
      */
     public CompletableFuture<TcpServer> listenTcp(ServerSocketChannel listening, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
-        List<LoopCore> running = runningCores();
-        if (running.isEmpty()) {
-            return CompletableFuture.failedFuture(allEnded());
-        }
-        return GroupChannels.serveTcp(running, this::nextCoreOrNull, listening, options, handlerFactory);
+        return onRunningLoops(running -> GroupChannels.serveTcp(running, this::nextCoreOrNull, listening, options, handlerFactory));
     }
 
     /**
@@ -231,11 +223,7 @@ public final class EventLoopGroup {
      */
     public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options,
             Supplier<? extends DatagramHandler> handlers) {
-        List<LoopCore> running = runningCores();
-        if (running.isEmpty()) {
-            return CompletableFuture.failedFuture(allEnded());
-        }
-        return GroupChannels.bindUdp(running, address, options, handlers);
+        return onRunningLoops(running -> GroupChannels.bindUdp(running, address, options, handlers));
     }
 
     /**
@@ -252,11 +240,7 @@ public final class EventLoopGroup {
      */
     public CompletableFuture<UdpEndpoint> bindUdp(DatagramChannel bound, UdpOptions options,
             Supplier<? extends DatagramHandler> handlers) {
-        List<LoopCore> running = runningCores();
-        if (running.isEmpty()) {
-            return CompletableFuture.failedFuture(allEnded());
-        }
-        return GroupChannels.serveUdp(running, bound, options, handlers);
+        return onRunningLoops(running -> GroupChannels.serveUdp(running, bound, options, handlers));
     }
 
     /**
@@ -265,7 +249,7 @@ public final class EventLoopGroup {
      *
      * <p>Any thread.
      *
-     * @param timeout how long queued writes may drain, on each loop at once
+     * @param timeout how long connections may take to finish before the rest are reset, on each loop at once
      * @return the {@linkplain #terminationFuture() termination future}
      */
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
@@ -314,6 +298,12 @@ public final class EventLoopGroup {
     @Override
     public String toString() {
         return "EventLoopGroup[" + name + ", " + loops.size() + " loops]";
+    }
+
+    /** Opens a channel with the running loops, or fails if every loop is shutting down or has ended. */
+    private <T> CompletableFuture<T> onRunningLoops(Function<List<LoopCore>, CompletableFuture<T>> open) {
+        List<LoopCore> running = runningCores();
+        return running.isEmpty() ? CompletableFuture.failedFuture(allEnded()) : open.apply(running);
     }
 
     private List<LoopCore> runningCores() {

@@ -44,10 +44,11 @@ public interface UdpEndpoint {
 
     /**
      * Closes the socket without losing what has arrived: the datagrams it holds are handed to the
-     * handler first (4,096 at most), what the handler sends goes out if the socket takes it at
-     * once, and the socket closes in the same task. Datagrams still queued for sending then are
-     * dropped (counted). A loop's graceful shutdown closes its endpoints the same way. Calling it
-     * twice is harmless.
+     * handler first (4,096 at most), the send queue goes out as far as the socket takes it now,
+     * and the socket closes in the same task; datagrams still queued then are dropped (counted). A
+     * socket the process inherited as its standard input is not closed, only no longer watched.
+     * The close runs as a task of the loop's, after the callback that asked for it. A loop's
+     * graceful shutdown closes its endpoints the same way. Calling it twice is harmless.
      *
      * <p>Any thread.
      *

@@ -331,7 +331,10 @@ class EventLoopGroupTest {
         Set<EventLoop> serving = ConcurrentHashMap.newKeySet();
         // Handed off round robin: exactly four connections per loop (the kernel's SO_REUSEPORT
         // hash could put all eight on one).
-        TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).sendBufferSize(64 * 1024).build();
+        // A short quiet period: the client reads one connection to its end after the other, and each
+        // ends a quiet period after its last byte left.
+        TcpOptions handOff = TcpOptions.builder().listenerPerLoop(false).sendBufferSize(64 * 1024)
+                .drainQuietPeriod(Duration.ofMillis(20)).build();
         TcpServer server = group.listenTcp(ANY_PORT_V4, handOff, c -> new ConnectionHandler() {
             @Override
             public void onOpen(Connection connection) {

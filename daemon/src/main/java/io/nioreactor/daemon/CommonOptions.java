@@ -111,6 +111,16 @@ public final class CommonOptions {
         }
     }
 
+    /**
+     * Fails with a usage error of one line, as it reads.
+     *
+     * @param message what is wrong
+     * @throws picocli.CommandLine.ParameterException always
+     */
+    public void fail(String message) {
+        throw DaemonMain.usageError(spec, message);
+    }
+
     /** @return the number of event loops: {@code --threads}, or the available processors */
     public int threads() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();

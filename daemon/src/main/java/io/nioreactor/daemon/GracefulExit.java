@@ -24,7 +24,7 @@ public final class GracefulExit {
      * Installs the shutdown hook for {@code loops}.
      *
      * @param loops   the daemon's loops
-     * @param timeout how long queued writes may drain
+     * @param timeout how long connections may take to finish before the rest are reset
      */
     public static void install(EventLoopGroup loops, Duration timeout) {
         Thread hook = new Thread(() -> {

@@ -10,7 +10,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,13 +21,14 @@ import java.nio.file.Path;
  *
  * <p>It is served automatically, without a flag: a listening socket on standard input is what
  * every socket activator hands over and there is nothing else a daemon could do with it, and an
- * address given as well ({@code --host}, {@code --port}, {@code --unix}) is refused, so the two
- * are never silently mixed. The JDK's traps, each handled where it bites:
+ * address given as well ({@code --host}, {@code --port}, {@code --unix}, {@code --share-port}) is
+ * refused, so the two are never silently mixed. The JDK's traps, each handled where it bites:
  * <ul>
  *   <li>the activator may hand the same socket as standard <em>output</em> too (inetd,
  *       {@code systemd-socket-activate --inetd}, and systemd's {@code StandardOutput=inherit}, its
  *       default with {@code StandardInput=socket}): the console log would be written to a listening
- *       socket and lost, so {@link #moveConsoleOffTheSocket()} sends it to standard error instead;</li>
+ *       socket and lost, so {@link #moveConsoleOffTheSocket()} sends it to standard error instead
+ *       (systemd's default makes standard error the socket too: its units set both to the journal);</li>
  *   <li>closing {@link System#inheritedChannel()} points file descriptors 0, 1 and 2 at
  *       {@code /dev/null}, silencing the rest of the log: the core never closes that channel
  *       (its listener stops watching it; the process's exit closes it);</li>
@@ -45,38 +45,54 @@ public final class InheritedSocket {
     }
 
     /**
-     * What the process was given as standard input.
+     * The socket the daemon was started with, if it is one to serve, checked against the daemon's
+     * flags. A listening stream socket or a bound datagram socket on standard input is socket
+     * activation; anything else there (a file, a pipe, a terminal, or a connected socket, as some
+     * process managers give their children) is not, and the daemon binds as usual.
      *
-     * @return the socket, or {@code null} if standard input is no socket (a file, a pipe, a terminal)
-     * @throws IOException if the JDK cannot tell
+     * @param common       the daemon's common flags, for the one-line usage errors
+     * @param datagram     whether the daemon serves datagrams (UDP) rather than streams
+     * @param daemon       the daemon's name, for the message
+     * @param addressFlags the daemon's own address flags beside {@code --host}, {@code --port}, {@code --share-port}
+     * @return the socket to serve, or {@code null} to bind as usual
+     * @throws picocli.CommandLine.ParameterException if an address flag was given as well, or the
+     *         socket is of the other kind (a datagram socket for the TCP daemon, say)
      */
-    public static InheritedSocket ofStandardInput() throws IOException {
-        Channel inherited = System.inheritedChannel();
-        return inherited == null ? null : new InheritedSocket(inherited);
+    public static InheritedSocket toServe(CommonOptions common, boolean datagram, String daemon,
+            String... addressFlags) {
+        Channel inherited;
+        try {
+            inherited = System.inheritedChannel();
+        } catch (IOException e) {
+            return null; // the JDK cannot tell what it is: nothing to serve
+        }
+        if (!(inherited instanceof ServerSocketChannel) && !(inherited instanceof DatagramChannel)) {
+            return null;
+        }
+        InheritedSocket socket = new InheritedSocket(inherited);
+        common.refuseAddressFlags(socket, addressFlags);
+        boolean fits = datagram ? inherited instanceof DatagramChannel : inherited instanceof ServerSocketChannel;
+        if (!fits) {
+            common.fail("standard input is " + socket.kind() + "; " + daemon + " serves "
+                    + (datagram ? "a datagram socket (a socket unit's ListenDatagram=)"
+                            : "a listening stream socket (a socket unit's ListenStream=)"));
+        }
+        return socket;
     }
 
-    /** @return the listening stream socket (TCP or Unix domain), or {@code null} if it is another kind */
+    /** @return the listening stream socket (TCP or Unix domain), or {@code null} if it is a datagram one */
     public ServerSocketChannel listening() {
         return channel instanceof ServerSocketChannel ? (ServerSocketChannel) channel : null;
     }
 
-    /** @return the datagram socket, or {@code null} if it is another kind */
+    /** @return the datagram socket, or {@code null} if it is a listening stream one */
     public DatagramChannel datagram() {
         return channel instanceof DatagramChannel ? (DatagramChannel) channel : null;
     }
 
-    /** @return what kind of socket it is, for a message: "a listening stream socket", ... */
+    /** @return what kind of socket it is, for a message: "a listening stream socket" or "a datagram socket" */
     public String kind() {
-        if (channel instanceof ServerSocketChannel) {
-            return "a listening stream socket";
-        }
-        if (channel instanceof DatagramChannel) {
-            return "a datagram socket";
-        }
-        if (channel instanceof SocketChannel) {
-            return "a connected socket (inetd's 'nowait', or a socket unit's Accept=yes: use Accept=no)";
-        }
-        return "a socket of another kind (" + channel + ")";
+        return channel instanceof ServerSocketChannel ? "a listening stream socket" : "a datagram socket";
     }
 
     /** @return "unix" for a Unix domain socket, else {@code ip} */
@@ -84,7 +100,7 @@ public final class InheritedSocket {
         try {
             SocketAddress local = channel instanceof ServerSocketChannel
                     ? ((ServerSocketChannel) channel).getLocalAddress()
-                    : channel instanceof DatagramChannel ? ((DatagramChannel) channel).getLocalAddress() : null;
+                    : ((DatagramChannel) channel).getLocalAddress();
             return local instanceof UnixDomainSocketAddress ? "unix" : ip;
         } catch (IOException e) {
             return ip;
@@ -92,11 +108,13 @@ public final class InheritedSocket {
     }
 
     /**
-     * When standard output is this socket, prints the console to standard error instead (or,
-     * should that be the socket too, nowhere: a listening socket takes no bytes anyway). Linux
-     * only: elsewhere nothing is changed. Call it before the first line is logged.
+     * When standard output is this socket, prints the console to standard error instead; should
+     * that be the socket too (systemd's defaults with {@code StandardInput=socket}: both inherit
+     * it), nowhere, as there is nowhere else a JVM can write without native code: hence the units'
+     * drop-in sends both to the journal. Linux only: elsewhere nothing is changed. Call it before
+     * the first line is logged.
      *
-     * @return what was done, for the log: {@code null} if nothing was
+     * @return what was done, for the log: {@code null} if nothing was, or nobody could read it
      */
     public static String moveConsoleOffTheSocket() {
         String in = link(0);
@@ -107,7 +125,7 @@ public final class InheritedSocket {
             PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
             System.setOut(nowhere);
             System.setErr(nowhere);
-            return null; // nobody could read it
+            return null;
         }
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         return "standard output is the inherited socket: the console log goes to standard error";

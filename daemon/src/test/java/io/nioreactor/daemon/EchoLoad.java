@@ -16,9 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Clients that connect in a loop, as an operator's trial of a restart does: each connection sends a
- * few random bytes, reads them back, checks them and closes. Every connection is counted, as an
- * echo or as a failure (refused, reset, ended early, timed out, or answered wrongly), with the
- * first failures' reasons kept.
+ * few random bytes, reads them back, checks them and closes. One client in four is slow to speak: it
+ * sends 50 ms after its connection is made (well within a drain's quiet period), as a client far
+ * away or busy does. Every connection is counted, as an echo or as a failure (refused, reset, ended
+ * early, timed out, or answered wrongly), with the first failures' reasons kept, and the slowest
+ * connection's time from connect to answer (a restart that holds connections in the socket's queue
+ * shows there).
  */
 public final class EchoLoad {
 
@@ -29,6 +32,7 @@ public final class EchoLoad {
     private final int size;
     private final AtomicLong echoed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong slowestNanos = new AtomicLong();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -48,32 +52,46 @@ public final class EchoLoad {
     public void start() {
         for (int i = 0; i < clients; i++) {
             long seed = i;
-            Thread thread = new Thread(() -> run(new SplittableRandom(seed)), "echo-load-" + i);
+            boolean slowToSpeak = i % 4 == 3;
+            Thread thread = new Thread(() -> run(new SplittableRandom(seed), slowToSpeak), "echo-load-" + i);
             thread.start();
             threads.add(thread);
         }
     }
 
-    private void run(SplittableRandom random) {
+    private void run(SplittableRandom random, boolean slowToSpeak) {
         byte[] sent = new byte[size];
         byte[] received = new byte[size];
         while (running) {
             random.nextBytes(sent);
+            long begun = System.nanoTime();
             try (Socket socket = new Socket()) {
                 socket.connect(target, 10_000);
                 socket.setSoTimeout(10_000);
+                if (slowToSpeak) {
+                    pause(50); // the behaviour under test, not a wait for something
+                }
                 socket.getOutputStream().write(sent);
                 readFully(socket.getInputStream(), received);
                 if (!Arrays.equals(sent, received)) {
                     throw new IOException("answered with other bytes");
                 }
                 echoed.incrementAndGet();
+                slowestNanos.accumulateAndGet(System.nanoTime() - begun, Math::max);
             } catch (IOException e) {
                 failed.incrementAndGet();
                 if (failures.size() < KEPT_FAILURES) {
                     failures.add(e.toString());
                 }
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -98,7 +116,11 @@ public final class EchoLoad {
         await().atMost(60, TimeUnit.SECONDS).until(() -> connections() >= until);
     }
 
-    /** Stops the clients after their current connection. */
+    /**
+     * Stops the clients after their current connection.
+     *
+     * @throws InterruptedException if interrupted while waiting for them
+     */
     public void stop() throws InterruptedException {
         running = false;
         for (Thread thread : threads) {
@@ -109,6 +131,11 @@ public final class EchoLoad {
     /** @return connections that ended so far, echoed or failed */
     public long connections() {
         return echoed.get() + failed.get();
+    }
+
+    /** @return the longest time from connect to checked answer of a connection that succeeded, in ms */
+    public long slowestMillis() {
+        return slowestNanos.get() / 1_000_000;
     }
 
     /** @return connections that failed so far */

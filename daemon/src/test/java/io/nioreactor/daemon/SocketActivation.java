@@ -81,6 +81,38 @@ public final class SocketActivation {
         return process;
     }
 
+    /**
+     * The lines a program started through the tool printed, without the tool's own ("Listening on
+     * ...", "Communication attempt ...", "Execing ...").
+     *
+     * @param lines what the process printed on standard error
+     * @return the program's lines
+     */
+    public static List<String> withoutToolLines(List<String> lines) {
+        List<String> own = new ArrayList<>();
+        for (String line : lines) {
+            if (!line.startsWith("Listening on ") && !line.startsWith("Communication attempt")
+                    && !line.startsWith("Execing ")) {
+                own.add(line);
+            }
+        }
+        return own;
+    }
+
+    /**
+     * The command that runs {@code program} once per connection, with the connected socket as its
+     * standard input and output: the tool's inetd "nowait" mode.
+     *
+     * @param listen  {@code HOST:PORT}
+     * @param program the program and its arguments
+     * @return the whole command
+     */
+    public static List<String> perConnection(String listen, List<String> program) {
+        List<String> command = new ArrayList<>(List.of(TOOL.toString(), "--inetd", "--accept", "-l", listen));
+        command.addAll(program);
+        return command;
+    }
+
     /** @return {@code java -Xmx128m -jar JAR ARGS} with this test's Java */
     public static List<String> java(Path jar, String... args) {
         List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx128m", "-jar", jar.toString()));

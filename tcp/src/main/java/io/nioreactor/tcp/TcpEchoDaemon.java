@@ -24,19 +24,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The TCP echo daemon: {@code java -jar tcp/target/tcp-echo.jar [flags]}. */
 @Command(name = "tcp-echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Echoes every byte back over TCP (or a Unix domain socket), with backpressure.")
 public final class TcpEchoDaemon implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
 
     @Mixin
     private CommonOptions common;
@@ -89,17 +84,10 @@ public final class TcpEchoDaemon implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         String consoleMoved = InheritedSocket.moveConsoleOffTheSocket(); // before the first line is logged
         InetSocketAddress inet = common.validateAndApply();
-        InheritedSocket inherited = InheritedSocket.ofStandardInput();
-        if (inherited != null) {
-            common.refuseAddressFlags(inherited, "--unix");
-            if (inherited.listening() == null) {
-                throw DaemonMain.usageError(spec, "standard input is " + inherited.kind()
-                        + "; tcp-echo serves a listening stream socket (a socket unit's ListenStream=)");
-            }
-        }
+        InheritedSocket inherited = InheritedSocket.toServe(common, false, "tcp-echo", "--unix");
         common.check(unixPath == null || !common.sharePort(), "--share-port",
                 "a Unix domain socket cannot be shared; leave out --unix or --share-port");
         TcpOptions options = options();

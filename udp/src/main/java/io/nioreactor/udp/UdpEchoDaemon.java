@@ -10,7 +10,6 @@ import io.nioreactor.daemon.InheritedSocket;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
 import io.nioreactor.daemon.VersionProvider;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -21,19 +20,14 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The UDP echo daemon: {@code java -jar udp/target/udp-echo.jar [flags]}. */
 @Command(name = "udp-echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Sends every UDP datagram back to its sender, byte for byte.")
 public final class UdpEchoDaemon implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
 
     @Mixin
     private CommonOptions common;
@@ -57,17 +51,10 @@ public final class UdpEchoDaemon implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         String consoleMoved = InheritedSocket.moveConsoleOffTheSocket(); // before the first line is logged
         InetSocketAddress address = common.validateAndApply();
-        InheritedSocket inherited = InheritedSocket.ofStandardInput();
-        if (inherited != null) {
-            common.refuseAddressFlags(inherited);
-            if (inherited.datagram() == null) {
-                throw DaemonMain.usageError(spec, "standard input is " + inherited.kind()
-                        + "; udp-echo serves a datagram socket (a socket unit's ListenDatagram=)");
-            }
-        }
+        InheritedSocket inherited = InheritedSocket.toServe(common, true, "udp-echo");
         common.check(rateLimit >= 0, "--rate-limit", rateLimit + " must not be negative");
         if (consoleMoved != null) {
             LoggerFactory.getLogger(UdpEchoDaemon.class).info(consoleMoved);

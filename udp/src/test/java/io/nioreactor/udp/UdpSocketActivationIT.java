@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -69,7 +69,7 @@ class UdpSocketActivationIT {
              Socket trigger = new Socket("127.0.0.1", port)) {
             assertEquals(2, daemon.awaitExit(Duration.ofSeconds(30)), "started by " + trigger);
             assertEquals(List.of("standard input is a listening stream socket; udp-echo serves a datagram socket"
-                    + " (a socket unit's ListenDatagram=) (try --help)"), own(daemon.stderr()));
+                    + " (a socket unit's ListenDatagram=) (try --help)"), SocketActivation.withoutToolLines(daemon.stderr()));
         }
         int udpPort = SocketActivation.freeUdpPort();
         try (DaemonProcess daemon = SocketActivation.start("127.0.0.1:" + udpPort, true,
@@ -78,13 +78,24 @@ class UdpSocketActivationIT {
             client.send(new DatagramPacket(new byte[1], 1, new InetSocketAddress("127.0.0.1", udpPort)));
             assertEquals(2, daemon.awaitExit(Duration.ofSeconds(30)));
             assertEquals(List.of("Invalid value for option '--host': standard input is a datagram socket, which the"
-                    + " daemon serves (socket activation); leave out --host (try --help)"), own(daemon.stderr()));
+                    + " daemon serves (socket activation); leave out --host (try --help)"), SocketActivation.withoutToolLines(daemon.stderr()));
         }
     }
 
-    /** The daemon's lines, without systemd-socket-activate's own ("Listening on ...", "Execing ..."). */
-    private static List<String> own(List<String> lines) {
-        return lines.stream().filter(l -> !l.startsWith("Listening on ") && !l.startsWith("Communication attempt")
-                && !l.startsWith("Execing ")).collect(Collectors.toList());
+    @Test
+    void withAFileAsStandardInputItBindsAsUsual(@TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("stdin.txt"), "not a socket\n");
+        String daemonCommand = SocketActivation.javaCommand() + " -Xmx128m -jar " + JAR.toAbsolutePath() + " --port 0";
+        try (DaemonProcess daemon = DaemonProcess.startCommand(List.of("/bin/sh", "-c", "exec " + daemonCommand + " < "
+                + file), java.util.Map.of());
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            assertEquals("udp", daemon.awaitStartLine()[0]);
+            client.setSoTimeout(10_000);
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
+            client.send(new DatagramPacket(new byte[] {4, 2}, 2, server));
+            DatagramPacket answer = new DatagramPacket(new byte[16], 16);
+            client.receive(answer);
+            assertArrayEquals(new byte[] {4, 2}, Arrays.copyOf(answer.getData(), answer.getLength()));
+        }
     }
 }

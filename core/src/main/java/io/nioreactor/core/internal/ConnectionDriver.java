@@ -41,8 +41,8 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
     /** Until the connection opens. */
     private ConnectionOpening opening;
     private boolean autoRead = true;
-    private boolean readResumeScheduled;
-    private Runnable readResume; // made on first need (TLS only), then kept: a task per burst would allocate
+    /** Made on first need (TLS only). */
+    private ReadResume readResume;
     /**
      * Bytes of its last read burst, for {@link ReadLoop}'s fairness: 64 KiB or more marks a flooding peer; a
      * new connection counts as one until its first burst shows otherwise (a thousand may connect and flood).
@@ -94,7 +94,9 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         } catch (IOException e) {
             failed(e);
         }
-        if (loop.isShuttingDown() || (server != null && server.draining())) {
+        if (server != null && server.drainTimedOut()) {
+            abort(null); // handed off after its server's drain timed out: nothing would end it
+        } else if (loop.isShuttingDown() || (server != null && server.draining())) {
             drain(); // accepted by a listener's last accepts: served, then ended like the others
         }
         endDispatch();
@@ -143,11 +145,14 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         }
     }
 
-    /** Whether the socket is to be read now: by the state, the handler, the transport and the budget. */
+    /**
+     * Whether the socket is to be read now: by the state, the handler, the transport and the budget.
+     * Draining with its output ended, it reads whatever the handler asked: see {@link DrainWatch}.
+     */
     boolean wantsToRead() {
         ConnectionState now = state;
-        return now.reads() && (autoRead || now == ConnectionState.HANDSHAKING) && !transport.readSuspended()
-                && !outbound.readsHeldBack();
+        return now.reads() && (autoRead || now == ConnectionState.HANDSHAKING || (drain != null && !now.acceptsWrites()))
+                && !transport.readSuspended() && !outbound.readsHeldBack();
     }
 
     void updateReadInterest() {
@@ -162,15 +167,10 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
 
     /** Reads what the transport keeps on a task of its own: never inside another callback. */
     void scheduleReadResume() {
-        if (!readResumeScheduled) {
-            readResumeScheduled = true;
-            loop.executeUnlessTerminated(readResume != null ? readResume : (readResume = this::resumeScheduled));
+        if (readResume == null) {
+            readResume = new ReadResume(this);
         }
-    }
-
-    private void resumeScheduled() {
-        readResumeScheduled = false;
-        resumeReading();
+        readResume.schedule();
     }
 
     @Override
@@ -358,6 +358,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         if (drain == null && state != ConnectionState.CLOSED) {
             drain = new DrainWatch(this, options.drainQuietPeriod().toNanos());
             drain.start();
+            updateReadInterest(); // an ended output reads on now, whatever the handler asked
         }
     }
 

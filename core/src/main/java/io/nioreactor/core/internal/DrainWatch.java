@@ -4,14 +4,15 @@ package io.nioreactor.core.internal;
  * A connection's drain, once its loop shuts down gracefully or its server drains: the connection
  * is served as before and ended once it is quiet, in two steps so that nothing its peer sent is
  * lost. Quiet means nothing read or written for the quiet period
- * ({@link io.nioreactor.core.TcpOptions#drainQuietPeriod()}), nothing waiting to be sent and
- * reading not paused by the handler (a handler that paused reading is in the middle of something).
- * The first step ends the output (FIN, or TLS close_notify, after what is queued) while reading
- * goes on and the handler still hears what arrives; the second, once the peer has ended its own
- * output too, or stayed quiet for another period, closes. Closing with bytes unread instead would
- * make the kernel send a reset, which can throw away the answer the peer has not read yet; and a
- * connection just accepted has its first bytes a moment behind, which the quiet period waits for.
- * A connection still in its TLS handshake that stays quiet is reset: it has no handler yet.
+ * ({@link io.nioreactor.core.TcpOptions#drainQuietPeriod()}, counted from the last byte or from the
+ * connection's start), nothing waiting to be sent, no handshake in progress (its own timeout governs
+ * it), and reading not paused by the handler while it may still answer (a handler that pauses
+ * reading is in the middle of a request, such as a call to a backend). Before ending anything the
+ * watch reads what the socket holds: a request that arrived since the last select is answered first.
+ * The first step ends the output (FIN, or TLS close_notify, after what is queued) while reading goes
+ * on, whatever the handler asked (it cannot answer any more, but a close with bytes unread would make
+ * the kernel send a reset, which can throw away the answer the peer has not read yet); the second,
+ * once the peer has ended its own output too, or stayed quiet for another period, closes.
  *
  * <p>Like {@link IdleWatch}, one timer re-armed from the endpoint's stamp of its last activity: a
  * busy connection schedules nothing per read. What is still open when the loop's shutdown (or the
@@ -29,9 +30,12 @@ final class DrainWatch implements Runnable {
         this.timer = connection.loop.timers().newTimer(this);
     }
 
-    /** Looks now: a connection quiet for long enough already takes its first step at once. */
+    /**
+     * The first look comes from the timers, never from inside the caller: after the dispatch of the
+     * iteration it was asked in, or the next one, so a request waiting in the socket is read first.
+     */
     void start() {
-        run();
+        connection.loop.timers().arm(timer, System.nanoTime());
     }
 
     void stop() {
@@ -49,7 +53,7 @@ final class DrainWatch implements Runnable {
             connection.loop.timers().arm(timer, quietFrom);
             return;
         }
-        if (busy()) {
+        if (busy() || readSomething()) {
             connection.loop.timers().arm(timer, now + quietNanos);
             return;
         }
@@ -59,16 +63,25 @@ final class DrainWatch implements Runnable {
         }
     }
 
-    /** Whether the connection is not quiet for all its silence: bytes wait to go, or the handler paused reading. */
+    /** Whether the connection is not quiet for all its silence: bytes wait to go, a handshake runs, or the handler paused reading. */
     private boolean busy() {
-        return connection.outbound.pendingBytes() > 0
-                || (!connection.isAutoRead() && connection.state().delivers());
+        ConnectionState state = connection.state();
+        return state.beforeOpen() || connection.outbound.pendingBytes() > 0
+                || (!connection.isAutoRead() && state.acceptsWrites());
+    }
+
+    /** Reads what has arrived since the last select, if the connection reads: @return whether there was some. */
+    private boolean readSomething() {
+        if (!connection.wantsToRead()) {
+            return false;
+        }
+        connection.resumeReading();
+        return connection.lastReadBurst > 0 || connection.state() == ConnectionState.CLOSED;
     }
 
     /** Quiet: the next step of the end. */
     private void nextStep() {
         switch (connection.state()) {
-            case OPENING, HANDSHAKING -> connection.abort(null); // no handler to tell, nothing to answer
             case OPEN -> connection.shutdownOutput(); // FIN (or close_notify) after the queue; reading goes on
             case INPUT_CLOSED, OUTPUT_CLOSED -> connection.close(); // both ends said all they will
             default -> { } // OUTPUT_CLOSING, CLOSING: the queue drains first; CLOSED: nothing left

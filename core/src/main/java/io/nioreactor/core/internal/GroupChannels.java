@@ -70,11 +70,8 @@ public final class GroupChannels {
         boolean perLoop = loops.size() > 1 && options.listenerPerLoop() && REUSE_PORT
                 && address instanceof InetSocketAddress;
         if (!perLoop) {
-            LoopCore acceptor = loops.get(0);
-            TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
-            return ChannelOpener.onLoop(acceptor, () -> TcpListener.open(acceptor, address, options, handlerFactory,
-                    connections, handOff, false))
-                    .thenApply(listener -> server(List.of(listener), loops, connections, options));
+            return handingOff(loops, chooser, connections, options, (acceptor, handOff) ->
+                    TcpListener.open(acceptor, address, options, handlerFactory, connections, handOff, false));
         }
         return bindAll(loops, address, options.reusePort(),
                 () -> ServerSocketChannel.open(Addresses.familyOf(address)), "cannot listen on ",
@@ -97,10 +94,16 @@ public final class GroupChannels {
             ServerSocketChannel listening, TcpOptions options,
             Function<? super Connection, ? extends ConnectionHandler> handlerFactory) {
         ServerConnections connections = new ServerConnections(options.maxConnections());
+        return handingOff(loops, chooser, connections, options, (acceptor, handOff) ->
+                TcpListener.serve(acceptor, listening, options, handlerFactory, connections, handOff));
+    }
+
+    /** A server of one listener, on the first loop, that hands its connections round the group. */
+    private static CompletableFuture<TcpServer> handingOff(List<LoopCore> loops, Supplier<LoopCore> chooser,
+            ServerConnections connections, TcpOptions options, AcceptorOpener opener) {
         LoopCore acceptor = loops.get(0);
         TcpListener.LoopChooser handOff = loops.size() > 1 ? chooser::get : null;
-        return ChannelOpener.onLoop(acceptor, () -> TcpListener.serve(acceptor, listening, options, handlerFactory,
-                connections, handOff))
+        return ChannelOpener.onLoop(acceptor, () -> opener.open(acceptor, handOff))
                 .thenApply(listener -> server(List.of(listener), loops, connections, options));
     }
 
@@ -229,6 +232,11 @@ public final class GroupChannels {
     @FunctionalInterface
     private interface Binder<T> {
         T bind(LoopCore loop, SocketAddress address) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface AcceptorOpener {
+        TcpListener open(LoopCore acceptor, TcpListener.LoopChooser handOff) throws IOException;
     }
 
     @FunctionalInterface

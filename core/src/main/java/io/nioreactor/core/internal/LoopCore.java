@@ -179,7 +179,7 @@ public final class LoopCore {
     /**
      * Begins a graceful shutdown once; later calls return the same future.
      *
-     * @param timeout how long queued writes may drain before everything is closed
+     * @param timeout how long connections may take to finish before the rest are reset
      * @return the termination future
      */
     public CompletableFuture<Void> shutdownGracefully(Duration timeout) {
@@ -209,15 +209,20 @@ public final class LoopCore {
     }
 
     /**
-     * Any thread: runs {@code closeNow} on the loop (at once if called there). If the loop has
-     * terminated it has closed every channel already, and {@code closed} is simply completed.
+     * Any thread: runs {@code closeNow} on the loop as a task of its own, even when called there: a
+     * close asked inside a handler's callback must not call other handlers inside it (a listener's
+     * last accepts, an endpoint's last datagrams). If the loop has terminated it has closed every
+     * channel already, and {@code closed} is simply completed.
      */
     void closeOnLoop(Runnable closeNow, CompletableFuture<Void> closed) {
-        if (inEventLoop()) {
-            closeNow.run();
-        } else if (!executeUnlessTerminated(closeNow)) {
+        if (!executeUnlessTerminated(closeNow)) {
             closed.complete(null);
         }
+    }
+
+    /** Loop thread: whether a graceful shutdown has passed its timeout (what is still open was reset). */
+    boolean shutdownTimedOut() {
+        return shutdown.hasTimedOut();
     }
 
     // ---------------------------------------------------------------- loop thread only

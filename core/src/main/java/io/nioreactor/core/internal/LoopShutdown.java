@@ -3,9 +3,10 @@ package io.nioreactor.core.internal;
 import org.slf4j.Logger;
 
 /**
- * A loop's graceful shutdown: once asked, every registered channel begins to close (listeners
- * stop accepting, connections flush then close), and a deadline timer resets whatever is left
- * when the timeout is up. The loop ends once nothing is registered any more. Loop thread only.
+ * A loop's graceful shutdown: once asked, every registered channel begins to end (listeners accept
+ * what is queued and close, UDP endpoints hand over what has arrived and close, connections drain:
+ * see {@link DrainWatch}), and a deadline timer resets whatever is left when the timeout is up. The
+ * loop ends once nothing is registered any more and no task waits. Loop thread only.
  */
 final class LoopShutdown {
 
@@ -14,7 +15,8 @@ final class LoopShutdown {
     private final Logger log;
     private final String loopName;
     private ScheduledTask deadline;
-    private boolean timedOut;
+    /** Read by other loops' listeners handing connections off. */
+    private volatile boolean timedOut;
 
     LoopShutdown(LoopSelector selector, LoopTimers timers, Logger log, String loopName) {
         this.selector = selector;
@@ -26,6 +28,11 @@ final class LoopShutdown {
     /** Whether the shutdown has begun on the loop thread (not only been asked for). */
     boolean begun() {
         return deadline != null;
+    }
+
+    /** Whether the timeout has passed, and what was still open reset. */
+    boolean hasTimedOut() {
+        return timedOut;
     }
 
     /**

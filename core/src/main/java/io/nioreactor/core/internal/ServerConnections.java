@@ -10,18 +10,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections live on different loops: counted on the accepting loop, given back on the loop
  * where the connection closed. Any thread.
  */
-public final class ServerConnections {
+final class ServerConnections {
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean listenersClosed;
+    private volatile boolean drainTimedOut;
 
     /**
      * @param max the connections allowed open at once
      */
-    public ServerConnections(int max) {
+    ServerConnections(int max) {
         this.max = max;
     }
 
@@ -45,7 +46,7 @@ public final class ServerConnections {
     }
 
     /** @return the connections counted open now */
-    public int open() {
+    int open() {
         return open.get();
     }
 
@@ -57,6 +58,16 @@ public final class ServerConnections {
      */
     boolean beginDrain() {
         return draining.compareAndSet(false, true);
+    }
+
+    /** The drain's timeout has passed: its connections still open were reset, and one handed off late is too. */
+    void markDrainTimedOut() {
+        drainTimedOut = true;
+    }
+
+    /** @return whether the drain's timeout has passed */
+    boolean drainTimedOut() {
+        return drainTimedOut;
     }
 
     /** @return whether the server drains its connections: each closes once quiet */

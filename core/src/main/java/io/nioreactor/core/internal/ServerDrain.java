@@ -29,6 +29,7 @@ final class ServerDrain {
      */
     static CompletableFuture<Void> drain(List<? extends TcpServer> listeners, List<LoopCore> loops,
             ServerConnections connections, Duration timeout) {
+        Durations.delayNanos(timeout); // checked before anything begins: a bad one changes nothing
         if (!connections.beginDrain()) {
             return connections.drained(); // drained, or draining, by an earlier call
         }
@@ -55,6 +56,7 @@ final class ServerDrain {
     }
 
     private static void resetOn(LoopCore loop, ServerConnections connections) {
+        connections.markDrainTimedOut();
         for (ConnectionDriver connection : loop.connectionsOf(connections)) {
             connection.abort(null);
         }

@@ -43,7 +43,7 @@ final class SocketEndpoint {
         this.channel = channel;
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
-        this.lastActivityNanos = loop.resources().ioNanos();
+        this.lastActivityNanos = System.nanoTime(); // not the iteration's clock: it may be old by now (a drain counts from here)
         loop.resources().counters().serving(LoopMetric.Channels.TCP);
     }
 

@@ -86,7 +86,7 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         this.localAddress = channel.getLocalAddress();
         this.resumeTimer = loop.timers().newTimer(this::resume);
         this.transports = transports;
-        this.closesSocket = !InheritedChannels.isStandardInput(channel);
+        this.closesSocket = boundHere || !InheritedChannels.isStandardInput(channel);
         this.ownsSocketFile = boundHere && localAddress instanceof UnixDomainSocketAddress;
         loop.resources().counters().serving(LoopMetric.Channels.TCP);
         if (options.tls() != null) {
@@ -133,11 +133,8 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
                 UnixSocketFiles.prepareBind((UnixDomainSocketAddress) address);
             }
             channel.bind(address, options.backlog());
-            TcpListener listener = new TcpListener(loop, channel, options, handlerFactory, connections, chooser,
-                    transports, true);
-            listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
-            log.debug("listening on {}", Addresses.describe(listener.localAddress));
-            return listener;
+            return new TcpListener(loop, channel, options, handlerFactory, connections, chooser, transports, true)
+                    .registered("listening on");
         } catch (IOException e) {
             SocketSetup.closeQuietly(channel);
             throw Addresses.bindFailure("cannot listen on ", address, e);
@@ -168,11 +165,15 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         listening.configureBlocking(false);
         SocketSetup.applyExplicit(listening, options.listenerOptions(), "listener");
         SocketSetup.checkConnectionOptions(Addresses.familyOf(bound), options);
-        TcpListener listener = new TcpListener(loop, listening, options, handlerFactory, connections, chooser,
-                transports, false);
-        listener.key = loop.register(listening, SelectionKey.OP_ACCEPT, listener);
-        log.debug("serving {}", listener);
-        return listener;
+        return new TcpListener(loop, listening, options, handlerFactory, connections, chooser, transports, false)
+                .registered("serving");
+    }
+
+    /** Watches for accepts, from now on. */
+    private TcpListener registered(String how) throws IOException {
+        key = loop.register(channel, SelectionKey.OP_ACCEPT, this);
+        log.debug("{} {}", how, Addresses.describe(localAddress));
+        return this;
     }
 
     @Override
@@ -226,9 +227,10 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
      * handler and opens it.
      */
     private void adopt(LoopCore target, SocketChannel accepted) {
-        if (target.isTerminated()) {
-            // It ended between the hand-off and this task: back to this listener's loop, if that one still runs.
-            if (target == loop || !loop.executeUnlessTerminated(() -> adopt(loop, accepted))) {
+        if (target.isTerminated() || target.shutdownTimedOut()) {
+            // It ended (or timed out its shutdown) between the hand-off and this task: back to this
+            // listener's loop, if that one still runs and has time.
+            if (target == loop || loop.shutdownTimedOut() || !loop.executeUnlessTerminated(() -> adopt(loop, accepted))) {
                 connections.release();
                 target.resources().counters().rejected.increment();
                 SocketSetup.closeQuietly(accepted);

@@ -54,14 +54,16 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
 
     private volatile boolean open = true;
     private SelectionKey key;
+    /** Whether the last receive batch found the socket empty. */
+    private boolean ranDry;
 
     private UdpChannel(LoopCore loop, DatagramChannel channel, DatagramIo io, UdpOptions options,
-            DatagramHandler handler) throws IOException {
+            DatagramHandler handler, boolean boundHere) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.io = io;
         this.handler = handler;
-        this.closesSocket = !InheritedChannels.isStandardInput(channel);
+        this.closesSocket = boundHere || !InheritedChannels.isStandardInput(channel);
         this.localAddress = channel.getLocalAddress();
         this.sendQueue = new DatagramSendQueue(options.sendQueueDatagrams(), options.sendQueueBytes(),
                 loop.resources().budget(), loop.resources().counters().bufferAllocationFailures);
@@ -96,7 +98,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         }
         bound.configureBlocking(false);
         SocketSetup.configureDatagramBuffers(bound, options);
-        UdpChannel endpoint = new UdpChannel(loop, bound, DatagramIo.of(bound), options, handler);
+        UdpChannel endpoint = new UdpChannel(loop, bound, DatagramIo.of(bound), options, handler, false);
         endpoint.key = loop.register(bound, SelectionKey.OP_READ, endpoint);
         log.debug("serving {}", endpoint);
         return endpoint;
@@ -122,7 +124,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             channel.bind(address);
-            UdpChannel endpoint = new UdpChannel(loop, channel, ioFactory.create(channel), options, handler);
+            UdpChannel endpoint = new UdpChannel(loop, channel, ioFactory.create(channel), options, handler, true);
             endpoint.key = loop.register(channel, SelectionKey.OP_READ, endpoint);
             log.debug("bound {}", endpoint);
             return endpoint;
@@ -161,6 +163,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     /** Receives up to a batch; @return how many datagrams the handler was given */
     private int receiveSome() {
         int delivered = 0;
+        ranDry = false;
         ByteBuffer buffer = loop.resources().readBuffer();
         for (int i = 0; i < RECEIVE_BATCH && open; i++) {
             buffer.clear();
@@ -172,6 +175,7 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
                 continue; // an ICMP error reported on receive; the next datagram may be fine
             }
             if (sender == null) {
+                ranDry = true;
                 return delivered;
             }
             buffer.flip();
@@ -341,12 +345,17 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
      */
     private void receiveQueuedThenClose() {
         for (int i = 0; i < CLOSING_BATCHES && open; i++) {
-            if (receiveBatch() < RECEIVE_BATCH) {
-                break; // the socket is empty
+            receiveBatch();
+            if (ranDry) {
+                break;
             }
         }
-        if (open) {
+        for (int i = 0; i < CLOSING_BATCHES && open && !sendQueue.isEmpty(); i++) {
+            int queued = sendQueue.size();
             flushQueue();
+            if (sendQueue.size() == queued) {
+                break; // the kernel takes no more now
+            }
         }
         closeNow();
     }
