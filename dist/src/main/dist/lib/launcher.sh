@@ -1,6 +1,8 @@
-# Sourced by the launchers in bin/ after they set APP_HOME, MAIN_CLASS and LAUNCHER_JVM_OPTS: finds a
-# Java 17 or newer (JAVA_HOME first, then the PATH) and execs it, so that signals reach the JVM
-# and the process the service manager watches is the JVM itself.
+# Sourced by the launchers in bin/ after they set APP_HOME, PROGRAM, PROGRAM_JAR, MAIN_CLASS and
+# LAUNCHER_JVM_OPTS: finds a Java 17 or newer (JAVA_HOME first, then the PATH) and execs it, so that
+# signals reach the JVM and the process the service manager watches is the JVM itself. The JVM's
+# classpath is the program's jar and the jars lib/$PROGRAM.classpath names (its runtime
+# dependencies, written by the build): the daemons load none of the bench's.
 #
 # Precedence of options, last wins: the launcher's own JVM options, then JAVA_OPTS (split on
 # spaces, as a shell would); -Dlogback.configurationFile in JAVA_OPTS wins over conf/logback.xml.
@@ -36,7 +38,20 @@ if [ -z "$major" ] || [ "$major" -lt 17 ]; then
 fi
 
 APP_HOME=$(cd "$APP_HOME" && pwd -P) # absolute: what the JVM is told stays true wherever it looks from
-set -f # JAVA_OPTS is split into words but not expanded as file names (-Xlog:gc* stays as written)
+classpath=
+for jar in "$APP_HOME/lib/$PROGRAM_JAR"-*.jar; do classpath=$jar; done # the one of this version
+list=$APP_HOME/lib/$PROGRAM.classpath
+if [ ! -r "$list" ]; then
+  echo "$launcher: $list is missing: unpack the whole tarball again" >&2
+  exit 1
+fi
+names=
+IFS= read -r names < "$list" || [ -n "$names" ] # the build writes it without a final newline
+set -f # from here no word is expanded as file names: the jar names, and JAVA_OPTS (-Xlog:gc* stays as written)
+saved_ifs=$IFS
+IFS=:
+for name in $names; do classpath="$classpath:$APP_HOME/$name"; done # each name is lib/JAR
+IFS=$saved_ifs
 # shellcheck disable=SC2086 # JAVA_OPTS and LAUNCHER_JVM_OPTS are lists of words on purpose
 exec "$JAVA" -Dlogback.configurationFile="$APP_HOME/conf/logback.xml" $LAUNCHER_JVM_OPTS ${JAVA_OPTS:-} \
-  -cp "$APP_HOME/lib/*" "$MAIN_CLASS" "$@"
+  -cp "$classpath" "$MAIN_CLASS" "$@"

@@ -1,5 +1,6 @@
 package io.nioreactor.daemon;
 
+import io.nioreactor.core.LoopOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,6 +27,8 @@ public final class DaemonMain {
      * @return the exit code
      */
     public static int run(Callable<Integer> command, String... args) {
+        // For --help: the default send budget on this JVM, as --max-queued's description says it.
+        System.setProperty("nioreactor.defaultMaxQueued", Rates.bytes(LoopOptions.defaultMaxQueuedBytes()));
         CommandLine commandLine = new CommandLine(command);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, ignored) -> {

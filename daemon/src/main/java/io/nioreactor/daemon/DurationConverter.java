@@ -34,4 +34,18 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         }
         throw new TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, or 0)");
     }
+
+    /**
+     * A duration as the flags write it: {@code 500ms}, {@code 30s}, {@code -1s}, {@code 5m}.
+     *
+     * @param duration the duration
+     * @return its text
+     */
+    public static String text(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 60_000 == 0 && millis != 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 }

@@ -1,6 +1,9 @@
 package io.nioreactor.daemon;
 
 import io.nioreactor.core.EventLoopGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,8 +28,9 @@ public final class GracefulExit {
      *
      * @param loops   the daemon's loops
      * @param timeout how long connections may take to finish before the rest are reset
+     * @param pidFile the pid file to remove at the exit, or {@code null}
      */
-    public static void install(EventLoopGroup loops, Duration timeout) {
+    public static void install(EventLoopGroup loops, Duration timeout, Path pidFile) {
         Thread hook = new Thread(() -> {
             log.info("shutting down (timeout {} ms)", timeout.toMillis());
             int status = 0;
@@ -36,6 +40,13 @@ public final class GracefulExit {
             } catch (Exception e) {
                 log.error("shutdown did not complete cleanly: {}", e.toString());
                 status = 1;
+            }
+            if (pidFile != null) {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    log.warn("cannot remove the pid file {}: {}", pidFile, e.toString());
+                }
             }
             System.out.flush();
             Runtime.getRuntime().halt(status);

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * (the daemon's own, or the one {@code -Dlogback.configurationFile} names); {@code json} puts
  * Logback's own {@link JsonEncoder} on every appender of the configuration that writes a stream
  * (the console, files, rolling files; inside an {@code AsyncAppender} too), one JSON object per
- * line with the formatted message, for log shippers.
+ * line, for log shippers: see {@link IsoTimestampJsonEncoder} for what each holds.
  */
 public enum LogFormat {
     TEXT, JSON;
@@ -51,9 +51,8 @@ public enum LogFormat {
             return 0;
         }
         if (appender instanceof OutputStreamAppender) {
-            JsonEncoder encoder = new JsonEncoder();
+            JsonEncoder encoder = new IsoTimestampJsonEncoder();
             encoder.setContext(context);
-            encoder.setWithFormattedMessage(true); // the message as read, arguments filled in
             encoder.start();
             // Swapped in place: stopping a rolling file appender would stop its policies for good.
             ((OutputStreamAppender<ILoggingEvent>) appender).setEncoder(encoder);

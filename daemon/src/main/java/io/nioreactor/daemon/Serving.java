@@ -1,7 +1,10 @@
 package io.nioreactor.daemon;
 
 import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.TcpServer;
+import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,29 +53,59 @@ public final class Serving {
     }
 
     /**
+     * Starts what comes with serving: the metrics endpoint ({@code --metrics}) and the pid file
+     * ({@code --pid-file}); if either fails, prints its one-line reason on stderr and stops the loops.
+     *
+     * @param loops  the daemon's loops
+     * @param common the daemon's common flags
+     * @return whether both started (or were not asked for)
+     */
+    public static boolean startExtras(EventLoopGroup loops, CommonOptions common) {
+        if (common.metricsAddress() != null) {
+            TcpServer metrics = awaitBound(loops, MetricsEndpoint.start(loops, common.metricsAddress()));
+            if (metrics == null) {
+                return false;
+            }
+            log.info("metrics for Prometheus at http://{}/metrics", AddressFormat.describe(metrics.localAddress()));
+        }
+        if (common.pidFile() != null) {
+            try {
+                Files.writeString(common.pidFile(), ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                System.err.println("cannot write the pid file " + common.pidFile() + ": " + e);
+                loops.shutdownGracefully(Duration.ZERO);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Logs the start line, installs the graceful exit on SIGTERM/SIGINT, schedules the stats
      * line (totals over the loops), then blocks until every loop has terminated.
      *
      * @param loops           the daemon's loops
      * @param where           where it listens, for the start line (see {@link #where})
      * @param shutdownTimeout how long a graceful shutdown may take
-     * @param statsInterval   how often to log {@code statsLine}; zero = never
-     * @param statsLine       makes the stats line from the time since the previous one
+     * @param common          the daemon's common flags: the stats interval, the pid file
+     * @param stats           makes the stats line from the rates since the previous one
      * @return 0, the exit code of a daemon that stopped cleanly; 1 if a fatal error ended a loop
      */
-    public static int untilStopped(EventLoopGroup loops, String where, Duration shutdownTimeout, Duration statsInterval, Function<Rates, String> statsLine) {
-        GracefulExit.install(loops, shutdownTimeout);
+    public static int untilStopped(EventLoopGroup loops, String where, Duration shutdownTimeout, CommonOptions common,
+            Function<Rates, StatsLine> stats) {
+        GracefulExit.install(loops, shutdownTimeout, common.pidFile());
         log.info("listening on {}", where);
-        if (!statsInterval.isZero()) {
+        Duration interval = common.statsInterval();
+        if (!interval.isZero()) {
             Rates rates = new Rates();
             Runnable report = new Runnable() {
                 @Override
                 public void run() {
-                    log.info(statsLine.apply(rates));
-                    loops.next().schedule(this, statsInterval); // a running loop, should one have died
+                    stats.apply(rates).logTo(log);
+                    loops.next().schedule(this, interval); // a running loop, should one have died
                 }
             };
-            loops.next().schedule(report, statsInterval);
+            loops.next().schedule(report, interval);
         }
         return loops.terminationFuture().handle((ignored, fatal) -> fatal == null ? 0 : DaemonMain.EXIT_FAILURE).join();
     }

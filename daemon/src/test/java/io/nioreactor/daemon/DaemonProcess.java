@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class DaemonProcess implements AutoCloseable {
 
-    /** {@code listening on tcp 127.0.0.1:7007}, or for a socket it inherited {@code listening on inherited 127.0.0.1:7007 (tcp)}. */
-    private static final Pattern START_LINE = Pattern.compile("listening on (?:inherited (\\S+) \\((\\w+)\\)|(\\w+) (\\S+))$");
+    /**
+     * {@code listening on tcp 127.0.0.1:7007}, or for a socket it inherited {@code listening on inherited
+     * 127.0.0.1:7007 (tcp)}; at the end of a text line, or of a JSON line's message.
+     */
+    private static final Pattern START_LINE = Pattern.compile(
+            "listening on (?:inherited ([^\\s\"]+) \\((\\w+)\\)|(\\w+) ([^\\s\"]+))(?:$|\")");
 
     private final Process process;
     private final Path stdout;

@@ -93,6 +93,48 @@ class DistributionIT {
     }
 
     @Test
+    void eachDaemonsClasspathAsTheJvmListsItHoldsOnlyWhatItNeedsNoBenchJar() throws Exception {
+        long allJars = 0;
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            for (Path jar : (Iterable<Path>) lib.filter(p -> p.toString().endsWith(".jar"))::iterator) {
+                allJars += Files.size(jar);
+            }
+        }
+        for (String launcher : List.of("tcp-echo", "udp-echo")) {
+            try (DaemonProcess daemon = launch(home, launcher, Map.of(), "--port", "0")) {
+                daemon.awaitPort();
+                List<String> classpath = classpathOf(daemon.pid());
+                long bytes = 0;
+                for (String entry : classpath) {
+                    bytes += Files.size(Path.of(entry));
+                    String name = Path.of(entry).getFileName().toString();
+                    assertFalse(name.startsWith("netty-") || name.startsWith("jfreechart-") || name.startsWith("jackson-")
+                            || name.startsWith("nioreactor-bench-"), launcher + " loads the bench's " + name);
+                }
+                String own = "nioreactor-" + launcher.substring(0, 3) + "-" + VERSION + ".jar";
+                assertTrue(classpath.stream().anyMatch(e -> e.endsWith("/" + own)), own + " in " + classpath);
+                assertTrue(classpath.stream().anyMatch(e -> e.contains("/nioreactor-core-")), "core in " + classpath);
+                System.out.printf("[measure] %s's classpath: %d jars, %,d bytes (lib/ holds %,d bytes in all)%n",
+                        launcher, classpath.size(), bytes, allJars);
+            }
+        }
+    }
+
+    /** The classpath of a running JVM, as it reports it (jcmd VM.system_properties). */
+    private static List<String> classpathOf(long pid) throws Exception {
+        Result properties = run(List.of(Path.of(JAVA_HOME, "bin", "jcmd").toString(), Long.toString(pid),
+                "VM.system_properties"), Map.of(), true);
+        assertEquals(0, properties.exit, properties.toString());
+        for (String line : properties.stdout.split("\n")) {
+            if (line.startsWith("java.class.path=")) {
+                String value = line.substring("java.class.path=".length()).replace("\\:", ":").replace("\\\\", "\\");
+                return List.of(value.split(":"));
+            }
+        }
+        throw new AssertionError("no java.class.path in " + properties);
+    }
+
+    @Test
     void tcpEchoLauncherServesExactEchoAndExitsZeroOnSigterm() throws Exception {
         try (DaemonProcess daemon = launch(home, "tcp-echo", Map.of(), "--port", "0")) {
             int port = daemon.awaitPort();

@@ -10,8 +10,8 @@ import io.nioreactor.daemon.DurationConverter;
 import io.nioreactor.daemon.InheritedSocket;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
+import io.nioreactor.daemon.StatsLine;
 import io.nioreactor.daemon.SizeConverter;
-import io.nioreactor.daemon.TlsFlags;
 import io.nioreactor.daemon.VersionProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,39 +39,40 @@ public final class TcpEchoDaemon implements Callable<Integer> {
     @Mixin
     private TlsFlags tls;
 
-    @Option(names = "--unix", paramLabel = "PATH", description = "Listen on this Unix domain socket instead of TCP.")
+    @Option(names = "--unix", order = 12, paramLabel = "PATH", description = "Listen on this Unix domain socket instead of TCP.")
     private Path unixPath;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(names = "--idle-timeout", order = 23, paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "Close connections idle this long, e.g. 500ms, 30s, 5m; 0 = off (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--max-connections", order = 21, paramLabel = "N", defaultValue = "10000",
             description = "Connections served at once; more are closed at once (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
-    @Option(names = "--backlog", paramLabel = "N", defaultValue = "1024",
+    @Option(names = "--backlog", order = 22, paramLabel = "N", defaultValue = "1024",
             description = "Listen backlog (default: ${DEFAULT-VALUE}).")
     private int backlog;
 
-    @Option(names = "--high-water", paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeConverter.class,
+    @Option(names = "--high-water", order = 30, paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeConverter.class,
             description = "Stop reading a peer once this much echo is queued for it (default: ${DEFAULT-VALUE}).")
     private int highWater;
 
-    @Option(names = "--low-water", paramLabel = "SIZE", defaultValue = "32KiB", converter = SizeConverter.class,
+    @Option(names = "--low-water", order = 31, paramLabel = "SIZE", defaultValue = "32KiB", converter = SizeConverter.class,
             description = "Resume reading once the queue is down to this (default: ${DEFAULT-VALUE}).")
     private int lowWater;
 
-    @Option(names = "--send-buffer", paramLabel = "SIZE", defaultValue = "128KiB", converter = SizeConverter.class,
+    @Option(names = "--send-buffer", order = 32, paramLabel = "SIZE", defaultValue = "128KiB", converter = SizeConverter.class,
             description = "SO_SNDBUF of each connection, which the kernel doubles; 0 = the kernel's autotuning, up to"
                     + " net.ipv4.tcp_wmem's maximum (4 MiB). Peers that never read hold that much kernel memory each:"
                     + " at 4 MiB, 1,500 of them push the host into TCP memory pressure, where every socket of it"
                     + " slows down (default: ${DEFAULT-VALUE}).")
     private int sendBuffer;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--shutdown-timeout", order = 24, paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
-            description = "On SIGTERM/SIGINT, how long queued echoes may drain (default: ${DEFAULT-VALUE}).")
+            description = "On SIGTERM/SIGINT, how long connections may take to finish: each is answered and ends once"
+                    + " quiet for 250 ms; the rest are reset after this (default: ${DEFAULT-VALUE}).")
     private Duration shutdownTimeout;
 
     /**
@@ -103,24 +104,33 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         TcpServer server = Serving.awaitBound(loops, inherited != null
                 ? loops.listenTcp(inherited.listening(), options, c -> EchoHandler.INSTANCE)
                 : loops.listenTcp(address, options, c -> EchoHandler.INSTANCE));
-        if (server == null) {
+        if (server == null || !Serving.startExtras(loops, common)) {
             return DaemonMain.EXIT_FAILURE;
         }
-        LoopMetrics m = loops.metrics();
         String transport = tls.enabled() ? "tls" : inherited != null ? inherited.transport("tcp")
                 : unixPath != null ? "unix" : "tcp";
+        LoopMetrics m = loops.metrics();
         return Serving.untilStopped(loops, Serving.where(transport, server.localAddress(), inherited != null),
-                shutdownTimeout, common.statsInterval(), rates -> {
-                    double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(),
-                            m.bytesRead(), m.bytesWritten());
-                    return String.format(Locale.ROOT,
-                            "open %d | accepted %d (%.0f/s) | closed %d (%.0f/s) | rejected %d | accept pauses %d"
-                                    + " | in %s (%s/s) | out %s (%s/s) | %s",
-                            m.connectionsOpen(), m.connectionsAccepted(), perSecond[0], m.connectionsClosed(),
-                            perSecond[1], m.connectionsRejected(), m.acceptPauses(), Rates.bytes(m.bytesRead()),
-                            Rates.bytes(perSecond[2]), Rates.bytes(m.bytesWritten()), Rates.bytes(perSecond[3]),
-                            CommonOptions.budgetStats(m));
-                });
+                shutdownTimeout, common, rates -> stats(m, rates));
+    }
+
+    /** The stats line: connections, bytes, then the budget and the loops. */
+    static StatsLine stats(LoopMetrics m, Rates rates) {
+        double[] perSecond = rates.perSecond(m.connectionsAccepted(), m.connectionsClosed(), m.bytesRead(),
+                m.bytesWritten());
+        StatsLine line = new StatsLine()
+                .add("open " + m.connectionsOpen(), "open", m.connectionsOpen())
+                .add(String.format(Locale.ROOT, "accepted %d (%.0f/s)", m.connectionsAccepted(), perSecond[0]),
+                        "accepted", m.connectionsAccepted(), "acceptedPerSecond", Math.round(perSecond[0]))
+                .add(String.format(Locale.ROOT, "closed %d (%.0f/s)", m.connectionsClosed(), perSecond[1]),
+                        "closed", m.connectionsClosed(), "closedPerSecond", Math.round(perSecond[1]))
+                .add("rejected " + m.connectionsRejected(), "rejected", m.connectionsRejected())
+                .add("accept pauses " + m.acceptPauses(), "acceptPauses", m.acceptPauses())
+                .add("read " + Rates.bytes(m.bytesRead()) + " (" + Rates.bytes(perSecond[2]) + "/s)",
+                        "bytesRead", m.bytesRead(), "bytesReadPerSecond", Math.round(perSecond[2]))
+                .add("written " + Rates.bytes(m.bytesWritten()) + " (" + Rates.bytes(perSecond[3]) + "/s)",
+                        "bytesWritten", m.bytesWritten(), "bytesWrittenPerSecond", Math.round(perSecond[3]));
+        return CommonOptions.budgetStats(line, m);
     }
 
     /**

@@ -37,8 +37,8 @@ class TcpEchoDaemonBoundedMemoryIT {
     private static final int CHUNK = 16 * 1024;
     /** The daemon's loops in these runs. */
     private static final int LOOPS = 2;
-    private static final Pattern BUDGET = Pattern.compile(
-            "peak [^,]+, (\\d+) B\\) of budget [^(]+\\((\\d+) B\\) \\| budget spent (\\d+)x \\| allocation failures (\\d+)");
+    /** A field of a JSON stats line: Logback writes its key-value pairs as {@code {"key":"value"}}. */
+    private static final Pattern FIELD = Pattern.compile("\\{\"(\\w+)\":\"(\\d+)\"}");
 
     @Test
     void withLessDirectMemoryThanTheBudgetAllocationFailuresCloseFloodersNotTheDaemon() throws Exception {
@@ -56,8 +56,9 @@ class TcpEchoDaemonBoundedMemoryIT {
     }
 
     private Flood floodAgainst(List<String> jvmOptions, String... flags) throws Exception {
+        // JSON lines: the stats line's figures are fields, in bytes.
         String[] args = concat(new String[] {"--port", "0", "--stats-interval", "500ms", "--idle-timeout", "0",
-            "--threads", Integer.toString(LOOPS)}, flags);
+            "--threads", Integer.toString(LOOPS), "--log-format", "json"}, flags);
         try (DaemonProcess daemon = DaemonProcess.start(List.of(), jvmOptions, TcpEchoDaemonIT.JAR, args)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", daemon.awaitPort());
             long[] during;
@@ -113,10 +114,14 @@ class TcpEchoDaemonBoundedMemoryIT {
     private static Flood lastBudgetStats(DaemonProcess daemon) {
         Flood last = null;
         for (String line : daemon.stdout()) {
-            Matcher m = BUDGET.matcher(line);
-            if (m.find()) {
-                last = new Flood(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                        Long.parseLong(m.group(4)));
+            java.util.Map<String, Long> fields = new java.util.HashMap<>();
+            Matcher m = FIELD.matcher(line);
+            while (m.find()) {
+                fields.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+            if (fields.containsKey("peakQueuedBytes")) {
+                last = new Flood(fields.get("peakQueuedBytes"), fields.get("maxQueuedBytes"),
+                        fields.get("budgetExhaustions"), fields.get("allocationFailures"));
             }
         }
         assertNotNull(last, "no stats line with the budget: " + tail(daemon));

@@ -136,8 +136,8 @@ class TcpEchoDaemonTlsIT {
     })
     void eachPemFormServesTlsWithTheChain(String cert, String key, String password) throws Exception {
         // In this JVM, for speed: the daemon's own reading of the files, serving the daemon's echo.
-        javax.net.ssl.SSLContext context = io.nioreactor.daemon.KeyMaterial.fromPem(dir.resolve(cert), dir.resolve(key),
-                password == null ? null : io.nioreactor.daemon.KeyMaterial.password("--tls-key-password-file", dir.resolve(password)));
+        javax.net.ssl.SSLContext context = KeyMaterial.fromPem(dir.resolve(cert), dir.resolve(key),
+                password == null ? null : KeyMaterial.password("--tls-key-password-file", dir.resolve(password)));
         io.nioreactor.core.EventLoop loop = io.nioreactor.core.EventLoop.start("pem-" + key);
         try {
             io.nioreactor.core.TcpOptions options = io.nioreactor.core.TcpOptions.builder()

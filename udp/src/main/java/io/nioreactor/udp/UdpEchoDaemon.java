@@ -9,6 +9,7 @@ import io.nioreactor.daemon.DaemonMain;
 import io.nioreactor.daemon.InheritedSocket;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
+import io.nioreactor.daemon.StatsLine;
 import io.nioreactor.daemon.VersionProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,12 +33,12 @@ public final class UdpEchoDaemon implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--allow-privileged-source-ports",
+    @Option(names = "--allow-privileged-source-ports", order = 25,
             description = "Also answer senders whose source port is below 1024 (refused by default: "
                     + "that is where echo/chargen-style services that could loop with this one live).")
     private boolean allowPrivilegedSourcePorts;
 
-    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--rate-limit", order = 26, paramLabel = "N", defaultValue = "0",
             description = "Answer at most N datagrams per second per source address; 0 = no limit (default).")
     private int rateLimit;
 
@@ -75,20 +76,32 @@ public final class UdpEchoDaemon implements Callable<Integer> {
         if (endpoint == null) {
             return DaemonMain.EXIT_FAILURE;
         }
+        if (!Serving.startExtras(loops, common)) {
+            return DaemonMain.EXIT_FAILURE;
+        }
         LoopMetrics m = loops.metrics();
         return Serving.untilStopped(loops, Serving.where("udp", endpoint.localAddress(), inherited != null),
-                Duration.ofSeconds(1), common.statsInterval(), rates -> {
-                    double[] perSecond = rates.perSecond(m.datagramsReceived(), m.datagramsSent(),
-                            m.datagramBytesReceived(), m.datagramBytesSent());
-                    return String.format(Locale.ROOT,
-                            "in %d (%.0f/s, %s/s) | out %d (%.0f/s, %s/s) | refused %d | rate-limited %d"
-                                    + " | dropped %d | errors %d | %s",
-                            m.datagramsReceived(), perSecond[0], Rates.bytes(perSecond[2]),
-                            m.datagramsSent(), perSecond[1], Rates.bytes(perSecond[3]),
-                            sum(handlers, UdpEchoHandler::refused), sum(handlers, UdpEchoHandler::rateLimited),
-                            m.datagramsDropped(), m.datagramErrors(),
-                            CommonOptions.budgetStats(m));
-                });
+                Duration.ofSeconds(1), common, rates -> stats(m, handlers, rates));
+    }
+
+    /** The stats line: datagrams, the daemon's refusals, then the budget and the loops. */
+    private static StatsLine stats(LoopMetrics m, List<UdpEchoHandler> handlers, Rates rates) {
+        double[] perSecond = rates.perSecond(m.datagramsReceived(), m.datagramsSent(), m.datagramBytesReceived(),
+                m.datagramBytesSent());
+        long refused = sum(handlers, UdpEchoHandler::refused);
+        long rateLimited = sum(handlers, UdpEchoHandler::rateLimited);
+        StatsLine line = new StatsLine()
+                .add(String.format(Locale.ROOT, "in %d (%.0f/s, %s/s)", m.datagramsReceived(), perSecond[0],
+                        Rates.bytes(perSecond[2])), "datagramsIn", m.datagramsReceived(),
+                        "datagramsInPerSecond", Math.round(perSecond[0]), "bytesInPerSecond", Math.round(perSecond[2]))
+                .add(String.format(Locale.ROOT, "out %d (%.0f/s, %s/s)", m.datagramsSent(), perSecond[1],
+                        Rates.bytes(perSecond[3])), "datagramsOut", m.datagramsSent(),
+                        "datagramsOutPerSecond", Math.round(perSecond[1]), "bytesOutPerSecond", Math.round(perSecond[3]))
+                .add("refused " + refused, "refused", refused)
+                .add("rate-limited " + rateLimited, "rateLimited", rateLimited)
+                .add("dropped " + m.datagramsDropped(), "dropped", m.datagramsDropped())
+                .add("errors " + m.datagramErrors(), "errors", m.datagramErrors());
+        return CommonOptions.budgetStats(line, m);
     }
 
     private static long sum(List<UdpEchoHandler> handlers, ToLongFunction<UdpEchoHandler> count) {

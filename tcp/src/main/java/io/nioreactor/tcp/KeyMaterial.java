@@ -1,4 +1,4 @@
-package io.nioreactor.daemon;
+package io.nioreactor.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;

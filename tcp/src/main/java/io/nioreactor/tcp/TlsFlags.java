@@ -1,6 +1,7 @@
-package io.nioreactor.daemon;
+package io.nioreactor.tcp;
 
 import io.nioreactor.core.TlsOptions;
+import io.nioreactor.daemon.CommonOptions;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
@@ -12,23 +13,23 @@ import picocli.CommandLine.Option;
  */
 public final class TlsFlags {
 
-    @Option(names = "--tls-cert", paramLabel = "FILE",
+    @Option(names = "--tls-cert", order = 40, paramLabel = "FILE",
             description = "Serve TLS with this PEM certificate chain (the server's certificate first), with --tls-key.")
     private Path certFile;
 
-    @Option(names = "--tls-key", paramLabel = "FILE",
+    @Option(names = "--tls-key", order = 41, paramLabel = "FILE",
             description = "The PEM private key of --tls-cert: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), in clear or encrypted.")
     private Path keyFile;
 
-    @Option(names = "--tls-key-password-file", paramLabel = "FILE",
+    @Option(names = "--tls-key-password-file", order = 42, paramLabel = "FILE",
             description = "The password of an encrypted --tls-key, on the file's first line.")
     private Path keyPasswordFile;
 
-    @Option(names = "--tls-keystore", paramLabel = "FILE.p12",
+    @Option(names = "--tls-keystore", order = 43, paramLabel = "FILE.p12",
             description = "Serve TLS with the key and chain of this PKCS#12 key store, with --tls-password-file.")
     private Path keystoreFile;
 
-    @Option(names = "--tls-password-file", paramLabel = "FILE",
+    @Option(names = "--tls-password-file", order = 44, paramLabel = "FILE",
             description = "The password of --tls-keystore, on the file's first line.")
     private Path keystorePasswordFile;
 
