@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The README's embedding example, run as written; the README must show exactly this code. */
+/** The README's and docs/embedding.md's examples, run as written; the pages must show exactly this code. */
 class ReadmeExampleTest {
 
     @Test
@@ -201,11 +201,47 @@ class ReadmeExampleTest {
         loop.shutdownGracefully(Duration.ofSeconds(5)).join();
     }
 
+    /** Echoes; what the README's hand-over calls {@code EchoHandler}. */
+    static final class EchoHandler implements ConnectionHandler {
+        @Override
+        public void onRead(Connection c, ByteBuffer data) {
+            c.write(data);
+        }
+    }
+
     @Test
-    void theReadmeShowsTheExampleAsTested() throws IOException {
+    void theHandOverExampleDrainsTheOldServerWhileTheNewOneTakesTheAddress() throws Exception {
+        EventLoopGroup group = EventLoopGroup.start("handover-old", 2);
+        EventLoopGroup next = EventLoopGroup.start("handover-new", 1);
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+        // README-BEGIN
+        TcpOptions shared = TcpOptions.builder().reusePort(true).build(); // the new process listens beside
+        TcpServer old = group.listenTcp(address, shared, connection -> new EchoHandler()).join();
+        // README-END
+        try (java.nio.channels.SocketChannel client = Loopback.connect(old.localAddress())) {
+            Loopback.writeAscii(client, "before");
+            assertEquals("before", Loopback.readAscii(client, 6));
+            TcpServer fresh = next.listenTcp(old.localAddress(), shared, connection -> new EchoHandler()).join();
+            // README-BEGIN
+            // ... once the new process listens on the same address:
+            old.drain(Duration.ofSeconds(10)).join(); // stops accepting, answers what arrived, then each FIN
+            group.shutdownGracefully(Duration.ofSeconds(1)).join();
+            // README-END
+            assertEquals(0, Loopback.drainToEnd(client), "its connection ended with a FIN");
+            Loopback.assertEchoes(fresh.localAddress(), 10_000, 4); // the address is the new server's now
+        } finally {
+            next.shutdownGracefully(Duration.ZERO).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theReadmeShowsTheExamplesAsTested() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (String region : regions(Files.readAllLines(Path.of("src/test/java/io/nioreactor/core/ReadmeExampleTest.java")))) {
-            assertTrue(readme.contains(region), "README.md must contain:\n" + region);
+        String docs = readme + "\n" + Files.readString(Path.of("..", "docs", "embedding.md"));
+        List<String> regions = regions(Files.readAllLines(Path.of("src/test/java/io/nioreactor/core/ReadmeExampleTest.java")));
+        assertTrue(readme.contains(regions.get(0)), "README.md must begin with the echo example:\n" + regions.get(0));
+        for (String region : regions) {
+            assertTrue(docs.contains(region), "README.md or docs/embedding.md must contain:\n" + region);
         }
     }
 

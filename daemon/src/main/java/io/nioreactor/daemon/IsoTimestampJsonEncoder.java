@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * the message once, as written ({@code formattedMessage}), and the figures of a stats line as
  * key-value pairs ({@code kvpList}).
  */
-public class IsoTimestampJsonEncoder extends JsonEncoder {
+public final class IsoTimestampJsonEncoder extends JsonEncoder {
 
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
