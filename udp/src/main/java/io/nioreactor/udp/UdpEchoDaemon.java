@@ -6,6 +6,7 @@ import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
 import io.nioreactor.daemon.CommonOptions;
 import io.nioreactor.daemon.DaemonMain;
+import io.nioreactor.daemon.InheritedIpv4Datagrams;
 import io.nioreactor.daemon.InheritedSocket;
 import io.nioreactor.daemon.Rates;
 import io.nioreactor.daemon.Serving;
@@ -48,6 +49,7 @@ public final class UdpEchoDaemon implements Callable<Integer> {
      * @param args the command line; see {@code --help}
      */
     public static void main(String[] args) {
+        InheritedIpv4Datagrams.preferIpv4IfStandardInputIsOne(); // before the JDK's networking starts
         System.exit(DaemonMain.run(new UdpEchoDaemon(), args));
     }
 

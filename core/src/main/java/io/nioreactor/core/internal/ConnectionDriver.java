@@ -372,6 +372,11 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         abort(null);
     }
 
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
+
     // ---------------------------------------------------------------- failures and the end
 
     /** An I/O or TLS failure, or no memory for a buffer: the connection ends with it as the cause. */

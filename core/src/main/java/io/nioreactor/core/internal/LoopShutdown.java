@@ -61,8 +61,9 @@ final class LoopShutdown {
     private void timedOut() {
         timedOut = true;
         Selectable[] left = selector.registeredNow();
-        if (left.length > 0) {
-            log.debug("loop {}: shutdown timeout, closing {} channels", loopName, left.length);
+        if (left.length > 0) { // what was still busy when the time was up: say which, a few at most
+            log.debug("loop {}: the shutdown's timeout has passed: resetting {} still open, such as {}", loopName,
+                    left.length, java.util.Arrays.asList(left).subList(0, Math.min(3, left.length)));
         }
         forceClose(left);
     }
