@@ -117,7 +117,8 @@ public enum LoopMetric {
     /** See {@link LoopMetrics#longestRecentIterationNanos()}. */
     LONGEST_RECENT_ITERATION_NANOS(LoopMetrics::longestRecentIterationNanos, "longestRecentIterationNanos",
             Kind.GAUGE, Unit.NANOSECONDS, Channels.ANY,
-            "The longest busy time of one iteration over the last metrics window (LoopOptions.metricsWindow, 1 minute)"),
+            "The longest busy time of one iteration over the last metrics window (LoopOptions.metricsWindow,"
+                    + " a minute by default)"),
     /** See {@link LoopMetrics#blockedIterations()}. */
     BLOCKED_ITERATIONS(LoopMetrics::blockedIterations, "blockedIterations", Kind.COUNTER, Unit.ITERATIONS,
             Channels.ANY, "Iterations that held the loop past LoopOptions.blockedThreshold (a handler that blocks)");

@@ -176,15 +176,15 @@ public final class LoopOptions {
          * Sets how long an iteration may run before the loop is reported blocked; see
          * {@link LoopOptions#blockedThreshold()}.
          *
-         * @param threshold at least 10 ms, or zero to turn the watchdog off
+         * @param threshold at least 10 ms and at most a day, or zero to turn the watchdog off
          * @return this builder
-         * @throws IllegalArgumentException if it is negative or between zero and 10 ms
+         * @throws IllegalArgumentException if it is negative, between zero and 10 ms, or over a day
          */
         public Builder blockedThreshold(Duration threshold) {
             Checks.notNegative("blockedThreshold", threshold);
-            if (!threshold.isZero() && threshold.toMillis() < 10) {
-                throw new IllegalArgumentException("blockedThreshold must be zero (off) or at least 10 ms, not "
-                        + threshold.toMillis() + " ms");
+            if (!threshold.isZero() && threshold.toMillis() < 10 || threshold.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("blockedThreshold must be zero (off) or from 10 ms to a day, not "
+                        + threshold);
             }
             this.blockedThreshold = threshold;
             return this;
@@ -193,13 +193,14 @@ public final class LoopOptions {
         /**
          * Sets the window of the windowed metrics; see {@link LoopOptions#metricsWindow()}.
          *
-         * @param window at least one second
+         * @param window at least one second, at most a day
          * @return this builder
-         * @throws IllegalArgumentException if it is shorter than a second
+         * @throws IllegalArgumentException if it is shorter than a second or longer than a day
          */
         public Builder metricsWindow(Duration window) {
-            if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("metricsWindow must be at least 1 s, not " + window);
+            if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0
+                    || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("metricsWindow must be from 1 s to a day, not " + window);
             }
             this.metricsWindow = window;
             return this;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,15 @@ class BlockedLoopTest {
         }
 
         static void spinFor300Milliseconds() {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            spin(300);
+        }
+
+        static void spin(long millis) {
+            spinNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+
+        static void spinNanos(long nanos) {
+            long until = System.nanoTime() + nanos;
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
@@ -108,9 +117,90 @@ class BlockedLoopTest {
             assertEquals(0, loop.metrics().blockedIterations());
             assertEquals(List.of(), lines("loop blocked-busy blocked"));
         } else {
-            System.out.println("[skip] the machine held the loop thread " + longest / 1_000_000 + " ms: a report was due");
+            System.out.println("[skip] the machine held the loop thread " + longest / 1_000_000
+                    + " ms: a report was due");
         }
         assertTrue(echoed > 100, "busy: " + echoed + " round trips");
+    }
+
+    /**
+     * A task that writes to a socket between its spins is still one iteration: the write must not
+     * restart the iteration's clock (three spins of 80 ms, each below the threshold, are one blocked
+     * iteration of 240 ms), nor split one episode in two (three of 150 ms are one, not three).
+     */
+    @Test
+    void aTaskThatWritesBetweenItsSpinsIsOneEpisode() throws Exception {
+        EventLoop loop = loop("blocked-writes", LoopOptions.defaults());
+        TestEchoHandler handler = new TestEchoHandler();
+        TcpServer server = loop.listenTcp(ANY_PORT_V4, TcpOptions.defaults(), c -> handler).join();
+        try (SocketChannel client = Loopback.connect(server.localAddress())) {
+            await().atMost(5, TimeUnit.SECONDS).until(() -> handler.connection != null);
+            Connection connection = handler.connection;
+            for (long spin : new long[] {80, 150}) {
+                long before = loop.metrics().blockedIterations();
+                CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        SpinningHandler.spin(spin);
+                        connection.write(ByteBuffer.wrap(new byte[] {'w'}));
+                    }
+                }, loop::execute).get(10, TimeUnit.SECONDS);
+                assertEquals("www", Loopback.readAscii(client, 3));
+                await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().blockedIterations() > before);
+                // and it stays one while the watchdog looks several times more
+                await().during(Duration.ofMillis(300)).atMost(5, TimeUnit.SECONDS)
+                        .until(() -> loop.metrics().blockedIterations() == before + 1);
+            }
+        }
+    }
+
+    /** Two episodes within the ten seconds of the throttle: both counted, one line. */
+    @Test
+    void episodesCloseTogetherAreAllCountedButLoggedOnce() throws Exception {
+        EventLoop loop = loop("blocked-twice", LoopOptions.defaults());
+        for (int episode = 1; episode <= 2; episode++) {
+            CompletableFuture.runAsync(() -> SpinningHandler.spin(200), loop::execute).get(10, TimeUnit.SECONDS);
+            int expected = episode;
+            await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().blockedIterations() == expected);
+        }
+        assertEquals(1, lines("loop blocked-twice blocked").size(), "throttled to one line in ten seconds");
+    }
+
+    /**
+     * A loop kept busy without a pause for a second, by a task of 20 us that queues itself again
+     * (the loop runs up to 1,024 tasks an iteration: about 20 ms), gets no report: busy is not blocked.
+     */
+    @Test
+    void aLoopBusyWithoutPauseButNeverHeldGetsNoReport() throws Exception {
+        EventLoop loop = loop("blocked-never", LoopOptions.defaults());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Runnable step = new Runnable() {
+            long runs;
+
+            @Override
+            public void run() {
+                runs++;
+                SpinningHandler.spinNanos(TimeUnit.MICROSECONDS.toNanos(20));
+                if (System.nanoTime() < until) {
+                    loop.execute(this);
+                } else {
+                    done.complete(runs);
+                }
+            }
+        };
+        loop.execute(step);
+        long runs = done.get(10, TimeUnit.SECONDS);
+        long longest = loop.metrics().longestIterationNanos();
+        System.out.printf("[measure] a second of back-to-back 20 us tasks (%d): the longest iteration took %d us%n",
+                runs, longest / 1000);
+        assertTrue(runs > 10_000, "the loop ran the tasks back to back: " + runs);
+        if (longest < TimeUnit.MILLISECONDS.toNanos(100)) {
+            assertEquals(0, loop.metrics().blockedIterations());
+            assertEquals(List.of(), lines("loop blocked-never blocked"));
+        } else {
+            System.out.println("[skip] the machine held the loop thread " + longest / 1_000_000
+                    + " ms: a report was due");
+        }
     }
 
     @Test

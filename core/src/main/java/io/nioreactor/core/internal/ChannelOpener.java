@@ -106,12 +106,12 @@ public final class ChannelOpener {
     }
 
     private TcpServer inJmx(TcpListener listener, TcpOptions options) {
-        ServerMBeans.register(listener, options, List.of(loop), 1, listener.closedFuture());
+        listener.closedForCallers(ServerMBeans.register(listener, options, List.of(loop), 1, listener.closedFuture()));
         return listener;
     }
 
     private UdpEndpoint inJmx(UdpChannel endpoint, UdpOptions options) {
-        ServerMBeans.register(endpoint, options, List.of(loop), endpoint.closedFuture());
+        endpoint.closedForCallers(ServerMBeans.register(endpoint, options, List.of(loop), endpoint.closedFuture()));
         return endpoint;
     }
 

@@ -49,7 +49,7 @@ final class FixedAttributesMBean implements DynamicMBean {
                     false, descriptor);
         }
         this.info = new OpenMBeanInfoSupport(className, description, infos, null, null, null,
-                new ImmutableDescriptor("immutableInfo=true", "interfaceClassName=" + className));
+                new ImmutableDescriptor("immutableInfo=true"));
     }
 
     @Override

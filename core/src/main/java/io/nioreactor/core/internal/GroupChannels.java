@@ -153,14 +153,14 @@ public final class GroupChannels {
     private static TcpServer server(List<TcpListener> listeners, List<LoopCore> loops, ServerConnections connections,
             TcpOptions options) {
         GroupTcpServer server = new GroupTcpServer(listeners, loops, connections);
-        ServerMBeans.register(server, options, loops, listeners.size(), server.closedFuture());
+        server.closedForCallers(ServerMBeans.register(server, options, loops, listeners.size(), server.closedFuture()));
         return server;
     }
 
     /** The group's endpoint of these sockets, in JMX while it is open. */
     private static UdpEndpoint endpoint(List<UdpChannel> sockets, List<LoopCore> loops, UdpOptions options) {
         GroupUdpEndpoint endpoint = new GroupUdpEndpoint(sockets);
-        ServerMBeans.register(endpoint, options, loops, endpoint.closedFuture());
+        endpoint.closedForCallers(ServerMBeans.register(endpoint, options, loops, endpoint.closedFuture()));
         return endpoint;
     }
 

@@ -18,11 +18,18 @@ final class GroupTcpServer implements TcpServer {
     /** Every loop its connections may live on. */
     private final List<LoopCore> loops;
     private final ServerConnections connections;
+    /** Completed once every listening socket is closed. */
+    private final CompletableFuture<Void> closed;
+    /** What {@link #close()} returns: {@link #closed}, or later than it once the JMX name is gone. */
+    private CompletableFuture<Void> closedForCallers;
 
     GroupTcpServer(List<TcpListener> listeners, List<LoopCore> loops, ServerConnections connections) {
         this.listeners = List.copyOf(listeners);
         this.loops = List.copyOf(loops);
         this.connections = connections;
+        this.closed = CompletableFuture.allOf(listeners.stream().map(TcpListener::closedFuture)
+                .toArray(CompletableFuture[]::new));
+        this.closedForCallers = closed;
     }
 
     @Override
@@ -32,13 +39,18 @@ final class GroupTcpServer implements TcpServer {
 
     @Override
     public CompletableFuture<Void> close() {
-        return CompletableFuture.allOf(listeners.stream().map(TcpListener::close).toArray(CompletableFuture[]::new));
+        listeners.forEach(TcpListener::close);
+        return closedForCallers;
     }
 
     /** @return completed once every listening socket is closed */
     CompletableFuture<Void> closedFuture() {
-        return CompletableFuture.allOf(listeners.stream().map(TcpListener::closedFuture)
-                .toArray(CompletableFuture[]::new));
+        return closed;
+    }
+
+    /** Sets what {@link #close()} returns: completed once closed and, where JMX is on, out of it. */
+    void closedForCallers(CompletableFuture<Void> whenClosed) {
+        this.closedForCallers = whenClosed;
     }
 
     @Override

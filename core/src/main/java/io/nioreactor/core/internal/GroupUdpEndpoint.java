@@ -20,8 +20,16 @@ final class GroupUdpEndpoint implements UdpEndpoint {
     private final List<UdpChannel> endpoints;
     private final AtomicInteger next = new AtomicInteger();
 
+    /** Completed once every socket is closed. */
+    private final CompletableFuture<Void> closed;
+    /** What {@link #close()} returns: {@link #closed}, or later than it once the JMX name is gone. */
+    private CompletableFuture<Void> closedForCallers;
+
     GroupUdpEndpoint(List<UdpChannel> endpoints) {
         this.endpoints = List.copyOf(endpoints);
+        this.closed = CompletableFuture.allOf(endpoints.stream().map(UdpChannel::closedFuture)
+                .toArray(CompletableFuture[]::new));
+        this.closedForCallers = closed;
     }
 
     @Override
@@ -58,13 +66,18 @@ final class GroupUdpEndpoint implements UdpEndpoint {
 
     /** @return completed once every socket is closed */
     CompletableFuture<Void> closedFuture() {
-        return CompletableFuture.allOf(endpoints.stream().map(UdpChannel::closedFuture)
-                .toArray(CompletableFuture[]::new));
+        return closed;
+    }
+
+    /** Sets what {@link #close()} returns: completed once closed and, where JMX is on, out of it. */
+    void closedForCallers(CompletableFuture<Void> whenClosed) {
+        this.closedForCallers = whenClosed;
     }
 
     @Override
     public CompletableFuture<Void> close() {
-        return CompletableFuture.allOf(endpoints.stream().map(UdpChannel::close).toArray(CompletableFuture[]::new));
+        endpoints.forEach(UdpChannel::close);
+        return closedForCallers;
     }
 
     @Override

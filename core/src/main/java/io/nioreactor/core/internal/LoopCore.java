@@ -51,7 +51,7 @@ public final class LoopCore {
     private final TaskRunner taskRunner;
     private final FailureBackoff failureBackoff = new FailureBackoff();
     /** Set right after the thread starts (null if off); read by the thread when it ends. */
-    private volatile LoopWatchdog watchdog;
+    private LoopWatchdog watchdog; // set before the thread starts, read by it at the end
     /** Run at termination, before the future completes; set once after start, or {@link #ENDED}. */
     private final AtomicReference<Runnable> beforeTermination = new AtomicReference<>();
 
@@ -84,11 +84,21 @@ public final class LoopCore {
             throw new UncheckedIOException("cannot open a selector for loop " + name, e);
         }
         LoopCore core = new LoopCore(facade, name, selector, options);
-        core.thread.start();
+        // Watched before it starts (the mark reads idle until then), so the thread always sees its watchdog to stop.
         core.watchdog = LoopWatchdog.watch(core.thread, name, core.resources.busy(),
                 core.resources.counters().blockedIterations, options.blockedThreshold().toNanos(), log);
-        if (core.watchdog != null && core.isTerminated()) {
-            core.watchdog.stop(); // ended before it was watched: the thread saw no watchdog to stop
+        try {
+            core.thread.start();
+        } catch (Throwable t) { // no thread to be had: nothing to watch, nothing to leak
+            if (core.watchdog != null) {
+                core.watchdog.stop();
+            }
+            try {
+                selector.close();
+            } catch (IOException | RuntimeException closing) {
+                t.addSuppressed(closing);
+            }
+            throw t;
         }
         return core;
     }
@@ -284,14 +294,9 @@ public final class LoopCore {
             loopFailed(t);
             failed = true;
         }
-        // Busy since the first dispatch (which read the clock and marked it), else from here: select's wait left out.
-        long busySince;
-        if (resources.ioNanosRead()) {
-            busySince = resources.ioNanos();
-        } else {
-            busySince = System.nanoTime();
-            resources.busy().began(busySince);
-        }
+        // Busy since the first dispatch (which read the clock and marked it), else from here: select's wait left
+        // out. Either way the iteration's time stamp is now set, so a task's write cannot move the mark on.
+        long busySince = resources.ioNanos();
         // Each step on its own: one that fails does not keep the others from running.
         failed |= !resumeBudgetWaiters(); // budget freed by the dispatch...
         timers.runExpired(taskRunner.guarded());
@@ -304,6 +309,7 @@ public final class LoopCore {
             failureBackoff.succeeded();
         }
         if (!selected) {
+            resources.busy().idle(); // the back-off's park is a wait, not a handler holding the loop
             failureBackoff.afterSelectFailed();
         }
     }

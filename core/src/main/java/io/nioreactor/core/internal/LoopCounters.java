@@ -82,7 +82,8 @@ final class LoopCounters implements LoopMetrics, ServedChannels {
 
     @Override
     public long connectionsOpen() {
-        return accepted.get() + connected.get() - closed.get();
+        long closedSoFar = closed.get(); // first: read after them, a close of one just counted could make it -1
+        return accepted.get() + connected.get() - closedSoFar;
     }
 
     @Override

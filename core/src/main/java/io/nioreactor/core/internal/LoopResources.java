@@ -185,11 +185,6 @@ final class LoopResources {
         return busy;
     }
 
-    /** Whether this iteration has read {@link #ioNanos()} yet. */
-    boolean ioNanosRead() {
-        return ioNanosValid;
-    }
-
     /** A new iteration: the next {@link #ioNanos()} reads the clock again. */
     void newIteration() {
         ioNanosValid = false;

@@ -1,8 +1,7 @@
 package io.nioreactor.core.internal;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
@@ -15,6 +14,11 @@ import org.slf4j.Logger;
  * logged at WARN with the time so far and the loop thread's stack at that moment, at most one line
  * per loop every ten seconds (with the count of those not logged). Reporting takes the loop
  * thread's stack, which briefly stops it: only a loop already blocked pays that.
+ *
+ * <p>A pause of the whole JVM (a collection, a safepoint) holds the loop too, but no handler is to
+ * blame: the checker sees such a pause as its own lateness (it is held as well), and time it was
+ * held while the iteration ran is not counted against the loop. A log appender that blocks holds
+ * the one checker thread, and so every loop's checks, until it returns.
  */
 final class LoopWatchdog implements Runnable {
 
@@ -25,11 +29,16 @@ final class LoopWatchdog implements Runnable {
     private final BusyMark busy;
     private final Counter blocked;
     private final long thresholdNanos;
+    private final long periodNanos;
     private final Logger log;
     private final LogThrottle throttle = new LogThrottle(LOG_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
     private final ScheduledFuture<?> checks;
     /** The busy mark of the last episode reported: the same iteration is not counted twice. */
     private long reportedSince = BusyMark.IDLE;
+    /** The iteration being timed, and how long the checker itself was held since it was first seen. */
+    private long watchedSince = BusyMark.IDLE;
+    private long heldWhileWatched;
+    private long lastCheckEnded;
 
     private LoopWatchdog(Thread loopThread, String loopName, BusyMark busy, Counter blocked, long thresholdNanos,
             Logger log) {
@@ -39,8 +48,10 @@ final class LoopWatchdog implements Runnable {
         this.blocked = blocked;
         this.thresholdNanos = thresholdNanos;
         this.log = log;
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 2);
-        this.checks = Checker.EXECUTOR.scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
+        this.periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 2);
+        this.lastCheckEnded = System.nanoTime();
+        // With a fixed delay, a late check is not followed by catch-up checks: each gap measures a pause.
+        this.checks = Checker.EXECUTOR.scheduleWithFixedDelay(this, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -58,28 +69,53 @@ final class LoopWatchdog implements Runnable {
         checks.cancel(false);
     }
 
-    /** One look, on the watchdog's thread. */
+    /** One look, on the watchdog's thread; nothing it throws may end the checks to come. */
     @Override
     public void run() {
+        try {
+            check();
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
+            try {
+                log.warn("loop {}: the blocked-loop check failed, it goes on", loopName, t);
+            } catch (Throwable ignored) { // the logger itself failed: nothing left to tell
+            }
+        } finally {
+            lastCheckEnded = System.nanoTime();
+        }
+    }
+
+    private void check() {
+        long now = System.nanoTime();
+        long held = Math.max(0, now - lastCheckEnded - periodNanos); // this check came late by that much
         long since = busy.since();
         if (since == BusyMark.IDLE || since == reportedSince) {
             return;
         }
-        long busyNanos = System.nanoTime() - since;
+        if (since != watchedSince) {
+            watchedSince = since;
+            heldWhileWatched = 0;
+        }
+        heldWhileWatched += held;
+        long busyNanos = now - since;
         // Read again after the clock: still the same iteration, so it really has run this long.
-        if (busyNanos < thresholdNanos || busy.since() != since) {
+        if (busyNanos - heldWhileWatched < thresholdNanos || busy.since() != since) {
             return;
         }
         reportedSince = since;
         blocked.increment();
         if (throttle.allow()) {
-            LoopBlocked where = new LoopBlocked(loopThread.getStackTrace());
+            StackTraceElement[] stack = loopThread.getStackTrace();
+            if (busy.since() != since) {
+                return; // counted, but the stack would show where the loop went next, not what held it
+            }
             long notLogged = throttle.suppressed();
             log.warn("loop {} blocked: one iteration has run {} ms, past the blocked threshold of {} ms; a handler,"
                     + " task or timer holds the loop thread and the loop's other channels wait{}; the loop thread"
                     + " is at", loopName, TimeUnit.NANOSECONDS.toMillis(busyNanos),
                     TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
-                    notLogged == 0 ? "" : " (" + notLogged + " such episodes since the last line)", where);
+                    notLogged == 0 ? "" : " (" + notLogged + " such episodes since the last line)",
+                    new LoopBlocked(stack));
         }
     }
 
@@ -95,10 +131,16 @@ final class LoopWatchdog implements Runnable {
 
     /** The one thread that looks at every loop: made at the first loop watched, a daemon. */
     private static final class Checker {
-        static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "nioreactor-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        static final ScheduledThreadPoolExecutor EXECUTOR = executor();
+
+        private static ScheduledThreadPoolExecutor executor() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "nioreactor-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor.setRemoveOnCancelPolicy(true); // a stopped loop's checks leave the queue at once
+            return executor;
+        }
     }
 }

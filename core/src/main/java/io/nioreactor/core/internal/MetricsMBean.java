@@ -31,8 +31,8 @@ public final class MetricsMBean implements DynamicMBean {
     private final ServedChannels served;
     private final String type;
     /** Rebuilt when the loop serves a new kind of channel; read by any thread. */
-    private volatile MBeanInfo info;
-    private volatile int kindsInInfo = -1;
+    /** The info last built, with the kinds of channel served when it was: one field, so never torn apart. */
+    private volatile BuiltInfo info = new BuiltInfo(-1, null);
 
     private MetricsMBean(LoopMetrics metrics, String type) {
         this.metrics = metrics;
@@ -57,7 +57,7 @@ public final class MetricsMBean implements DynamicMBean {
     @Override
     public Object getAttribute(String attribute) throws AttributeNotFoundException {
         for (LoopMetric metric : LoopMetric.values()) {
-            if (metric.attributeName().equals(attribute) && applies(metric)) {
+            if (metric.attributeName().equals(attribute) && served.serves(metric.channels())) {
                 return metric.read(metrics);
             }
         }
@@ -95,15 +95,19 @@ public final class MetricsMBean implements DynamicMBean {
     @Override
     public MBeanInfo getMBeanInfo() {
         int kinds = servedKinds();
-        if (kinds != kindsInInfo) {
-            info = buildInfo();
-            kindsInInfo = kinds;
+        BuiltInfo built = info;
+        if (built.kinds != kinds) {
+            built = new BuiltInfo(kinds, buildInfo(kinds));
+            info = built;
         }
-        return info;
+        return built.info;
     }
 
-    private boolean applies(LoopMetric metric) {
-        return served.serves(metric.channels());
+    private record BuiltInfo(int kinds, MBeanInfo info) {
+    }
+
+    private static boolean applies(LoopMetric metric, int kinds) {
+        return (kinds & 1 << metric.channels().ordinal()) != 0;
     }
 
     private int servedKinds() {
@@ -116,17 +120,17 @@ public final class MetricsMBean implements DynamicMBean {
         return kinds;
     }
 
-    private MBeanInfo buildInfo() {
+    private MBeanInfo buildInfo(int kinds) {
         List<MBeanAttributeInfo> attributes = new ArrayList<>();
         for (LoopMetric metric : LoopMetric.values()) {
-            if (applies(metric)) {
+            if (applies(metric, kinds)) {
                 attributes.add(attribute(metric));
             }
         }
         return new OpenMBeanInfoSupport(LoopMetrics.class.getName(), "nioreactor " + type + " metrics: counters"
                 + " are totals since the start, gauges values now; figures of TLS and UDP appear once served",
                 attributes.toArray(new OpenMBeanAttributeInfoSupport[0]), null, null, null,
-                new ImmutableDescriptor("immutableInfo=false", "interfaceClassName=" + LoopMetrics.class.getName()));
+                new ImmutableDescriptor("immutableInfo=false"));
     }
 
     private static OpenMBeanAttributeInfoSupport attribute(LoopMetric metric) {

@@ -26,7 +26,7 @@ final class RecentMax {
         for (int i = 0; i < BUCKETS; i++) {
             start[i] = nowNanos - windowNanos - bucketNanos; // out of the window until used
         }
-        SLOT.setOpaque(start, 0, nowNanos);
+        SLOT.setRelease(start, 0, nowNanos);
     }
 
     /** Loop thread: records {@code value}, measured at {@code nowNanos}. */
@@ -34,7 +34,7 @@ final class RecentMax {
         if (nowNanos - (long) SLOT.getOpaque(start, current) >= bucketNanos) {
             current = (current + 1) % BUCKETS;
             SLOT.setOpaque(max, current, 0L);
-            SLOT.setOpaque(start, current, nowNanos);
+            SLOT.setRelease(start, current, nowNanos); // after the reset: a reader of the new start sees it
         }
         if (value > (long) SLOT.getOpaque(max, current)) {
             SLOT.setOpaque(max, current, value);
@@ -45,7 +45,7 @@ final class RecentMax {
     long get(long nowNanos) {
         long greatest = 0;
         for (int i = 0; i < BUCKETS; i++) {
-            long bucketEnd = (long) SLOT.getOpaque(start, i) + bucketNanos;
+            long bucketEnd = (long) SLOT.getAcquire(start, i) + bucketNanos; // then its max: never an older one
             if (nowNanos - bucketEnd < windowNanos) {
                 greatest = Math.max(greatest, (long) SLOT.getOpaque(max, i));
             }

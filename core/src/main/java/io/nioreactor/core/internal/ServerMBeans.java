@@ -21,11 +21,16 @@ final class ServerMBeans {
     private ServerMBeans() {
     }
 
-    /** Registers {@code server}'s MBean if its loops have JMX on, and unregisters it once {@code closed} completes. */
-    static void register(TcpServer server, TcpOptions options, List<LoopCore> loops, int sockets,
+    /**
+     * Registers {@code server}'s MBean if its loops have JMX on, and unregisters it once {@code closed} completes.
+     *
+     * @return completed as {@code closed}, once the MBean is gone: what the server's callers wait for, so
+     *         that a server opened next on the same address gets the same name
+     */
+    static CompletableFuture<Void> register(TcpServer server, TcpOptions options, List<LoopCore> loops, int sockets,
             CompletableFuture<Void> closed) {
         if (!loops.get(0).jmx()) {
-            return;
+            return closed;
         }
         String transport = options.tls() != null ? "tls"
                 : server.localAddress() instanceof UnixDomainSocketAddress ? "unix" : "tcp";
@@ -54,14 +59,18 @@ final class ServerMBeans {
                         () -> budget(loops)));
         Runnable unregister = MBeans.register("TcpServer", Addresses.describe(server.localAddress()),
                 new FixedAttributesMBean(TcpServer.class.getName(), "A TCP, TLS or Unix domain server", attributes));
-        closed.whenComplete((ignored, failure) -> unregister.run());
+        return closed.whenComplete((ignored, failure) -> unregister.run());
     }
 
-    /** Registers {@code endpoint}'s MBean if its loops have JMX on, and unregisters it once {@code closed} completes. */
-    static void register(UdpEndpoint endpoint, UdpOptions options, List<LoopCore> loops,
+    /**
+     * Registers {@code endpoint}'s MBean if its loops have JMX on, and unregisters it once {@code closed} completes.
+     *
+     * @return completed as {@code closed}, once the MBean is gone
+     */
+    static CompletableFuture<Void> register(UdpEndpoint endpoint, UdpOptions options, List<LoopCore> loops,
             CompletableFuture<Void> closed) {
         if (!loops.get(0).jmx()) {
-            return;
+            return closed;
         }
         List<FixedAttributesMBean.Attr> attributes = List.of(
                 setting("LocalAddress", "The address it is bound to", SimpleType.STRING,
@@ -77,7 +86,7 @@ final class ServerMBeans {
                         SimpleType.LONG, null, () -> budget(loops)));
         Runnable unregister = MBeans.register("UdpEndpoint", Addresses.describe(endpoint.localAddress()),
                 new FixedAttributesMBean(UdpEndpoint.class.getName(), "A UDP endpoint", attributes));
-        closed.whenComplete((ignored, failure) -> unregister.run());
+        return closed.whenComplete((ignored, failure) -> unregister.run());
     }
 
     private static long budget(List<LoopCore> loops) {

@@ -56,6 +56,8 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
     private final Function<? super Connection, ? extends ConnectionHandler> handlerFactory;
     private final SocketAddress localAddress;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** What {@link #close()} returns: {@link #closed}, or later than it once the JMX name is gone. */
+    private CompletableFuture<Void> closedForCallers = closed;
     private final ScheduledTask resumeTimer;
     private final ServerConnections connections;
     private final LoopChooser chooser;
@@ -318,10 +320,15 @@ final class TcpListener implements TcpServer, Selectable, GroupChannels.Member {
         return closed;
     }
 
+    /** Sets what {@link #close()} returns: completed once closed and, where JMX is on, out of it. */
+    void closedForCallers(CompletableFuture<Void> whenClosed) {
+        this.closedForCallers = whenClosed;
+    }
+
     @Override
     public CompletableFuture<Void> close() {
         loop.closeOnLoop(this::acceptQueuedThenClose, closed);
-        return closed;
+        return closedForCallers;
     }
 
     /**

@@ -47,6 +47,8 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
     private final SocketAddress localAddress;
     private final DatagramSendQueue sendQueue;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** What {@link #close()} returns: {@link #closed}, or later than it once the JMX name is gone. */
+    private CompletableFuture<Void> closedForCallers = closed;
     private final LogThrottle errorLog = new LogThrottle(1, TimeUnit.SECONDS);
 
     /** Whether closing the endpoint closes its socket: not the process's standard input (see {@link InheritedChannels}). */
@@ -331,10 +333,15 @@ final class UdpChannel implements UdpEndpoint, Selectable, GroupChannels.Member 
         return closed;
     }
 
+    /** Sets what {@link #close()} returns: completed once closed and, where JMX is on, out of it. */
+    void closedForCallers(CompletableFuture<Void> whenClosed) {
+        this.closedForCallers = whenClosed;
+    }
+
     @Override
     public CompletableFuture<Void> close() {
         loop.closeOnLoop(this::receiveQueuedThenClose, closed);
-        return closed;
+        return closedForCallers;
     }
 
     /**
