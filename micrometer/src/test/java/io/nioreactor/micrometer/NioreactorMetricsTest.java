@@ -8,11 +8,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nioreactor.core.Connection;
 import io.nioreactor.core.ConnectionHandler;
 import io.nioreactor.core.EventLoop;
 import io.nioreactor.core.EventLoopGroup;
 import io.nioreactor.core.LoopMetric;
+import io.nioreactor.core.LoopOptions;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
 import java.io.InputStream;
@@ -44,7 +47,8 @@ class NioreactorMetricsTest {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             NioreactorMetrics.of(loop).bindTo(registry);
             for (LoopMetric metric : LoopMetric.values()) {
-                Meter meter = registry.find("nioreactor." + metric.meterName()).tag("loop", "meters").meter();
+                Meter meter = registry.find("nioreactor." + metric.meterName()).tags("group", "meters", "loop", "meters")
+                        .meter();
                 assertTrue(meter != null, metric + " is bound");
                 Class<?> expected = metric.kind() == LoopMetric.Kind.COUNTER ? FunctionCounter.class
                         : metric.unit() == LoopMetric.Unit.NANOSECONDS ? TimeGauge.class : Gauge.class;
@@ -82,6 +86,39 @@ class NioreactorMetricsTest {
             assertTrue(registry.find("nioreactor.loop.iterations").tags("group", "metered", "loop", "metered-1")
                     .functionCounter() != null);
         } finally {
+            group.shutdownGracefully(Duration.ZERO).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A lone loop and a group bound into one Prometheus registry both export every meter (the tag
+     * keys agree: Prometheus's registry drops a name registered with other keys), and
+     * {@code serving} leaves out the figures of channels not served.
+     */
+    @Test
+    void aLoneLoopAndAGroupShareOnePrometheusRegistryAndServingLeavesOutWhatDoesNotApply() throws Exception {
+        LoopOptions noJmx = LoopOptions.builder().jmx(false).build();
+        EventLoop loop = EventLoop.start("alone", noJmx);
+        EventLoopGroup group = EventLoopGroup.start("pair", 2, noJmx);
+        try {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            NioreactorMetrics.of(loop).bindTo(registry);
+            NioreactorMetrics.of(group).serving(LoopMetric.Channels.TCP).bindTo(registry);
+            String scraped = registry.scrape();
+            for (String loopName : new String[] {"alone", "pair-0", "pair-1"}) {
+                assertTrue(scraped.contains("nioreactor_bytes_read_total{group=\"" + loopName.replaceAll("-\\d", "")
+                        + "\",loop=\"" + loopName + "\"}"), loopName + " in " + scraped);
+            }
+            assertTrue(scraped.contains("nioreactor_datagrams_received_total{group=\"alone\",loop=\"alone\"}"),
+                    "the lone loop's binder has them all");
+            assertEquals(false, scraped.contains("nioreactor_datagrams_received_total{group=\"pair\""),
+                    "the group's serves TCP only");
+            assertEquals(false, scraped.contains("nioreactor_tls_handshakes_completed_total{group=\"pair\""),
+                    "and no TLS");
+            assertTrue(scraped.contains("nioreactor_loop_iterations_total{group=\"pair\",loop=\"pair-1\"}"),
+                    "the figures of every loop stay");
+        } finally {
+            loop.shutdownGracefully(Duration.ZERO).get(10, TimeUnit.SECONDS);
             group.shutdownGracefully(Duration.ZERO).get(10, TimeUnit.SECONDS);
         }
     }
