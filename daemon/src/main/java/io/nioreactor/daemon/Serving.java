@@ -1,6 +1,7 @@
 package io.nioreactor.daemon;
 
 import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.TcpServer;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -58,11 +59,12 @@ public final class Serving {
      *
      * @param loops  the daemon's loops
      * @param common the daemon's common flags
+     * @param served the kinds of channel the daemon serves, whose figures the metrics show
      * @return whether both started (or were not asked for)
      */
-    public static boolean startExtras(EventLoopGroup loops, CommonOptions common) {
+    public static boolean startExtras(EventLoopGroup loops, CommonOptions common, LoopMetric.Channels... served) {
         if (common.metricsAddress() != null) {
-            TcpServer metrics = awaitBound(loops, MetricsEndpoint.start(loops, common.metricsAddress()));
+            TcpServer metrics = awaitBound(loops, MetricsEndpoint.start(loops, common.metricsAddress(), served));
             if (metrics == null) {
                 return false;
             }

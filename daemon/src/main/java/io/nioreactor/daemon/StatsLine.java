@@ -10,8 +10,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * One stats line, said twice: as a sentence a person reads ({@code open 3 | accepted 120 (12/s) |
  * ...}), the log message, and as the same figures in key-value pairs (SLF4J 2), which a JSON log
- * encoder writes as fields of their own ({@code "kvpList": [{"open":"3"}, {"accepted":"120"}, ...]}
- * with Logback's), so a log shipper reads the numbers without parsing the sentence.
+ * encoder writes as fields of their own ({@code "open":3,"accepted":120,...} with
+ * {@link IsoTimestampJsonEncoder}), so a log shipper reads the numbers without parsing the sentence.
  */
 public final class StatsLine {
 

@@ -3,6 +3,7 @@ package io.nioreactor.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
@@ -55,5 +56,26 @@ class ConvertersTest {
             TypeConversionException e = assertThrows(TypeConversionException.class, () -> durations.convert(bad));
             assertEquals("'" + bad + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, or 0)", e.getMessage());
         }
+    }
+
+    @Test
+    void hostAndPortTakeNamesAddressesBracketedIpv6OrAPortAlone() {
+        HostPortConverter hostPort = new HostPortConverter();
+        assertEquals(new InetSocketAddress("127.0.0.1", 9100), hostPort.convert("127.0.0.1:9100"));
+        assertEquals(new InetSocketAddress("::1", 9100), hostPort.convert("[::1]:9100"));
+        assertEquals(new InetSocketAddress("localhost", 0), hostPort.convert("localhost:0"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 9100), hostPort.convert("9100"), "a port alone: loopback");
+    }
+
+    @Test
+    void badHostAndPortSayWhatIsExpected() {
+        HostPortConverter hostPort = new HostPortConverter();
+        for (String bad : new String[] {"127.0.0.1:", "127.0.0.1:x", "127.0.0.1:65536", ":9100", "127.0.0.1:-1"}) {
+            TypeConversionException e = assertThrows(TypeConversionException.class, () -> hostPort.convert(bad));
+            assertEquals("'" + bad + "' is not HOST:PORT (e.g. 127.0.0.1:9100)", e.getMessage());
+        }
+        TypeConversionException unknown = assertThrows(TypeConversionException.class,
+                () -> hostPort.convert("no-such-host.invalid:9100"));
+        assertEquals("cannot resolve 'no-such-host.invalid'", unknown.getMessage());
     }
 }

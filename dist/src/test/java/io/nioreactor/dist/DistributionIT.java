@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -92,32 +94,60 @@ class DistributionIT {
         }
     }
 
+    /**
+     * Each launcher's JVM loads exactly its program's jar and the jars its list names
+     * (lib/NAME.classpath, written by the build from that program's own dependencies), every one of
+     * them present; none of the jars only
+     * the bench uses (those on the bench's list and on no daemon's, Netty and the charts among them).
+     */
     @Test
-    void eachDaemonsClasspathAsTheJvmListsItHoldsOnlyWhatItNeedsNoBenchJar() throws Exception {
+    void eachDaemonsClasspathAsTheJvmListsItIsItsOwnListAndHoldsNoBenchOnlyJar() throws Exception {
         long allJars = 0;
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
             for (Path jar : (Iterable<Path>) lib.filter(p -> p.toString().endsWith(".jar"))::iterator) {
                 allJars += Files.size(jar);
             }
         }
+        Set<String> benchOnly = new TreeSet<>(listed("nioreactor-bench"));
+        benchOnly.removeAll(listed("tcp-echo"));
+        benchOnly.removeAll(listed("udp-echo"));
+        benchOnly.removeAll(List.of("nioreactor-tcp-" + VERSION + ".jar", "nioreactor-udp-" + VERSION + ".jar"));
+        assertTrue(benchOnly.stream().anyMatch(n -> n.startsWith("netty-")), "the bench's own jars: " + benchOnly);
+        assertTrue(benchOnly.stream().anyMatch(n -> n.startsWith("jfreechart-")), "the bench's own jars: " + benchOnly);
         for (String launcher : List.of("tcp-echo", "udp-echo")) {
+            Set<String> listed = listed(launcher);
+            for (String jar : listed) {
+                assertTrue(Files.isRegularFile(home.resolve("lib").resolve(jar)), jar + " of " + launcher
+                        + ".classpath is in lib/");
+            }
             try (DaemonProcess daemon = launch(home, launcher, Map.of(), "--port", "0")) {
                 daemon.awaitPort();
                 List<String> classpath = classpathOf(daemon.pid());
                 long bytes = 0;
+                Set<String> loaded = new TreeSet<>();
                 for (String entry : classpath) {
                     bytes += Files.size(Path.of(entry));
-                    String name = Path.of(entry).getFileName().toString();
-                    assertFalse(name.startsWith("netty-") || name.startsWith("jfreechart-") || name.startsWith("jackson-")
-                            || name.startsWith("nioreactor-bench-"), launcher + " loads the bench's " + name);
+                    loaded.add(Path.of(entry).getFileName().toString());
                 }
-                String own = "nioreactor-" + launcher.substring(0, 3) + "-" + VERSION + ".jar";
-                assertTrue(classpath.stream().anyMatch(e -> e.endsWith("/" + own)), own + " in " + classpath);
-                assertTrue(classpath.stream().anyMatch(e -> e.contains("/nioreactor-core-")), "core in " + classpath);
+                Set<String> expected = new TreeSet<>(listed);
+                expected.add("nioreactor-" + launcher.substring(0, 3) + "-" + VERSION + ".jar"); // its own, first
+                assertEquals(expected, loaded, launcher + "'s JVM loads its own jar and its list, no more, no less");
+                Set<String> fromTheBench = new TreeSet<>(loaded);
+                fromTheBench.retainAll(benchOnly);
+                assertEquals(Set.of(), fromTheBench, launcher + " loads jars only the bench needs");
                 System.out.printf("[measure] %s's classpath: %d jars, %,d bytes (lib/ holds %,d bytes in all)%n",
                         launcher, classpath.size(), bytes, allJars);
             }
         }
+    }
+
+    /** The jars' file names a launcher's list names. */
+    private static Set<String> listed(String launcher) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (String entry : Files.readString(home.resolve("lib").resolve(launcher + ".classpath")).trim().split(":")) {
+            names.add(Path.of(entry).getFileName().toString());
+        }
+        return names;
     }
 
     /** The classpath of a running JVM, as it reports it (jcmd VM.system_properties). */
@@ -135,12 +165,19 @@ class DistributionIT {
     }
 
     @Test
-    void tcpEchoLauncherServesExactEchoAndExitsZeroOnSigterm() throws Exception {
-        try (DaemonProcess daemon = launch(home, "tcp-echo", Map.of(), "--port", "0")) {
+    void tcpEchoLauncherServesExactEchoAndItsMetricsAndExitsZeroOnSigterm() throws Exception {
+        try (DaemonProcess daemon = launch(home, "tcp-echo", Map.of(), "--port", "0", "--metrics", "127.0.0.1:0")) {
             int port = daemon.awaitPort();
             byte[] sent = new byte[300_000];
             new Random(7).nextBytes(sent);
             assertArrayEquals(sent, tcpEcho(port, sent));
+            // The Prometheus endpoint works from the launcher's classpath (its jars are not missing from the list).
+            Matcher metrics = Pattern.compile("metrics for Prometheus at (http://\\S+/metrics)")
+                    .matcher(String.join("\n", daemon.stdout()));
+            assertTrue(metrics.find(), "the endpoint's address: " + daemon.stdout());
+            Result scrape = run(List.of("curl", "-s", "-f", metrics.group(1)), Map.of(), true);
+            assertEquals(0, scrape.exit, scrape.toString());
+            assertTrue(scrape.stdout.contains("nioreactor_bytes_read_total"), scrape.stdout);
             daemon.terminate();
             assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)), "stdout " + daemon.stdout() + " stderr " + daemon.stderr());
         }

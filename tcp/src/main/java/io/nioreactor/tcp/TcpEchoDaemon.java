@@ -1,6 +1,7 @@
 package io.nioreactor.tcp;
 
 import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.LoopMetrics;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
@@ -104,7 +105,9 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         TcpServer server = Serving.awaitBound(loops, inherited != null
                 ? loops.listenTcp(inherited.listening(), options, c -> EchoHandler.INSTANCE)
                 : loops.listenTcp(address, options, c -> EchoHandler.INSTANCE));
-        if (server == null || !Serving.startExtras(loops, common)) {
+        LoopMetric.Channels[] served = tls.enabled() ? new LoopMetric.Channels[] {LoopMetric.Channels.TCP,
+                LoopMetric.Channels.TLS} : new LoopMetric.Channels[] {LoopMetric.Channels.TCP};
+        if (server == null || !Serving.startExtras(loops, common, served)) {
             return DaemonMain.EXIT_FAILURE;
         }
         String transport = tls.enabled() ? "tls" : inherited != null ? inherited.transport("tcp")
@@ -158,8 +161,10 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         common.check(lowWater <= highWater, "--low-water",
                 lowWater + " must not be above --high-water (" + highWater + ")");
         common.check(sendBuffer >= 0, "--send-buffer", sendBuffer + " must be 0 (the kernel's) or more");
-        common.check(!idleTimeout.isNegative(), "--idle-timeout", idleTimeout + " must not be negative");
-        common.check(!shutdownTimeout.isNegative(), "--shutdown-timeout", shutdownTimeout + " must not be negative");
+        common.check(!idleTimeout.isNegative(), "--idle-timeout",
+                DurationConverter.text(idleTimeout) + " must not be negative");
+        common.check(!shutdownTimeout.isNegative(), "--shutdown-timeout", DurationConverter.text(shutdownTimeout)
+                + " must not be negative");
         return TcpOptions.builder()
                 .reusePort(common.sharePort())
                 .idleTimeout(idleTimeout)

@@ -176,7 +176,20 @@ class TcpEchoDaemonIT {
         }
         try (DaemonProcess daemon = DaemonProcess.start(JAR, "--help")) {
             assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)));
-            assertTrue(String.join("\n", daemon.stdout()).contains("--max-connections"), daemon.stdout().toString());
+            String help = String.join("\n", daemon.stdout());
+            // In the order a reader sets them up: where, how many, limits, TLS, then what to see of it.
+            List<String> order = List.of("--host=", "--port=", "--unix=", "--share-port", "--threads=",
+                    "--max-connections=", "--idle-timeout=", "--shutdown-timeout=", "--high-water=", "--max-queued=",
+                    "--tls-cert=", "--stats-interval=", "--metrics=", "--pid-file=", "--log-level=", "--log-format=");
+            int last = help.indexOf("Echoes every byte back");
+            for (String option : order) {
+                int at = help.indexOf("  " + option.replace("=", "") , last);
+                assertTrue(at > last, option + " after the one before it in:\n" + help);
+                last = at;
+            }
+            assertTrue(help.replace("\n", " ").replaceAll(" +", " ").matches(
+                    "(?s).*default: a quarter of the JVM's direct-memory limit.*here \\d+(\\.\\d)? [MG]iB.*"),
+                    "the default budget, and its size on this JVM: " + help);
         }
     }
 }

@@ -39,8 +39,14 @@ class TcpEchoDaemonOperationsIT {
     private static final Pattern ACCEPTED = Pattern.compile(
             "(?m)^nioreactor_connections_accepted_total\\{group=\"tcp-echo\",loop=\"tcp-echo-\\d\"} (\\S+)$");
 
+    /** The figures of the TCP daemon's stats line, each a member of a JSON line of its own. */
+    private static final List<String> STATS_FIGURES = List.of("open", "accepted", "acceptedPerSecond", "closed",
+            "closedPerSecond", "rejected", "acceptPauses", "bytesRead", "bytesReadPerSecond", "bytesWritten",
+            "bytesWrittenPerSecond", "queuedBytes", "peakQueuedBytes", "maxQueuedBytes", "budgetExhaustions",
+            "allocationFailures", "longestRecentIterationMillis", "blockedIterations");
+
     @Test
-    void theMetricsEndpointAnswersCurlWithCountersThatGrowWithTraffic(@TempDir Path dir) throws Exception {
+    void theMetricsEndpointAnswersCurlWithCountersThatCountTheTraffic(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
         Path pidFile = dir.resolve("tcp-echo.pid");
         try (DaemonProcess daemon = DaemonProcess.start(TcpEchoDaemonIT.JAR, "--port", "0", "--threads", "2",
@@ -58,8 +64,9 @@ class TcpEchoDaemonOperationsIT {
             for (int i = 0; i < 10; i++) {
                 EchoClients.echoOnce(new InetSocketAddress("127.0.0.1", port), "scraped".getBytes(), 10_000);
             }
-            await().atMost(5, TimeUnit.SECONDS).until(() -> accepted(curl(url).body) >= acceptedBefore + 10);
+            // Exactly: the ten echoed, and the one connection of this scrape (the first was counted in the first).
             String body = curl(url).body;
+            assertEquals(acceptedBefore + 10 + 1, accepted(body), "accepted, summed over the loops");
             assertTrue(body.contains("# TYPE nioreactor_bytes_read_total counter"), "a counter, typed");
             assertTrue(body.contains("# TYPE nioreactor_queued_bytes gauge"), "a gauge, typed");
             assertTrue(body.contains("jvm_memory_used_bytes"), "and the JVM's");
@@ -97,16 +104,34 @@ class TcpEchoDaemonOperationsIT {
             assertTrue(stats.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"),
                     "ISO-8601, UTC, to the millisecond: " + stats.get("timestamp"));
             assertTrue(stats.get("formattedMessage").asText().contains("read 1000 B"), "and a sentence to read");
-            assertFalse(stats.has("arguments") || stats.has("message"), "the message once: " + stats);
+            assertFalse(stats.has("arguments") || stats.has("message") || stats.has("kvpList"),
+                    "the message once, the figures once: " + stats);
+        }
+    }
+
+    /** An idle daemon's graceful exit has nothing to reset: no timeout line, even at DEBUG with a timeout of 0. */
+    @Test
+    void anIdleDaemonStopsWithoutATimeoutLine() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(TcpEchoDaemonIT.JAR, "--port", "0", "--threads", "2",
+                "--log-level", "DEBUG", "--shutdown-timeout", "0")) {
+            daemon.awaitPort();
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.contains("loop tcp-echo-1 terminated")),
+                    "the DEBUG lines are there: " + daemon.stdout());
+            assertEquals(List.of(), daemon.stdout().stream().filter(l -> l.contains("timeout")
+                    && !l.contains("shutting down (timeout")).toList(), "no timeout line");
         }
     }
 
     @Test
-    void aNegativeStatsIntervalIsRefusedAsItWasWritten() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start(TcpEchoDaemonIT.JAR, "--stats-interval", "-1s")) {
-            assertEquals(2, daemon.awaitExit(Duration.ofSeconds(20)));
-            assertEquals(List.of("Invalid value for option '--stats-interval': -1s must not be negative (try --help)"),
-                    daemon.stderr());
+    void aNegativeDurationIsRefusedAsItWasWritten() throws Exception {
+        for (String option : new String[] {"--stats-interval", "--idle-timeout", "--shutdown-timeout"}) {
+            try (DaemonProcess daemon = DaemonProcess.start(TcpEchoDaemonIT.JAR, option, "-1s")) {
+                assertEquals(2, daemon.awaitExit(Duration.ofSeconds(20)));
+                assertEquals(List.of("Invalid value for option '" + option + "': -1s must not be negative (try --help)"),
+                        daemon.stderr());
+            }
         }
     }
 
@@ -114,7 +139,7 @@ class TcpEchoDaemonOperationsIT {
         JsonNode last = null;
         for (String line : lines) {
             JsonNode event = parse(json, line);
-            if (event != null && event.has("kvpList")) {
+            if (event != null && event.has("blockedIterations")) {
                 last = event;
             }
         }
@@ -140,11 +165,13 @@ class TcpEchoDaemonOperationsIT {
         }
     }
 
-    /** Logback's kvpList, [{"key":"value"}, ...], as a map. */
+    /** The members of a stats line that are numbers, the figures, as a map: any other kind fails the test. */
     private static Map<String, String> fields(JsonNode event) {
         Map<String, String> fields = new HashMap<>();
-        for (JsonNode pair : event.get("kvpList")) {
-            pair.properties().forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
+        for (String figure : STATS_FIGURES) {
+            JsonNode value = event.get(figure);
+            assertTrue(value != null && value.isIntegralNumber(), figure + " is a number of its own: " + event);
+            fields.put(figure, value.asText());
         }
         return fields;
     }

@@ -1,6 +1,7 @@
 package io.nioreactor.udp;
 
 import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.LoopMetric;
 import io.nioreactor.core.LoopMetrics;
 import io.nioreactor.core.UdpEndpoint;
 import io.nioreactor.core.UdpOptions;
@@ -78,7 +79,7 @@ public final class UdpEchoDaemon implements Callable<Integer> {
         if (endpoint == null) {
             return DaemonMain.EXIT_FAILURE;
         }
-        if (!Serving.startExtras(loops, common)) {
+        if (!Serving.startExtras(loops, common, LoopMetric.Channels.UDP)) {
             return DaemonMain.EXIT_FAILURE;
         }
         LoopMetrics m = loops.metrics();

@@ -3,6 +3,7 @@ package io.nioreactor.udp;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,14 +14,19 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The UDP daemon as a user runs it: the built jar in a process of its own. */
 @Timeout(60)
@@ -199,6 +205,53 @@ class UdpEchoDaemonIT {
             assertEquals(1, daemon.awaitExit(Duration.ofSeconds(20)));
             assertEquals(List.of("cannot bind 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),
                     daemon.stderr());
+        }
+    }
+
+    /**
+     * {@code --metrics} and {@code --pid-file} on the UDP daemon: curl reads the datagram figures (and
+     * none of TLS, which it does not serve); the pid file names the process; a taken metrics address
+     * exits 1 with one line.
+     */
+    @Test
+    void metricsShowTheDatagramFiguresThePidFileNamesTheProcessAndATakenMetricsAddressExits1(@TempDir Path dir)
+            throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        Path pidFile = dir.resolve("udp-echo.pid");
+        try (DaemonProcess daemon = DaemonProcess.start(JAR, "--port", "0", "--metrics", "127.0.0.1:0",
+                "--pid-file", pidFile.toString());
+             DatagramSocket socket = client("127.0.0.1", 5_000)) {
+            int port = daemon.awaitPort();
+            assertEquals(Long.toString(daemon.pid()), Files.readString(pidFile).trim());
+            for (int i = 0; i < 3; i++) {
+                socket.send(new DatagramPacket(new byte[100], 100, new InetSocketAddress("127.0.0.1", port)));
+                socket.receive(new DatagramPacket(new byte[200], 200));
+            }
+            Matcher at = Pattern.compile("metrics for Prometheus at (http://\\S+/metrics)")
+                    .matcher(String.join("\n", daemon.stdout()));
+            assertTrue(at.find(), daemon.stdout().toString());
+            Process curl = new ProcessBuilder("curl", "-s", "-f", at.group(1)).redirectErrorStream(true).start();
+            String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, curl.waitFor(), body);
+            double received = 0;
+            Matcher datagrams = Pattern.compile("(?m)^nioreactor_datagrams_received_total\\{[^}]*} (\\S+)$")
+                    .matcher(body);
+            while (datagrams.find()) {
+                received += Double.parseDouble(datagrams.group(1));
+            }
+            assertEquals(3.0, received, "the datagrams, summed over the loops: " + body);
+            assertFalse(body.contains("nioreactor_tls_"), "no TLS figures on a UDP daemon");
+
+            int metricsPort = Integer.parseInt(at.group(1).replaceAll(".*:(\\d+)/metrics", "$1"));
+            try (DaemonProcess second = DaemonProcess.start(JAR, "--port", "0", "--metrics",
+                    "127.0.0.1:" + metricsPort)) {
+                assertEquals(1, second.awaitExit(Duration.ofSeconds(20)));
+                assertEquals(List.of("cannot listen on 127.0.0.1:" + metricsPort + ": Address already in use"),
+                        second.stderr());
+            }
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(15)));
+            assertFalse(Files.exists(pidFile), "removed at the graceful exit");
         }
     }
 
