@@ -30,8 +30,10 @@ public final class MetricsMBean implements DynamicMBean {
     private final LoopMetrics metrics;
     private final ServedChannels served;
     private final String type;
-    /** Rebuilt when the loop serves a new kind of channel; read by any thread. */
-    /** The info last built, with the kinds of channel served when it was: one field, so never torn apart. */
+    /**
+     * The info last built, with the kinds of channel served when it was: rebuilt when the loop serves
+     * a new kind; one field, so the two are never torn apart. Read by any thread.
+     */
     private volatile BuiltInfo info = new BuiltInfo(-1, null);
 
     private MetricsMBean(LoopMetrics metrics, String type) {
