@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
         description = "Runs the same scenarios against each server implementation, interleaved, and compares.")
 final class CompareCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--impls", defaultValue = "reactor,netty,netty-epoll,netty-io_uring,blocking", split = ",",
             description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -76,6 +79,21 @@ final class CompareCommand implements Callable<Integer> {
             + " JDK's SSLEngine, the bench's certificate), idle connections after a handshake; udp is left out.")
     private boolean tls;
 
+    @Option(names = "--latency", description = "After the rounds, for each scenario, open-loop runs at fixed offered rates"
+            + " (--load-levels of the slowest server's median peak, the same rates for every server), each round trip"
+            + " timed from when its message was due: a table of p50, p99, p99.9 and max per rate and server, and"
+            + " with --plot a latency-versus-load chart.")
+    private boolean latency;
+
+    @Option(names = "--load-levels", split = ",", paramLabel = "PERCENT", defaultValue = "10,50,80,90,95",
+            description = "With --latency, the offered rates as percents of the slowest peak (default: ${DEFAULT-VALUE}).")
+    private List<Double> loadLevels;
+
+    @Option(names = "--hgrm", paramLabel = "DIR",
+            description = "Also write each run's round-trip percentile distribution to DIR, in HdrHistogram's .hgrm"
+                    + " format (microseconds): SCENARIO-IMPL-roundN.hgrm, and with --latency SCENARIO-IMPL-PCTpct.hgrm.")
+    private Path hgrm;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
     private Path json;
 
@@ -105,6 +123,16 @@ final class CompareCommand implements Callable<Integer> {
         Pinning pinning = pin ? Pinning.split(serverThreads, clientThreads, System.getenv("PATH"), System.out)
                 : Pinning.none(serverThreads, clientThreads);
         List<String> jvmOptions = serverJavaOpts.isBlank() ? List.of() : List.of(serverJavaOpts.trim().split("\\s+"));
+        for (double level : loadLevels) {
+            if (!(level > 0 && level <= 100)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "Invalid value for option '--load-levels': " + level + " is not a percent above 0 and up to 100");
+            }
+        }
+        if (hgrm != null) {
+            Files.createDirectories(hgrm);
+        }
+        List<LatencyPoint> points = new ArrayList<>();
         try (ServerPool servers = new ServerPool(java, jvmOptions, serverThreads, pinning)) {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario scenario : scenarios) {
@@ -116,19 +144,31 @@ final class CompareCommand implements Callable<Integer> {
                         errors += sample.errors();
                         samples.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
                                 .computeIfAbsent(impl, k -> new ArrayList<>()).add(sample);
+                        writeHgrm(sample, scenario.name() + "-" + impl + "-round" + round);
                         System.err.printf(Locale.ROOT, "round %d/%d %-9s %-8s %,14.1f%s%s%n", round, rounds,
                                 scenario.name(), impl, sample.value(), scenario.idle() ? " KiB/conn" : " msgs/s",
                                 sample.note() == null ? "" : " (" + sample.note() + ")");
                     }
                 }
             }
+            if (latency) {
+                for (Scenario scenario : scenarios) {
+                    if (!scenario.idle()) {
+                        points.addAll(latencyRuns(scenario, samples.getOrDefault(scenario.name(), Map.of()), servers,
+                                pinning));
+                    }
+                }
+                errors += points.stream().mapToLong(p -> p.sample().errors()).sum();
+            }
             servers.reportSkipped(System.out);
         }
         if (!jvmOptions.isEmpty()) {
             System.out.println("server JVM options: " + String.join(" ", jvmOptions));
         }
-        CompareReport report = new CompareReport(scenarios, impls, samples);
+        CompareReport report = new CompareReport(scenarios, impls, samples, points,
+                RunContext.here(pinning, serverJava));
         report.print(System.out, rounds, duration, warmup, pinning);
+        LatencyTable.print(System.out, report);
         if (json != null) {
             Files.writeString(json, report.json());
         }
@@ -141,6 +181,70 @@ final class CompareCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The open-loop runs of one scenario: at each load level, a share of the slowest server's
+     * median peak, every server in turn (the order rotated per level), one run each.
+     */
+    private List<LatencyPoint> latencyRuns(Scenario scenario, Map<String, List<Sample>> peaks, ServerPool servers,
+            Pinning pinning) throws InterruptedException {
+        String slowest = null;
+        double slowestPeak = Double.POSITIVE_INFINITY;
+        for (Map.Entry<String, List<Sample>> peak : peaks.entrySet()) {
+            double median = CompareReport.median(peak.getValue());
+            if (Double.isFinite(median) && median > 0 && median < slowestPeak) {
+                slowest = peak.getKey();
+                slowestPeak = median;
+            }
+        }
+        List<LatencyPoint> points = new ArrayList<>();
+        if (slowest == null) {
+            System.err.println(scenario.name() + ": no closed-loop peak to take the offered rates from: no latency runs");
+            return points;
+        }
+        for (int i = 0; i < loadLevels.size(); i++) {
+            double fraction = loadLevels.get(i) / 100;
+            double rate = slowestPeak * fraction;
+            for (String impl : rotated(impls, i)) {
+                ServerProcess server = servers.get(impl, scenario.proto());
+                if (server == null) {
+                    continue;
+                }
+                LatencyPoint point;
+                try {
+                    LoadOutcome load = load(scenario, server, warmup, duration, clientThreads, pinning, rate);
+                    point = new LatencyPoint(scenario.name(), impl, fraction, rate, sample(load, server.pid(), pinning),
+                            load.pace());
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    point = new LatencyPoint(scenario.name(), impl, fraction, rate,
+                            new Sample(Double.NaN, 0, 0, 0, 0, 1, 0, "run failed: " + e.getMessage()), null);
+                }
+                points.add(point);
+                writeHgrm(point.sample(), String.format(Locale.ROOT, "%s-%s-%.0fpct", scenario.name(), impl,
+                        fraction * 100));
+                System.err.printf(Locale.ROOT, "latency %-9s %3.0f%% of %s's %,.0f: %-8s %,12.0f msgs/s offered, p99"
+                        + " %,d us%s%n", scenario.name(), fraction * 100, slowest, slowestPeak, impl, rate,
+                        point.percentile(99), point.valid() ? "" : " (not valid: " + (point.pace() == null
+                                ? point.sample().note() : "sent " + Math.round(point.pace().sentRate()) + "/s") + ")");
+            }
+        }
+        return points;
+    }
+
+    /** With --hgrm, the run's round trips as HdrHistogram's percentile distribution, in microseconds. */
+    private void writeHgrm(Sample sample, String name) {
+        if (hgrm == null || sample.roundTrip() == null) {
+            return;
+        }
+        try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm.resolve(name + ".hgrm")), false,
+                java.nio.charset.StandardCharsets.US_ASCII)) {
+            sample.roundTrip().outputPercentileDistribution(out, 1.0);
+        } catch (IOException e) {
+            System.err.println("cannot write " + hgrm.resolve(name + ".hgrm") + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -199,11 +303,26 @@ final class CompareCommand implements Callable<Integer> {
      */
     static Sample measure(Scenario scenario, ServerProcess server, Duration warmup, Duration duration,
             int clientThreads, Pinning pinning) throws Exception {
+        return sample(load(scenario, server, warmup, duration, clientThreads, pinning, 0), server.pid(), pinning);
+    }
+
+    /**
+     * Runs a load against a running server: here, or in a JVM of its own on its own cores when pinned.
+     *
+     * @param rate open loop: messages per second; 0: closed loop
+     */
+    static LoadOutcome load(Scenario scenario, ServerProcess server, Duration warmup, Duration duration,
+            int clientThreads, Pinning pinning, double rate) throws Exception {
         long pid = server.pid();
         int threads = Math.min(clientThreads, scenario.streams());
-        LoadOutcome load = pinning.pinned()
-                ? LoadOutcome.inOwnJvm(scenario, server.address(), threads, warmup, duration, pid, pinning.clientPrefix())
-                : LoadOutcome.here(scenario, server.address(), threads, warmup, duration, pid);
+        return pinning.pinned()
+                ? LoadOutcome.inOwnJvm(scenario, server.address(), threads, warmup, duration, pid, rate,
+                        pinning.clientPrefix())
+                : LoadOutcome.here(scenario, server.address(), threads, warmup, duration, pid, rate);
+    }
+
+    /** A load's figures, with the server's RSS read now. */
+    static Sample sample(LoadOutcome load, long pid, Pinning pinning) throws IOException {
         return new Sample(load.messagesPerSecond(), load.p99Micros(), Math.max(0, load.serverCpuSeconds()),
                 load.messages(), ProcStats.residentKib(pid), load.errors(), load.lossPercent(), null, load.cpuSeconds(),
                 load.seconds(), pinning.serverCores(), pinning.clientCores(), load.roundTrip());

@@ -24,11 +24,24 @@ final class CompareReport {
     private final List<Scenario> scenarios;
     private final List<String> impls;
     private final Map<String, Map<String, List<Sample>>> samples;
+    private final List<LatencyPoint> latency;
+    private final RunContext context;
 
     CompareReport(List<Scenario> scenarios, List<String> impls, Map<String, Map<String, List<Sample>>> samples) {
+        this(scenarios, impls, samples, List.of(), null);
+    }
+
+    /**
+     * @param latency the open-loop runs of {@code --latency}, if any
+     * @param context where and how it ran; {@code null} if unknown (an older JSON)
+     */
+    CompareReport(List<Scenario> scenarios, List<String> impls, Map<String, Map<String, List<Sample>>> samples,
+            List<LatencyPoint> latency, RunContext context) {
         this.scenarios = scenarios;
         this.impls = impls;
         this.samples = samples;
+        this.latency = List.copyOf(latency);
+        this.context = context;
     }
 
     void print(PrintStream out, int rounds, Duration duration, Duration warmup, Pinning pinning) {
@@ -36,6 +49,9 @@ final class CompareReport {
                 + " (-Xmx512m); %s; %d cores%n",
                 rounds, duration.toSeconds(), warmup.toSeconds(), pinning.describe(),
                 Runtime.getRuntime().availableProcessors());
+        if (context != null) {
+            out.println(context.line());
+        }
         out.printf(Locale.ROOT, "srv/cli CPU %%: each side's CPU over the window, of the %d core(s) the server and the"
                 + " %d the load could use; client-bound: the server had CPU to spare (< %.0f%%) while the load's"
                 + " cores were full: such a row measures the client%n",
@@ -89,6 +105,12 @@ final class CompareReport {
      */
     String json() {
         StringJoiner rows = new StringJoiner(",\n  ", "[\n  ", "\n]\n");
+        if (context != null) {
+            ObjectNode row = MAPPER.createObjectNode();
+            row.putObject("context").put("machine", context.machine()).put("jdk", context.jdk())
+                    .put("pinning", context.pinning()).put("date", context.date());
+            rows.add(write(row));
+        }
         for (Scenario scenario : scenarios) {
             samples.getOrDefault(scenario.name(), Map.of()).forEach((impl, runs) -> {
                 for (Sample s : runs) {
@@ -105,15 +127,36 @@ final class CompareReport {
                             .put("seconds", decimal(s.seconds())).put("serverCores", s.serverCores())
                             .put("clientCores", s.clientCores())
                             .put("histogram", s.roundTrip() == null ? null : HistogramCodec.encode(s.roundTrip()));
-                    try {
-                        rows.add(MAPPER.writeValueAsString(row));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    rows.add(write(row));
                 }
             });
         }
+        for (LatencyPoint point : latency) {
+            Sample s = point.sample();
+            ObjectNode row = MAPPER.createObjectNode();
+            row.put("phase", "latency").put("scenario", point.scenario()).put("impl", point.impl())
+                    .put("fraction", decimal(point.fraction())).put("rate", decimal(point.rate()))
+                    .put("value", decimal(s.value())).put("messages", s.messages()).put("errors", s.errors())
+                    .put("lossPercent", decimal(s.lossPercent())).put("note", s.note())
+                    .put("p50Us", point.percentile(50)).put("p99Us", point.percentile(99))
+                    .put("p999Us", point.percentile(99.9))
+                    .put("maxUs", s.roundTrip() == null ? 0 : s.roundTrip().getMaxValue());
+            if (point.pace() != null) {
+                row.put("sentRate", decimal(point.pace().sentRate())).put("maxLagUs", point.pace().maxLagMicros())
+                        .put("scheduleKept", point.pace().kept());
+            }
+            row.put("histogram", s.roundTrip() == null ? null : HistogramCodec.encode(s.roundTrip()));
+            rows.add(write(row));
+        }
         return rows.toString();
+    }
+
+    private static String write(ObjectNode row) {
+        try {
+            return MAPPER.writeValueAsString(row);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Three decimals, as the table shows them; NaN (a failed run) as null. */
@@ -134,7 +177,19 @@ final class CompareReport {
         if (rows == null || !rows.isArray()) {
             throw new IOException("not a list of compare results");
         }
+        List<LatencyPoint> latency = new ArrayList<>();
+        RunContext context = null;
         for (JsonNode row : rows) {
+            if (row.has("context")) {
+                JsonNode c = row.get("context");
+                context = new RunContext(c.path("machine").asText(), c.path("jdk").asText(), c.path("pinning").asText(),
+                        c.path("date").asText());
+                continue;
+            }
+            if (row.path("phase").asText().equals("latency")) {
+                latency.add(latencyPoint(row));
+                continue;
+            }
             Scenario scenario = new Scenario(text(row, "scenario"), text(row, "proto"), field(row, "streams").asInt(),
                     field(row, "depth").asInt(), field(row, "size").asInt());
             String impl = text(row, "impl");
@@ -155,7 +210,19 @@ final class CompareReport {
             samples.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(impl, k -> new ArrayList<>()).add(sample);
         }
-        return new CompareReport(scenarios, impls, samples);
+        return new CompareReport(scenarios, impls, samples, latency, context);
+    }
+
+    private static LatencyPoint latencyPoint(JsonNode row) throws IOException {
+        JsonNode histogram = row.get("histogram");
+        Sample sample = new Sample(field(row, "value").asDouble(), field(row, "p99Us").asLong(), 0,
+                field(row, "messages").asLong(), 0, field(row, "errors").asLong(), field(row, "lossPercent").asDouble(),
+                row.hasNonNull("note") ? row.get("note").asText() : null, 0, 0, 0, 0,
+                histogram == null || histogram.isNull() ? null : HistogramCodec.decode(histogram.asText()));
+        LoadResult.Pace pace = row.has("sentRate") ? new LoadResult.Pace(field(row, "rate").asDouble(),
+                row.get("sentRate").asDouble(), row.path("maxLagUs").asLong()) : null;
+        return new LatencyPoint(text(row, "scenario"), text(row, "impl"), field(row, "fraction").asDouble(),
+                field(row, "rate").asDouble(), sample, pace);
     }
 
     private static String text(JsonNode row, String key) throws IOException {
@@ -176,6 +243,24 @@ final class CompareReport {
 
     List<String> impls() {
         return impls;
+    }
+
+    /** The open-loop runs of {@code --latency}, in the order they ran; empty without it. */
+    List<LatencyPoint> latency() {
+        return latency;
+    }
+
+    /** The open-loop runs of one scenario, by offered rate then server. */
+    List<LatencyPoint> latency(String scenario) {
+        return latency.stream().filter(p -> p.scenario().equals(scenario))
+                .sorted(java.util.Comparator.comparingDouble(LatencyPoint::rate)
+                        .thenComparing(p -> impls.indexOf(p.impl())))
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    /** Where and how it ran, or {@code null} if the JSON did not say. */
+    RunContext context() {
+        return context;
     }
 
     /** The runs of one server on one scenario; empty if it has none. */

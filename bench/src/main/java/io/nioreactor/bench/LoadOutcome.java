@@ -18,24 +18,28 @@ import org.HdrHistogram.Histogram;
 /**
  * What a load run of {@code compare} measured, with the CPU time of the load and of the server
  * over exactly the measured window (read by the load at the window's edges): run in this JVM,
- * or in a JVM of its own (pinned) that reports as JSON.
+ * or in a JVM of its own (pinned) that reports as JSON. An open-loop run (a rate above 0) also
+ * says how it kept its schedule ({@code pace}; {@code null} for a closed loop).
  */
 record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long errors, double lossPercent,
-        double cpuSeconds, double serverCpuSeconds, double seconds, Histogram roundTrip) {
+        double cpuSeconds, double serverCpuSeconds, double seconds, Histogram roundTrip, LoadResult.Pace pace) {
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     /** The load on event loops of this JVM; its CPU is this process's over the run, scaled to the window. */
     static LoadOutcome here(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
-            Duration duration, long serverPid) throws Exception {
-        LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) ->
-                !scenario.proto().equals("udp")
-                        ? TcpLoad.run(target, scenario.proto().equals("tls") ? BenchTls.clientOptions() : TcpOptions.defaults(),
-                                share, scenario.depth(), scenario.size(), warmup, duration, QUIET, serverPid)
-                        : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
-                                duration, QUIET, serverPid));
+            Duration duration, long serverPid, double rate) throws Exception {
+        LoadResult result = LoadResult.inParallel(scenario.name(), threads, scenario.streams(), (part, share) -> {
+            double partRate = rate * share / scenario.streams();
+            return !scenario.proto().equals("udp")
+                    ? TcpLoad.run(target, scenario.proto().equals("tls") ? BenchTls.clientOptions() : TcpOptions.defaults(),
+                            share, scenario.depth(), scenario.size(), warmup, duration, QUIET, serverPid, partRate)
+                    : UdpLoad.run(target, share, scenario.depth(), scenario.size(), Duration.ofMillis(500), warmup,
+                            duration, QUIET, serverPid, partRate);
+        });
         return new LoadOutcome(result.messagesPerSecond(), result.percentile(99), result.messages(), result.errors(),
-                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds(), result.seconds(), result.roundTrip());
+                result.lossPercent(), result.cpuSeconds(), result.serverCpuSeconds(), result.seconds(), result.roundTrip(),
+                result.pace());
     }
 
     /**
@@ -43,7 +47,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
      * {@code prefix} ({@code taskset -c 1}), read back from the JSON it writes.
      */
     static LoadOutcome inOwnJvm(Scenario scenario, InetSocketAddress target, int threads, Duration warmup,
-            Duration duration, long serverPid, List<String> prefix) throws IOException, InterruptedException {
+            Duration duration, long serverPid, double rate, List<String> prefix) throws IOException, InterruptedException {
         Path json = Files.createTempFile("bench-load-", ".json");
         Path output = Files.createTempFile("bench-load-", ".log");
         try {
@@ -55,7 +59,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
                     "--depth", Integer.toString(scenario.depth()), "--size", Integer.toString(scenario.size()),
                     "--threads", Integer.toString(threads), "--warmup", warmup.toMillis() + "ms",
                     "--duration", duration.toMillis() + "ms", "--server-pid", Long.toString(serverPid),
-                    "--json", json.toString()));
+                    "--rate", Double.toString(rate), "--json", json.toString()));
             if (scenario.proto().equals("tls")) {
                 command.add("--tls");
             }
@@ -88,7 +92,9 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
         return new LoadOutcome(number(result, "msgsPerSec"), (long) number(result, "p99Us"),
                 (long) number(result, "messages"), (long) number(result, "errors"), number(result, "lossPercent"),
                 number(result, "cpuSeconds"), number(result, "serverCpuSeconds"), number(result, "seconds"),
-                HistogramCodec.decode(field(result, "histogram").asText()));
+                HistogramCodec.decode(field(result, "histogram").asText()),
+                result.has("targetRate") ? new LoadResult.Pace(number(result, "targetRate"), number(result, "sentRate"),
+                        (long) number(result, "maxLagUs")) : null);
     }
 
     private static double number(JsonNode result, String key) throws IOException {

@@ -21,9 +21,34 @@ import org.HdrHistogram.Histogram;
  * @param lost      datagrams not echoed within the loss timeout (UDP only)
  * @param cpuSeconds       the load process's CPU time over the window
  * @param serverCpuSeconds the server process's CPU time over the window, or -1 when not read
+ * @param pace      for an open-loop load, the rate asked for and the rate it kept; {@code null} for a closed loop
  */
 record LoadResult(String label, long messages, int size, double seconds, Histogram roundTrip, long errors, long lost,
-        double cpuSeconds, double serverCpuSeconds) {
+        double cpuSeconds, double serverCpuSeconds, Pace pace) {
+
+    /** Below this share of the rate asked for, an open-loop load did not keep its schedule. */
+    static final double KEPT = 0.98;
+
+    /**
+     * How an open-loop load kept its schedule.
+     *
+     * @param targetRate   messages per second asked for
+     * @param sentRate     messages per second sent in the window
+     * @param maxLagMicros the latest a burst left after it was due
+     */
+    record Pace(double targetRate, double sentRate, long maxLagMicros) {
+
+        /** {@return whether it sent at least {@link #KEPT} of the rate asked for} */
+        boolean kept() {
+            return sentRate >= KEPT * targetRate;
+        }
+
+        /** The sum of parts run side by side over the same window. */
+        Pace plus(Pace other) {
+            return new Pace(targetRate + other.targetRate, sentRate + other.sentRate,
+                    Math.max(maxLagMicros, other.maxLagMicros));
+        }
+    }
 
     /**
      * The result of parts run side by side (one per load thread): messages, errors and losses
@@ -37,7 +62,9 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         double seconds = 0;
         double cpu = 0; // each part read the same processes over nearly the same window: the mean
         double serverCpu = 0;
+        Pace pace = null;
         for (LoadResult part : parts) {
+            pace = pace == null ? part.pace() : part.pace() == null ? pace : pace.plus(part.pace());
             all.add(part.roundTrip());
             messages += part.messages();
             errors += part.errors();
@@ -46,7 +73,7 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
             cpu += part.cpuSeconds() / parts.size();
             serverCpu = serverCpu < 0 || part.serverCpuSeconds() < 0 ? -1 : serverCpu + part.serverCpuSeconds() / parts.size();
         }
-        return new LoadResult(label, messages, parts.get(0).size(), seconds, all, errors, lost, cpu, serverCpu);
+        return new LoadResult(label, messages, parts.get(0).size(), seconds, all, errors, lost, cpu, serverCpu, pace);
     }
 
     /**
@@ -120,9 +147,12 @@ record LoadResult(String label, long messages, int size, double seconds, Histogr
         return String.format(Locale.ROOT, "{\"load\":\"%s\",\"messages\":%d,\"size\":%d,\"seconds\":%.3f,"
                         + "\"msgsPerSec\":%.1f,\"mibPerSec\":%.3f,\"p50Us\":%d,\"p90Us\":%d,\"p99Us\":%d,"
                         + "\"p999Us\":%d,\"maxUs\":%d,\"errors\":%d,\"lost\":%d,\"lossPercent\":%.3f,"
-                        + "\"cpuSeconds\":%.3f,\"serverCpuSeconds\":%.3f,\"histogram\":\"%s\"}",
+                        + "\"cpuSeconds\":%.3f,\"serverCpuSeconds\":%.3f,%s\"histogram\":\"%s\"}",
                 label.replace("\"", "'"), messages, size, seconds, messagesPerSecond(), mebibytesPerSecond(),
                 percentile(50), percentile(90), percentile(99), percentile(99.9), roundTrip.getMaxValue(), errors, lost,
-                lossPercent(), cpuSeconds, serverCpuSeconds, HistogramCodec.encode(roundTrip));
+                lossPercent(), cpuSeconds, serverCpuSeconds, pace == null ? "" : String.format(Locale.ROOT,
+                        "\"targetRate\":%.1f,\"sentRate\":%.1f,\"maxLagUs\":%d,\"scheduleKept\":%b,",
+                        pace.targetRate(), pace.sentRate(), pace.maxLagMicros(), pace.kept()),
+                HistogramCodec.encode(roundTrip));
     }
 }

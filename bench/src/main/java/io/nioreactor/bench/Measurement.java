@@ -25,6 +25,10 @@ final class Measurement {
     private volatile long messages;
     private volatile long errors;
     private long lost;
+    /** Open loop: the rate asked for (0: a closed loop), the messages sent in the window and the latest send. */
+    private double targetRate;
+    private long sentInWindow;
+    private long maxLagNanos;
     private long windowStart;
     private long windowEnd;
     /** The server's pid, whose CPU is read at the window's edges too; 0 or less: not read. */
@@ -72,6 +76,21 @@ final class Measurement {
         errors++;
     }
 
+    /** The load is open-loop at {@code rate} messages per second: the result says whether it kept to it. */
+    void pacedAt(double rate) {
+        this.targetRate = rate;
+    }
+
+    /** Open loop: {@code count} messages left {@code lagNanos} after they were due. */
+    void sent(int count, long lagNanos) {
+        if (recording) {
+            sentInWindow += count;
+            if (lagNanos > maxLagNanos) {
+                maxLagNanos = lagNanos;
+            }
+        }
+    }
+
     void lost() {
         if (recording) {
             lost++;
@@ -103,8 +122,11 @@ final class Measurement {
             double ownCpu = (ownCpuNanos() - ownCpuAtStart) / 1e9;
             double serverCpu = serverPid > 0
                     ? (serverTicks() - serverTicksAtStart) / (double) ProcStats.TICKS_PER_SECOND : -1;
-            done.complete(new LoadResult(label, messages, size, (windowEnd - windowStart) / 1e9, roundTrip, errors, lost,
-                    ownCpu, serverCpu));
+            double seconds = (windowEnd - windowStart) / 1e9;
+            LoadResult.Pace pace = targetRate > 0
+                    ? new LoadResult.Pace(targetRate, sentInWindow / seconds, maxLagNanos / 1_000) : null;
+            done.complete(new LoadResult(label, messages, size, seconds, roundTrip, errors, lost, ownCpu, serverCpu,
+                    pace));
         }, warmup.plus(duration));
         long started = System.nanoTime();
         long deadline = started + warmup.plus(duration).plusSeconds(30).toNanos();

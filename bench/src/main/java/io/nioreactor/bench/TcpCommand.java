@@ -6,9 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bench tcp}: closed-loop TCP load with every echoed byte verified. */
+/** {@code bench tcp}: closed-loop or open-loop TCP load with every echoed byte verified. */
 @Command(name = "tcp", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Closed-loop TCP echo load: N connections each keep D messages of S bytes in flight.")
+        description = {"TCP echo load: N connections each keep D messages of S bytes in flight (closed loop), or with"
+                + " --rate send R messages per second on a fixed schedule, whatever comes back (open loop)."})
 final class TcpCommand implements Callable<Integer> {
 
     @Mixin
@@ -22,11 +23,11 @@ final class TcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String label = String.format("%s %d conn x %d x %d B, %d thr", tls ? "tls" : "tcp", connections, load.depth,
-                load.size, load.threads);
+        String label = String.format("%s %d conn x %d x %d B, %d thr%s", tls ? "tls" : "tcp", connections, load.depth,
+                load.size, load.threads, load.rateLabel());
         return load.report(LoadResult.inParallel(label, load.threads, connections, (part, share) ->
                 TcpLoad.run(load.target, tls ? BenchTls.clientOptions() : TcpOptions.defaults(), share, load.depth,
                         load.size, load.warmup, load.duration, part == 0 ? System.err : LoadOptions.QUIET,
-                        load.serverPid)));
+                        load.serverPid, load.rateOf(share, connections))));
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closed-loop TCP load on this project's reactor: each connection keeps {@code depth}
+ * TCP load on this project's reactor, closed-loop or, with a rate, open-loop ({@link Pacer},
+ * {@link PacedTcpConnection}). Closed-loop: each connection keeps {@code depth}
  * messages in flight and sends the next one as soon as one has come back whole. Every
  * echoed byte is checked against what was sent. The messages that become due while one read
  * burst is handled are built one after the other in a batch buffer and leave together when the
@@ -32,23 +33,28 @@ final class TcpLoad {
 
     static LoadResult run(SocketAddress target, int connections, int depth, int size, Duration warmup,
             Duration duration, PrintStream progress) throws Exception {
-        return run(target, TcpOptions.defaults(), connections, depth, size, warmup, duration, progress, 0);
+        return run(target, TcpOptions.defaults(), connections, depth, size, warmup, duration, progress, 0, 0);
     }
 
     /**
      * @param options   the connections' options: {@link TcpOptions#defaults()}, or TLS ({@link BenchTls#clientOptions()})
      * @param serverPid the server's process, whose CPU over the window is read too; 0: none
+     * @param rate      open loop: messages per second over all the connections, in bursts of {@code depth};
+     *                  0: a closed loop, {@code depth} in flight per connection
      */
     static LoadResult run(SocketAddress target, TcpOptions options, int connections, int depth, int size,
-            Duration warmup, Duration duration, PrintStream progress, long serverPid) throws Exception {
-        String label = String.format("%s %d conn x %d x %d B", options.tls() != null ? "tls" : "tcp", connections, depth, size);
+            Duration warmup, Duration duration, PrintStream progress, long serverPid, double rate) throws Exception {
+        String label = String.format("%s %d conn x %d x %d B%s", options.tls() != null ? "tls" : "tcp", connections,
+                depth, size, rate > 0 ? String.format(java.util.Locale.ROOT, " at %,.0f/s", rate) : "");
         EventLoop loop = EventLoop.start("tcp-load");
         try {
             Measurement measurement = new Measurement(serverPid);
-            List<LoadConnection> streams = new ArrayList<>();
+            List<ConnectionHandler> streams = new ArrayList<>();
             List<CompletableFuture<Connection>> opening = new ArrayList<>();
+            int capacity = Pacer.inFlightCapacity(rate, connections, depth);
             for (int i = 0; i < connections; i++) {
-                LoadConnection stream = new LoadConnection(i, depth, size, measurement);
+                ConnectionHandler stream = rate > 0 ? new PacedTcpConnection(i, depth, size, capacity, measurement)
+                        : new LoadConnection(i, depth, size, measurement);
                 streams.add(stream);
                 opening.add(loop.connectTcp(target, options, stream));
                 if (options.tls() != null && i >= TLS_HANDSHAKES_IN_FLIGHT) {
@@ -60,8 +66,19 @@ final class TcpLoad {
             for (CompletableFuture<Connection> future : opening) {
                 future.get(30, TimeUnit.SECONDS);
             }
-            return measurement.run(loop, () -> streams.forEach(LoadConnection::start), warmup, duration, label, size,
-                    progress);
+            Runnable start;
+            if (rate > 0) {
+                measurement.pacedAt(rate);
+                Pacer.PacedStream[] paced = streams.toArray(new Pacer.PacedStream[0]);
+                start = () -> {
+                    Pacer pacer = new Pacer(loop, paced, measurement, rate, depth, System.nanoTime());
+                    streams.forEach(s -> ((PacedTcpConnection) s).pacedBy(pacer));
+                    pacer.run();
+                };
+            } else {
+                start = () -> streams.forEach(s -> ((LoadConnection) s).start());
+            }
+            return measurement.run(loop, start, warmup, duration, label, size, progress);
         } finally {
             loop.shutdownGracefully(Duration.ZERO).get(30, TimeUnit.SECONDS);
         }

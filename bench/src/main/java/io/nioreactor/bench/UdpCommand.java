@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bench udp}: closed-loop UDP load with loss accounting. */
+/** {@code bench udp}: closed-loop or open-loop UDP load with loss accounting. */
 @Command(name = "udp", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Closed-loop UDP echo load: N sockets each keep D datagrams of S bytes in flight.")
+        description = {"UDP echo load: N sockets each keep D datagrams of S bytes in flight (closed loop), or with"
+                + " --rate send R datagrams per second on a fixed schedule, whatever comes back (open loop)."})
 final class UdpCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,9 +25,10 @@ final class UdpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String label = String.format("udp %d sock x %d x %d B, %d thr", sockets, load.depth, load.size, load.threads);
+        String label = String.format("udp %d sock x %d x %d B, %d thr%s", sockets, load.depth, load.size, load.threads,
+                load.rateLabel());
         return load.report(LoadResult.inParallel(label, load.threads, sockets, (part, share) ->
                 UdpLoad.run(load.target, share, load.depth, load.size, lossTimeout, load.warmup, load.duration,
-                        part == 0 ? System.err : LoadOptions.QUIET, load.serverPid)));
+                        part == 0 ? System.err : LoadOptions.QUIET, load.serverPid, load.rateOf(share, sockets))));
     }
 }

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closed-loop UDP load: each socket keeps {@code depth} datagrams in flight. A datagram
+ * UDP load, closed-loop or, with a rate, open-loop ({@link Pacer}, {@link PacedUdpSocket}).
+ * Closed-loop: each socket keeps {@code depth} datagrams in flight. A datagram
  * carries its slot and sequence number; one not echoed within the loss timeout is counted
  * lost and replaced. Every echoed byte is checked. The replies of one receive batch are all
  * checked first and the next datagrams sent after the batch
@@ -33,20 +34,29 @@ final class UdpLoad {
 
     static LoadResult run(InetSocketAddress target, int sockets, int depth, int size, Duration lossTimeout,
             Duration warmup, Duration duration, PrintStream progress) throws Exception {
-        return run(target, sockets, depth, size, lossTimeout, warmup, duration, progress, 0);
+        return run(target, sockets, depth, size, lossTimeout, warmup, duration, progress, 0, 0);
     }
 
-    /** @param serverPid the server's process, whose CPU over the window is read too; 0: none */
+    /**
+     * @param serverPid the server's process, whose CPU over the window is read too; 0: none
+     * @param rate      open loop: datagrams per second over all the sockets, in bursts of {@code depth};
+     *                  0: a closed loop, {@code depth} in flight per socket
+     */
     static LoadResult run(InetSocketAddress target, int sockets, int depth, int size, Duration lossTimeout,
-            Duration warmup, Duration duration, PrintStream progress, long serverPid) throws Exception {
+            Duration warmup, Duration duration, PrintStream progress, long serverPid, double rate) throws Exception {
         if (size < HEADER) {
             throw new IllegalArgumentException("size must be at least " + HEADER + " bytes, was " + size);
         }
-        String label = String.format("udp %d sock x %d x %d B", sockets, depth, size);
+        String label = String.format("udp %d sock x %d x %d B%s", sockets, depth, size,
+                rate > 0 ? String.format(java.util.Locale.ROOT, " at %,.0f/s", rate) : "");
         String localHost = target.getAddress() instanceof Inet6Address ? "::1" : "127.0.0.1";
         EventLoop loop = EventLoop.start("udp-load");
         try {
             Measurement measurement = new Measurement(serverPid);
+            if (rate > 0) {
+                return runPaced(loop, target, localHost, sockets, depth, size, lossTimeout, warmup, duration, progress,
+                        measurement, rate, label);
+            }
             List<LoadSocket> streams = new ArrayList<>();
             for (int i = 0; i < sockets; i++) {
                 LoadSocket stream = new LoadSocket(i, depth, size, target, lossTimeout.toNanos(), measurement);
@@ -56,7 +66,7 @@ final class UdpLoad {
             }
             Runnable start = () -> {
                 streams.forEach(LoadSocket::start);
-                scanForLossEvery(loop, streams, measurement);
+                scanForLossEvery(loop, streams, LoadSocket::replaceLost, measurement);
             };
             return measurement.run(loop, start, warmup, duration, label, size, progress);
         } finally {
@@ -64,12 +74,35 @@ final class UdpLoad {
         }
     }
 
-    private static void scanForLossEvery(EventLoop loop, List<LoadSocket> streams, Measurement measurement) {
+    private static LoadResult runPaced(EventLoop loop, InetSocketAddress target, String localHost, int sockets,
+            int depth, int size, Duration lossTimeout, Duration warmup, Duration duration, PrintStream progress,
+            Measurement measurement, double rate, String label) throws Exception {
+        measurement.pacedAt(rate);
+        int capacity = Pacer.inFlightCapacity(rate, sockets, depth);
+        PacedUdpSocket[] streams = new PacedUdpSocket[sockets];
+        for (int i = 0; i < sockets; i++) {
+            streams[i] = new PacedUdpSocket(i, depth, size, capacity, target, lossTimeout.toNanos(), measurement);
+            streams[i].endpoint = loop.bindUdp(new InetSocketAddress(localHost, 0), UdpOptions.defaults(), streams[i])
+                    .get(10, TimeUnit.SECONDS);
+        }
+        Runnable start = () -> {
+            Pacer pacer = new Pacer(loop, streams, measurement, rate, depth, System.nanoTime());
+            for (PacedUdpSocket stream : streams) {
+                stream.pacedBy(pacer);
+            }
+            pacer.run();
+            scanForLossEvery(loop, List.of(streams), PacedUdpSocket::freeLost, measurement);
+        };
+        return measurement.run(loop, start, warmup, duration, label, size, progress);
+    }
+
+    private static <S> void scanForLossEvery(EventLoop loop, List<S> streams, java.util.function.ObjLongConsumer<S> scan,
+            Measurement measurement) {
         loop.schedule(new Runnable() {
             @Override
             public void run() {
                 long now = System.nanoTime();
-                streams.forEach(s -> s.replaceLost(now));
+                streams.forEach(s -> scan.accept(s, now));
                 if (!measurement.stopped()) {
                     loop.schedule(this, Duration.ofMillis(LOSS_SCAN_MILLIS));
                 }

@@ -58,6 +58,88 @@ class ComparePlotTest {
         return new CompareReport(List.of(PIPELINED, UDP, IDLE), List.of("reactor", "netty"), samples).json();
     }
 
+    /** The known results with open-loop runs at two rates, one of them not kept, and where it ran. */
+    private static String knownResultsWithLatency() throws Exception {
+        CompareReport closed = CompareReport.fromJson(knownResults());
+        List<LatencyPoint> points = new ArrayList<>();
+        for (String impl : List.of("reactor", "netty")) {
+            for (double fraction : new double[] {0.5, 0.9}) {
+                Histogram roundTrip = new Histogram(60_000_000L, 3);
+                for (int i = 1; i <= 1000; i++) {
+                    roundTrip.recordValue((long) (i * fraction * (impl.equals("reactor") ? 1 : 3)));
+                }
+                double rate = 100_000 * fraction;
+                boolean kept = !(impl.equals("netty") && fraction == 0.9);
+                points.add(new LatencyPoint("pipelined", impl, fraction, rate, new Sample(rate, roundTrip
+                        .getValueAtPercentile(99), 1, (long) rate, 80_000, 0, 0, null, 1, 3, 1, 1, roundTrip),
+                        new LoadResult.Pace(rate, kept ? rate : rate / 2, 100)));
+            }
+        }
+        Map<String, Map<String, List<Sample>>> samples = new HashMap<>();
+        for (Scenario scenario : closed.scenarios()) {
+            for (String impl : closed.impls()) {
+                samples.computeIfAbsent(scenario.name(), k -> new HashMap<>()).put(impl,
+                        closed.runs(scenario.name(), impl));
+            }
+        }
+        return new CompareReport(closed.scenarios(), closed.impls(), samples, points,
+                new RunContext("Test CPU, 2 cores", "JDK 17", "unpinned", "2026-12-06 10:00 UTC")).json();
+    }
+
+    @Test
+    void theLatencyRunsAndTheContextReadBackAndTheLatencyChartHoldsTheKeptRunsP99s() throws Exception {
+        String json = knownResultsWithLatency();
+        CompareReport report = CompareReport.fromJson(json);
+        assertEquals(json, report.json());
+        assertEquals("Test CPU, 2 cores; JDK 17; unpinned; 2026-12-06 10:00 UTC", report.context().line());
+        assertEquals(4, report.latency("pipelined").size());
+
+        XYSeriesCollection byLoad = new ComparePlot(report).latencyByLoad(PIPELINED);
+        XYSeries reactor = byLoad.getSeries("reactor");
+        assertEquals(2, reactor.getItemCount());
+        assertEquals(report.latency("pipelined").get(0).percentile(99), reactor.getY(0).longValue());
+        assertEquals(1, byLoad.getSeries("netty").getItemCount(), "the run that did not keep its schedule is left out");
+        assertEquals(0, new ComparePlot(report).latencyByLoad(UDP).getSeriesCount());
+
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        LatencyTable.print(new PrintStream(table, true, StandardCharsets.UTF_8), report);
+        String text = table.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("schedule not kept"), text);
+        assertEquals(4, text.lines().filter(l -> l.contains("reactor") || l.contains("netty")).count(), text);
+    }
+
+    /** Each server's colour, exact (flat bars, lines at least 2 px), in the bars and in the curves of one row. */
+    @Test
+    void eachServerHasOneColourInEveryChart(@TempDir Path dir) throws Exception {
+        CompareReport report = CompareReport.fromJson(knownResultsWithLatency());
+        ComparePlot plot = new ComparePlot(report);
+        Path png = dir.resolve("colours.png");
+        plot.writePng(png);
+        BufferedImage image = ImageIO.read(png.toFile());
+        int top = ComparePlot.CAPTION_HEIGHT; // the first row: pipelined, with all three charts
+        int barsEnd = (int) (ComparePlot.WIDTH * 0.3);
+        int curvesEnd = barsEnd + (ComparePlot.WIDTH - barsEnd) / 2;
+        for (String impl : report.impls()) {
+            int rgb = plot.colourOf(impl).getRGB();
+            assertTrue(count(image, rgb, 0, barsEnd, top) > 100, impl + "'s bar in its colour");
+            assertTrue(count(image, rgb, barsEnd, curvesEnd, top) > 20, impl + "'s percentile curve in its colour");
+            assertTrue(count(image, rgb, curvesEnd, ComparePlot.WIDTH, top) > 20, impl + "'s latency curve in its colour");
+        }
+        assertTrue(plot.colourOf("reactor").getRGB() != plot.colourOf("netty").getRGB());
+    }
+
+    private static int count(BufferedImage image, int rgb, int fromX, int toX, int top) {
+        int n = 0;
+        for (int y = top; y < top + ComparePlot.ROW_HEIGHT; y++) {
+            for (int x = fromX; x < toX; x++) {
+                if (image.getRGB(x, y) == rgb) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     @Test
     void theResultsJsonReadsBackAsTheSameReport() throws Exception {
         String json = knownResults();
@@ -79,7 +161,7 @@ class ComparePlotTest {
                 String[] row = table.get(scenario.name() + "/" + impl);
                 double median = Double.parseDouble(row[1].replace(",", ""));
                 long p99 = Long.parseLong(row[5]);
-                assertEquals(median, bars.getValue("msgs/s", impl).doubleValue(), scenario.name() + "/" + impl);
+                assertEquals(median, bars.getValue(impl, "msgs/s").doubleValue(), scenario.name() + "/" + impl);
                 XYSeries curve = curves.getSeries(impl);
                 int at99 = curve.indexOf(ComparePlot.percentileToX(99));
                 assertTrue(at99 >= 0, "the curve has a point at 99%");
@@ -87,8 +169,8 @@ class ComparePlotTest {
             }
         }
         DefaultCategoryDataset idle = plot.throughput(IDLE);
-        assertEquals(Double.parseDouble(table.get("idle/reactor")[1]), idle.getValue("KiB per connection", "reactor").doubleValue());
-        assertEquals(Double.parseDouble(table.get("idle/netty")[1]), idle.getValue("KiB per connection", "netty").doubleValue());
+        assertEquals(Double.parseDouble(table.get("idle/reactor")[1]), idle.getValue("reactor", "KiB per connection").doubleValue());
+        assertEquals(Double.parseDouble(table.get("idle/netty")[1]), idle.getValue("netty", "KiB per connection").doubleValue());
         assertEquals(0, plot.percentiles(IDLE).getSeriesCount(), "no round trips for idle connections");
     }
 
@@ -112,7 +194,7 @@ class ComparePlotTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertNotNull(image, "a PNG ImageIO can read");
         assertEquals(ComparePlot.WIDTH, image.getWidth());
-        assertEquals(3 * ComparePlot.ROW_HEIGHT, image.getHeight());
+        assertEquals(ComparePlot.CAPTION_HEIGHT + 3 * ComparePlot.ROW_HEIGHT, image.getHeight());
         System.out.printf(Locale.ROOT, "[measure] chart %d x %d, %d bytes%n", image.getWidth(), image.getHeight(), Files.size(png));
     }
 
@@ -121,7 +203,7 @@ class ComparePlotTest {
         Path json = Files.writeString(dir.resolve("results.json"), knownResults());
         Path png = dir.resolve("again.png");
         assertEquals(0, io.nioreactor.daemon.DaemonMain.run(new BenchMain(), "plot", json.toString(), png.toString()));
-        assertEquals(3 * ComparePlot.ROW_HEIGHT, ImageIO.read(png.toFile()).getHeight());
+        assertEquals(ComparePlot.CAPTION_HEIGHT + 3 * ComparePlot.ROW_HEIGHT, ImageIO.read(png.toFile()).getHeight());
     }
 
     @Test

@@ -43,7 +43,41 @@ class CompareSmokeIT {
         // One row of charts per scenario, from the same report as the table.
         BufferedImage chart = ImageIO.read(png.toFile());
         assertEquals(ComparePlot.WIDTH, chart.getWidth());
-        assertEquals(6 * ComparePlot.ROW_HEIGHT, chart.getHeight());
+        assertEquals(ComparePlot.CAPTION_HEIGHT + 6 * ComparePlot.ROW_HEIGHT, chart.getHeight());
+    }
+
+    /**
+     * {@code --latency}: after the closed-loop round, each server at 50% of the slower one's peak,
+     * open loop; the JSON has every run with its histogram and the offered rate, and the rate is
+     * the same for both servers.
+     */
+    @Test
+    void latencyRunsEachServerAtTheSameShareOfTheSlowestPeak(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("latency.json");
+        Path hgrm = dir.resolve("hgrm");
+        int exit = DaemonMain.run(new BenchMain(), "compare", "--impls", "reactor,netty", "--scenarios", "pingpong",
+                "--rounds", "1", "--duration", "1s", "--warmup", "0", "--latency", "--load-levels", "50",
+                "--json", json.toString(), "--hgrm", hgrm.toString());
+
+        assertEquals(0, exit);
+        CompareReport report = CompareReport.fromJson(Files.readString(json));
+        double slowest = Math.min(CompareReport.median(report.runs("pingpong", "reactor")),
+                CompareReport.median(report.runs("pingpong", "netty")));
+        List<LatencyPoint> points = report.latency("pingpong");
+        assertEquals(2, points.size(), points.toString());
+        for (LatencyPoint point : points) {
+            assertEquals(slowest * 0.5, point.rate(), 1, point.impl() + ": half the slower peak");
+            assertTrue(point.sample().roundTrip() != null && point.sample().roundTrip().getTotalCount() > 0,
+                    point.impl() + " has its round trips");
+            assertTrue(point.pace() != null && point.pace().sentRate() > 0, point.impl() + " says what it sent");
+            System.out.printf("[measure] pingpong at %,.0f msgs/s offered: %s p99 %d us, sent %,.0f/s%n", point.rate(),
+                    point.impl(), point.percentile(99), point.pace().sentRate());
+        }
+        assertTrue(report.context() != null && report.context().line().contains("cores"), "where it ran");
+        for (String name : List.of("pingpong-reactor-round1", "pingpong-netty-round1", "pingpong-reactor-50pct",
+                "pingpong-netty-50pct")) {
+            assertTrue(Files.readString(hgrm.resolve(name + ".hgrm")).contains("Value     Percentile"), name);
+        }
     }
 
     @Test

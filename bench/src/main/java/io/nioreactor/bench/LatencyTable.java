@@ -1,0 +1,40 @@
+package io.nioreactor.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The table of {@code compare --latency}: per scenario, per offered rate, each server's round
+ * trips timed from when each message was due (p50, p99, p99.9, max), and the rate the load kept.
+ * A run whose load could not keep the schedule, or that had errors, is marked: its figures do not
+ * describe the server at that rate.
+ */
+final class LatencyTable {
+
+    private LatencyTable() {
+    }
+
+    static void print(PrintStream out, CompareReport report) {
+        for (Scenario scenario : report.scenarios()) {
+            List<LatencyPoint> points = report.latency(scenario.name());
+            if (points.isEmpty()) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "%n== %s: round trips at fixed offered rates (open loop, timed from when each"
+                    + " message was due) ==%n", scenario.name());
+            out.printf(Locale.ROOT, "%-16s %6s  %-14s %9s %9s %10s %10s %14s%n", "offered msgs/s", "share", "impl",
+                    "p50 us", "p99 us", "p99.9 us", "max us", "sent msgs/s");
+            for (LatencyPoint point : points) {
+                String mark = point.valid() ? ""
+                        : point.sample().errors() > 0 ? "  errors: " + point.sample().errors()
+                        : "  schedule not kept: the figures do not describe the server at this rate";
+                out.printf(Locale.ROOT, "%,16.0f %5.0f%%  %-14s %9d %9d %10d %10d %,14.0f%s%n", point.rate(),
+                        point.fraction() * 100, point.impl(), point.percentile(50), point.percentile(99),
+                        point.percentile(99.9), point.sample().roundTrip() == null ? 0
+                                : point.sample().roundTrip().getMaxValue(),
+                        point.pace() == null ? Double.NaN : point.pace().sentRate(), mark);
+            }
+        }
+    }
+}
