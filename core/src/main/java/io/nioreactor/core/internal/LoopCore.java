@@ -37,6 +37,7 @@ public final class LoopCore {
     public static final int READ_SIZE = 64 * 1024;
 
     private static final Runnable ENDED = () -> { };
+    private static final long HALF_A_MILLISECOND = 500_000;
 
     private final EventLoop facade;
     private final String name;
@@ -50,8 +51,8 @@ public final class LoopCore {
     private final LoopShutdown shutdown;
     private final TaskRunner taskRunner;
     private final FailureBackoff failureBackoff = new FailureBackoff();
-    /** Set right after the thread starts (null if off); read by the thread when it ends. */
-    private LoopWatchdog watchdog; // set before the thread starts, read by it at the end
+    /** Set before the thread starts (null if off); read by the thread when it ends. */
+    private LoopWatchdog watchdog;
     /** Run at termination, before the future completes; set once after start, or {@link #ENDED}. */
     private final AtomicReference<Runnable> beforeTermination = new AtomicReference<>();
 
@@ -358,7 +359,9 @@ public final class LoopCore {
             return backoff > 0 ? backoff : -1;
         }
         long delay = next - System.nanoTime();
-        long untilTimer = delay <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(delay + 999_999);
+        // To the nearest millisecond (select's unit), as Netty's NIO loop does: a timer less than half
+        // a millisecond away is waited for by polling, so that it runs on time, not up to 1 ms late.
+        long untilTimer = delay < HALF_A_MILLISECOND ? 0 : (delay + HALF_A_MILLISECOND) / 1_000_000;
         return backoff > 0 ? Math.max(1, Math.min(backoff, untilTimer)) : untilTimer;
     }
 
