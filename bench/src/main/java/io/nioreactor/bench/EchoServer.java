@@ -27,11 +27,18 @@ interface EchoServer extends AutoCloseable {
             if (impl.equals("reactor")) {
                 return ReactorEchoServer.tls(address, threads);
             }
-            if (impl.startsWith("netty")) {
-                return NettyEchoServer.tls(address, NettyEchoServer.Transport.parse(
-                        impl.equals("netty") ? "nio" : impl.substring("netty-".length())), threads);
+            if (impl.equals("reactor-openssl")) {
+                return ReactorEchoServer.tls(address, threads, OpenSslEngines.serverContext());
             }
-            throw new IllegalArgumentException("no TLS for " + impl + ": reactor and netty have it");
+            if (impl.startsWith("netty")) {
+                boolean openSsl = impl.endsWith("-openssl");
+                String transport = impl.replaceFirst("-openssl$", "");
+                return NettyEchoServer.tls(address, NettyEchoServer.Transport.parse(
+                        transport.equals("netty") ? "nio" : transport.substring("netty-".length())), threads,
+                        openSsl ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK);
+            }
+            throw new IllegalArgumentException("no TLS for " + impl + ": reactor, reactor-openssl, netty, netty-openssl"
+                    + " (and netty-epoll, netty-epoll-openssl...) have it");
         }
         boolean tcp = proto.equals("tcp");
         if (impl.startsWith("netty")) {

@@ -113,9 +113,16 @@ final class NettyEchoServer implements EchoServer {
         return serve(bind, transport, threads, TcpEcho.INSTANCE);
     }
 
-    /** The echo behind Netty's SslHandler, on the JDK's own SSLEngine, as the reactor's TLS. */
-    static EchoServer tls(InetSocketAddress bind, Transport transport, int threads) throws Exception {
-        SslContext tls = SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(SslProvider.JDK)
+    /**
+     * The echo behind Netty's SslHandler, on the JDK's own SSLEngine (as the reactor's TLS) or on
+     * OpenSSL's (BoringSSL, {@code netty-tcnative-boringssl-static}: what Netty users run in production).
+     */
+    static EchoServer tls(InetSocketAddress bind, Transport transport, int threads, SslProvider provider)
+            throws Exception {
+        if (provider == SslProvider.OPENSSL) {
+            OpenSslEngines.ensureAvailable();
+        }
+        SslContext tls = SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(provider)
                 .protocols("TLSv1.3", "TLSv1.2").build();
         return serve(bind, transport, threads, new ChannelInitializer<Channel>() {
             @Override

@@ -1,6 +1,7 @@
 package io.nioreactor.bench;
 
 import io.nioreactor.core.EventLoop;
+import io.nioreactor.core.Cancellable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -13,20 +14,23 @@ import java.util.concurrent.TimeUnit;
  * <p>The load is cut into bursts of {@code depth} messages (the pipelined depth: one burst is one
  * write of that many messages); burst {@code b} is due at {@code start + b * depth / rate} and goes
  * to stream {@code b % streams}, so the streams share the rate evenly. The pacer runs on the load's
- * loop: each run hands the streams the bursts that have come due, and each stream sends what it
- * can at once; then it runs again, as a task queued behind the loop's reads when the next burst is
- * less than 2 ms away (the loop polls the clock between reads: an open-loop load keeps its thread
- * busy, as a load generator with microsecond timers does), else from a timer. Loop thread only.
+ * loop and hands the streams the bursts that have come due; each stream sends what it can at once.
+ * Select waits in milliseconds, so while the next burst is less than 1.5 ms away the pacer runs in
+ * every iteration (a periodic timer of a microsecond: the loop polls its sockets without blocking,
+ * and allocates nothing for it); further away, the loop blocks in select until a millisecond
+ * before it, as a closed-loop client does. Above about 700 bursts a second the load's thread is
+ * therefore always busy, as a load generator with microsecond timers is: pin it to a core of its
+ * own ({@code compare --pin} does). Loop thread only.
  */
 final class Pacer implements Runnable {
 
-    /** Closer than this, the next burst is waited for by running again at once, not by a timer. */
-    private static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /**
      * Bursts handed out per run at most, and sent per stream per call: a load that has fallen
-     * behind catches up in steps, with the loop's reads and timers between them, and the lag shows.
+     * behind catches up in steps, with the loop's reads between them, and the lag shows.
      */
     static final int MAX_BURSTS_AT_ONCE = 1024;
+    /** Further than this, the next burst is waited for by blocking in select, not by polling. */
+    private static final long FAR_NANOS = TimeUnit.MICROSECONDS.toNanos(1_500);
     /** The most messages in flight over all the streams, whatever the rate: 4 M due times, 32 MiB. */
     private static final long MAX_IN_FLIGHT = 1 << 22;
 
@@ -39,13 +43,17 @@ final class Pacer implements Runnable {
         void sendDue(long now);
     }
 
-    private final EventLoop loop;
     private final PacedStream[] streams;
     private final Measurement measurement;
     private final long start;
     private final double nanosPerBurst;
     private final boolean[] touched;
     private final int[] touchedList;
+    private EventLoop loop;
+    /** The periodic run while the next burst is near; {@code null} while the loop blocks until it is. */
+    private Cancellable polling;
+    /** The one run that ends a block; kept only so that it is plainly not lost. */
+    private Cancellable wakeup;
     private long issued;
 
     /**
@@ -53,17 +61,22 @@ final class Pacer implements Runnable {
      * @param depth messages per burst
      * @param start when burst 0 is due ({@link System#nanoTime()})
      */
-    Pacer(EventLoop loop, PacedStream[] streams, Measurement measurement, double rate, int depth, long start) {
+    Pacer(PacedStream[] streams, Measurement measurement, double rate, int depth, long start) {
         if (!(rate > 0)) {
             throw new IllegalArgumentException("the rate must be above 0, was " + rate);
         }
-        this.loop = loop;
         this.streams = streams.clone();
         this.measurement = measurement;
         this.start = start;
         this.nanosPerBurst = depth * 1e9 / rate;
         this.touched = new boolean[streams.length];
         this.touchedList = new int[streams.length];
+    }
+
+    /** Runs on {@code loop} from now on until the measurement stops. Loop thread. */
+    void start(EventLoop loop) {
+        this.loop = loop;
+        run();
     }
 
     /** When burst {@code b} is due, for a stream to stamp its messages with. */
@@ -79,6 +92,7 @@ final class Pacer implements Runnable {
     @Override
     public void run() {
         if (measurement.stopped()) {
+            stopPolling();
             return;
         }
         long now = System.nanoTime();
@@ -97,10 +111,18 @@ final class Pacer implements Runnable {
             streams[touchedList[i]].sendDue(now);
         }
         long wait = dueTime(issued) - System.nanoTime();
-        if (wait > SPIN_NANOS) {
-            loop.schedule(this, Duration.ofNanos(wait - TimeUnit.MILLISECONDS.toNanos(1)));
-        } else {
-            loop.execute(this);
+        if (wait > FAR_NANOS) { // block in select until a millisecond before it, then poll again
+            stopPolling();
+            wakeup = loop.schedule(this, Duration.ofNanos(wait - TimeUnit.MILLISECONDS.toNanos(1)));
+        } else if (polling == null) {
+            polling = loop.scheduleWithFixedDelay(this, Duration.ZERO, Duration.ofNanos(1_000));
+        }
+    }
+
+    private void stopPolling() {
+        if (polling != null) {
+            polling.cancel();
+            polling = null;
         }
     }
 

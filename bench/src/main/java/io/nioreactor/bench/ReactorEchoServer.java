@@ -36,10 +36,15 @@ final class ReactorEchoServer implements EchoServer {
         return new ReactorEchoServer(loops, address);
     }
 
-    /** The echo over TLS, with the bench's certificate. */
+    /** The echo over TLS, with the bench's certificate, on the JDK's engine. */
     static EchoServer tls(InetSocketAddress bind, int threads) throws Exception {
+        return tls(bind, threads, BenchTls.serverContext());
+    }
+
+    /** The echo over TLS, the engines made by {@code context} (the JDK's, or OpenSSL's: {@link OpenSslEngines}). */
+    static EchoServer tls(InetSocketAddress bind, int threads, javax.net.ssl.SSLContext context) throws Exception {
         EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
-        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(BenchTls.serverContext()).build()).build();
+        TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(context).build()).build();
         InetSocketAddress address = (InetSocketAddress) loops.listenTcp(bind, options, c -> EchoHandler.INSTANCE)
                 .join().localAddress();
         return new ReactorEchoServer(loops, address);

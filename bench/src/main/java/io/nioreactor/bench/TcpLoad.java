@@ -71,9 +71,9 @@ final class TcpLoad {
                 measurement.pacedAt(rate);
                 Pacer.PacedStream[] paced = streams.toArray(new Pacer.PacedStream[0]);
                 start = () -> {
-                    Pacer pacer = new Pacer(loop, paced, measurement, rate, depth, System.nanoTime());
+                    Pacer pacer = new Pacer(paced, measurement, rate, depth, System.nanoTime());
                     streams.forEach(s -> ((PacedTcpConnection) s).pacedBy(pacer));
-                    pacer.run();
+                    pacer.start(loop);
                 };
             } else {
                 start = () -> streams.forEach(s -> ((LoadConnection) s).start());

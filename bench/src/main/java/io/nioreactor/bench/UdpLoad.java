@@ -86,11 +86,11 @@ final class UdpLoad {
                     .get(10, TimeUnit.SECONDS);
         }
         Runnable start = () -> {
-            Pacer pacer = new Pacer(loop, streams, measurement, rate, depth, System.nanoTime());
+            Pacer pacer = new Pacer(streams, measurement, rate, depth, System.nanoTime());
             for (PacedUdpSocket stream : streams) {
                 stream.pacedBy(pacer);
             }
-            pacer.run();
+            pacer.start(loop);
             scanForLossEvery(loop, List.of(streams), PacedUdpSocket::freeLost, measurement);
         };
         return measurement.run(loop, start, warmup, duration, label, size, progress);

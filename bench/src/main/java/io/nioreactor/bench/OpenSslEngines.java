@@ -1,0 +1,119 @@
+package io.nioreactor.bench;
+
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyManagementException;
+import java.security.Provider;
+import java.security.SecureRandom;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/**
+ * Netty's OpenSSL engine (BoringSSL, from {@code netty-tcnative-boringssl-static}) for the
+ * reactor: the reactor's {@code TlsOptions} takes an {@link SSLContext}, and JSSE lets a context be
+ * backed by any {@link SSLContextSpi}; this one makes each engine with Netty's
+ * {@link SslContext#newEngine}. Engines of {@link SslProvider#OPENSSL} (not the reference-counted
+ * kind) free their native memory when collected, so the reactor needs to know nothing of Netty.
+ * Only engines are made: no sockets, no session contexts.
+ */
+final class OpenSslEngines {
+
+    private static final Provider PROVIDER = new Provider("NettyOpenSsl", "1.0",
+            "SSLContext over Netty's OpenSSL (BoringSSL) engine, engines only") {
+        private static final long serialVersionUID = 1L;
+    };
+
+    private OpenSslEngines() {
+    }
+
+    /** @throws IllegalStateException naming Netty's reason when the native library cannot load here */
+    static void ensureAvailable() {
+        if (!OpenSsl.isAvailable()) {
+            throw new IllegalStateException("Netty's OpenSSL is not available here: " + OpenSsl.unavailabilityCause());
+        }
+    }
+
+    /** A server context presenting the bench's certificate, its engines OpenSSL's. */
+    static SSLContext serverContext() throws IOException, GeneralSecurityException {
+        ensureAvailable();
+        return new Backed(SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(SslProvider.OPENSSL)
+                .protocols("TLSv1.3", "TLSv1.2").build());
+    }
+
+    /** An {@link SSLContext} whose engines the given Netty context makes. */
+    private static final class Backed extends SSLContext {
+        Backed(SslContext netty) {
+            super(new Spi(netty), PROVIDER, "TLS");
+        }
+    }
+
+    private static final class Spi extends SSLContextSpi {
+        private final SslContext netty;
+
+        Spi(SslContext netty) {
+            this.netty = netty;
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random)
+                throws KeyManagementException {
+            throw new KeyManagementException("initialised by Netty's SslContextBuilder");
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return netty.newEngine(UnpooledByteBufAllocator.DEFAULT);
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return netty.newEngine(UnpooledByteBufAllocator.DEFAULT, host, port);
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return engineCreateSSLEngine().getSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            SSLEngine engine = engineCreateSSLEngine();
+            SSLParameters supported = engine.getSSLParameters();
+            supported.setProtocols(engine.getSupportedProtocols());
+            supported.setCipherSuites(engine.getSupportedCipherSuites());
+            return supported;
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            throw new UnsupportedOperationException("engines only");
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            throw new UnsupportedOperationException("engines only");
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return netty.sessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return netty.sessionContext();
+        }
+    }
+}
