@@ -119,6 +119,10 @@ public enum LoopMetric {
             Kind.GAUGE, Unit.NANOSECONDS, Channels.ANY,
             "The longest busy time of one iteration over the last metrics window (LoopOptions.metricsWindow,"
                     + " a minute by default)"),
+    /** See {@link LoopMetrics#currentIterationNanos()}. */
+    CURRENT_ITERATION_NANOS(LoopMetrics::currentIterationNanos, "currentIterationNanos", Kind.GAUGE,
+            Unit.NANOSECONDS, Channels.ANY, "How long the iteration under way has been busy so far; 0 while the loop"
+                    + " waits for I/O (a loop blocked now shows here)"),
     /** See {@link LoopMetrics#blockedIterations()}. */
     BLOCKED_ITERATIONS(LoopMetrics::blockedIterations, "blockedIterations", Kind.COUNTER, Unit.ITERATIONS,
             Channels.ANY, "Iterations that held the loop past LoopOptions.blockedThreshold (a handler that blocks)");

@@ -267,6 +267,16 @@ public interface LoopMetrics {
     long longestRecentIterationNanos();
 
     /**
+     * How long the iteration under way has been busy so far, 0 while the loop waits in
+     * {@code select}: a loop blocked now shows here at once and for as long as it lasts, where the
+     * longest iterations are known only once an iteration ends. For a group, the longest of its
+     * loops.
+     *
+     * @return nanoseconds
+     */
+    long currentIterationNanos();
+
+    /**
      * Iterations the loop's watchdog found running past {@link LoopOptions#blockedThreshold()}:
      * a handler, task or timer that blocks or runs long holds up every other channel of the loop.
      * Each is counted once, and logged at WARN with the loop thread's stack (at most one line per

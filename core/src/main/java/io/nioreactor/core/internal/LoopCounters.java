@@ -40,6 +40,8 @@ final class LoopCounters implements LoopMetrics, ServedChannels {
     final RecentMax recentIterationNanos;
     /** Written by the watchdog's thread, the one writer of this counter. */
     final Counter blockedIterations = new Counter();
+    /** When the iteration under way began to be busy: marked by the loop, read by the watchdog and here. */
+    final BusyMark busy = new BusyMark();
     /** The kinds of channels served so far, one bit per {@link LoopMetric.Channels}; loop thread writes. */
     private volatile int served = 1 << LoopMetric.Channels.ANY.ordinal();
 
@@ -234,6 +236,12 @@ final class LoopCounters implements LoopMetrics, ServedChannels {
     @Override
     public long longestRecentIterationNanos() {
         return recentIterationNanos.get(System.nanoTime());
+    }
+
+    @Override
+    public long currentIterationNanos() {
+        long since = busy.since();
+        return since == BusyMark.IDLE ? 0 : Math.max(0, System.nanoTime() - since);
     }
 
     @Override

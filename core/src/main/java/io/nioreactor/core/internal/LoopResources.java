@@ -49,7 +49,6 @@ final class LoopResources {
     private final ReadLoop readLoop;
     private long ioNanos;
     private boolean ioNanosValid;
-    private final BusyMark busy = new BusyMark();
 
     LoopResources(LoopOptions options) {
         this.budget = new SendBudget(options.maxQueuedBytes());
@@ -175,14 +174,14 @@ final class LoopResources {
         if (!ioNanosValid) {
             ioNanos = System.nanoTime();
             ioNanosValid = true;
-            busy.began(ioNanos);
+            counters.busy.began(ioNanos);
         }
         return ioNanos;
     }
 
     /** When the current iteration's busy part began, for the watchdog. */
     BusyMark busy() {
-        return busy;
+        return counters.busy;
     }
 
     /** A new iteration: the next {@link #ioNanos()} reads the clock again. */

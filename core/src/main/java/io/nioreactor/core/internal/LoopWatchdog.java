@@ -12,13 +12,16 @@ import org.slf4j.Logger;
  * threshold; the loop only marks the edges of its iterations ({@link BusyMark}). An episode (one
  * iteration) is counted once, in {@link io.nioreactor.core.LoopMetrics#blockedIterations()}, and
  * logged at WARN with the time so far and the loop thread's stack at that moment, at most one line
- * per loop every ten seconds (with the count of those not logged). Reporting takes the loop
+ * per loop every ten seconds (with the count of those not logged); an episode that goes on is
+ * logged again every ten seconds ("still blocked"), not counted again. Reporting takes the loop
  * thread's stack, which briefly stops it: only a loop already blocked pays that.
  *
  * <p>A pause of the whole JVM (a collection, a safepoint) holds the loop too, but no handler is to
- * blame: the checker sees such a pause as its own lateness (it is held as well), and time it was
- * held while the iteration ran is not counted against the loop. A log appender that blocks holds
- * the one checker thread, and so every loop's checks, until it returns.
+ * blame: the checker is held as well and sees the pause as its own lateness, and the part of that
+ * lateness that fell within the iteration is not counted against the loop. The excuse is an
+ * estimate: the checker is also late when it was busy reporting another loop, or when the host
+ * gave it no CPU; a pause shorter than the checker's sleep goes unseen. A log appender that blocks
+ * holds the one checker thread, and so every loop's checks, until it returns.
  */
 final class LoopWatchdog implements Runnable {
 
@@ -32,15 +35,18 @@ final class LoopWatchdog implements Runnable {
     private final long periodNanos;
     private final Logger log;
     private final LogThrottle throttle = new LogThrottle(LOG_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
-    private final ScheduledFuture<?> checks;
+    private ScheduledFuture<?> checks;
     /** The busy mark of the last episode reported: the same iteration is not counted twice. */
     private long reportedSince = BusyMark.IDLE;
-    /** The iteration being timed, and how long the checker itself was held since it was first seen. */
+    /** When the episode reported was last logged, for its "still blocked" lines. */
+    private long lastLoggedNanos;
+    /** The iteration being timed, and how long the checker itself was held while it ran. */
     private long watchedSince = BusyMark.IDLE;
     private long heldWhileWatched;
     private long lastCheckEnded;
 
-    private LoopWatchdog(Thread loopThread, String loopName, BusyMark busy, Counter blocked, long thresholdNanos,
+    /** A watchdog not scheduled yet: {@link #watch} schedules it; tests call {@link #check} themselves. */
+    LoopWatchdog(Thread loopThread, String loopName, BusyMark busy, Counter blocked, long thresholdNanos,
             Logger log) {
         this.loopThread = loopThread;
         this.loopName = loopName;
@@ -50,8 +56,6 @@ final class LoopWatchdog implements Runnable {
         this.log = log;
         this.periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 2);
         this.lastCheckEnded = System.nanoTime();
-        // With a fixed delay, a late check is not followed by catch-up checks: each gap measures a pause.
-        this.checks = Checker.EXECUTOR.scheduleWithFixedDelay(this, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -61,19 +65,33 @@ final class LoopWatchdog implements Runnable {
      */
     static LoopWatchdog watch(Thread loopThread, String loopName, BusyMark busy, Counter blocked,
             long thresholdNanos, Logger log) {
-        return thresholdNanos <= 0 ? null : new LoopWatchdog(loopThread, loopName, busy, blocked, thresholdNanos, log);
+        if (thresholdNanos <= 0) {
+            return null;
+        }
+        LoopWatchdog watchdog = new LoopWatchdog(loopThread, loopName, busy, blocked, thresholdNanos, log);
+        // With a fixed delay, a late check is not followed by catch-up checks: each gap measures a pause.
+        watchdog.checks = Checker.EXECUTOR.scheduleWithFixedDelay(watchdog, watchdog.periodNanos,
+                watchdog.periodNanos, TimeUnit.NANOSECONDS);
+        return watchdog;
     }
 
     /** The loop has ended: no more checks. */
     void stop() {
-        checks.cancel(false);
+        if (checks != null) {
+            checks.cancel(false);
+        }
+    }
+
+    /** The time between two checks. */
+    long periodNanos() {
+        return periodNanos;
     }
 
     /** One look, on the watchdog's thread; nothing it throws may end the checks to come. */
     @Override
     public void run() {
         try {
-            check();
+            check(System.nanoTime());
         } catch (Throwable t) {
             Failures.rethrowIfFatal(t);
             try {
@@ -81,34 +99,40 @@ final class LoopWatchdog implements Runnable {
             } catch (Throwable ignored) { // the logger itself failed: nothing left to tell
             }
         } finally {
-            lastCheckEnded = System.nanoTime();
+            lastCheckEnded = System.nanoTime(); // a slow report is not taken for a pause at the next check
         }
     }
 
-    private void check() {
-        long now = System.nanoTime();
-        long held = Math.max(0, now - lastCheckEnded - periodNanos); // this check came late by that much
+    /** One look at {@code now}: counts and logs an iteration busy past the threshold, pauses left out. */
+    void check(long now) {
+        long late = Math.max(0, now - lastCheckEnded - periodNanos); // the checker was held this long
+        lastCheckEnded = now;
         long since = busy.since();
-        if (since == BusyMark.IDLE || since == reportedSince) {
+        if (since == BusyMark.IDLE) {
             return;
         }
         if (since != watchedSince) {
             watchedSince = since;
             heldWhileWatched = 0;
         }
-        heldWhileWatched += held;
+        heldWhileWatched += Math.min(late, Math.max(0, now - since)); // only the part within the iteration
         long busyNanos = now - since;
+        if (since == reportedSince) {
+            stillBlocked(now, busyNanos);
+            return;
+        }
         // Read again after the clock: still the same iteration, so it really has run this long.
         if (busyNanos - heldWhileWatched < thresholdNanos || busy.since() != since) {
             return;
         }
         reportedSince = since;
         blocked.increment();
+        StackTraceElement[] stack = loopThread.getStackTrace();
+        if (busy.since() != since) {
+            return; // counted; but the stack shows where the loop went next, not what held it
+        }
         if (throttle.allow()) {
-            StackTraceElement[] stack = loopThread.getStackTrace();
-            if (busy.since() != since) {
-                return; // counted, but the stack would show where the loop went next, not what held it
-            }
+            lastLoggedNanos = now;
             long notLogged = throttle.suppressed();
             log.warn("loop {} blocked: one iteration has run {} ms, past the blocked threshold of {} ms; a handler,"
                     + " task or timer holds the loop thread and the loop's other channels wait{}; the loop thread"
@@ -116,7 +140,23 @@ final class LoopWatchdog implements Runnable {
                     TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
                     notLogged == 0 ? "" : " (" + notLogged + " such episodes since the last line)",
                     new LoopBlocked(stack));
+        } else {
+            lastLoggedNanos = now - LOG_INTERVAL_NANOS; // not logged: the first "still blocked" line comes soon
         }
+    }
+
+    /** The episode reported goes on: a line every ten seconds, with where the thread is now. */
+    private void stillBlocked(long now, long busyNanos) {
+        if (now - lastLoggedNanos < LOG_INTERVAL_NANOS) {
+            return;
+        }
+        StackTraceElement[] stack = loopThread.getStackTrace();
+        if (busy.since() != reportedSince) {
+            return;
+        }
+        lastLoggedNanos = now;
+        log.warn("loop {} still blocked: the same iteration has run {} ms; the loop thread is at", loopName,
+                TimeUnit.NANOSECONDS.toMillis(busyNanos), new LoopBlocked(stack));
     }
 
     /** The stack of a blocked loop thread, logged as a throwable so that log tools show it as one. */

@@ -338,6 +338,15 @@ public final class SummedLoopMetrics implements GroupMetrics, ServedChannels {
     }
 
     @Override
+    public long currentIterationNanos() {
+        long longest = 0;
+        for (LoopMetrics m : loops) {
+            longest = Math.max(longest, m.currentIterationNanos());
+        }
+        return longest;
+    }
+
+    @Override
     public long blockedIterations() {
         long sum = 0;
         for (LoopMetrics m : loops) {
