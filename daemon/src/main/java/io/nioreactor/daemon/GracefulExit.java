@@ -3,6 +3,7 @@ package io.nioreactor.daemon;
 import io.nioreactor.core.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -42,15 +43,24 @@ public final class GracefulExit {
                 status = 1;
             }
             if (pidFile != null) {
-                try {
-                    Files.deleteIfExists(pidFile);
-                } catch (IOException e) {
-                    log.warn("cannot remove the pid file {}: {}", pidFile, e.toString());
-                }
+                removeIfOurs(pidFile);
             }
             System.out.flush();
             Runtime.getRuntime().halt(status);
         }, "graceful-exit");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Removes the pid file if it still names this process: after a hand-over, the new daemon has written its own. */
+    static void removeIfOurs(Path pidFile) {
+        try {
+            if (Files.readString(pidFile).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.delete(pidFile);
+            }
+        } catch (NoSuchFileException gone) {
+            // removed already: nothing to do
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot remove the pid file {}: {}", pidFile, e.toString());
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.nioreactor.core.TcpServer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,6 +58,9 @@ public final class Serving {
     /**
      * Starts what comes with serving: the metrics endpoint ({@code --metrics}) and the pid file
      * ({@code --pid-file}); if either fails, prints its one-line reason on stderr and stops the loops.
+     * Call it before the service listens: a daemon that then gives up has taken no connection (with
+     * {@code --share-port}, a failing new daemon would otherwise reset the connections the kernel had
+     * begun to hand it). With {@code --share-port} the metrics port is shared as well.
      *
      * @param loops  the daemon's loops
      * @param common the daemon's common flags
@@ -64,7 +69,8 @@ public final class Serving {
      */
     public static boolean startExtras(EventLoopGroup loops, CommonOptions common, LoopMetric.Channels... served) {
         if (common.metricsAddress() != null) {
-            TcpServer metrics = awaitBound(loops, MetricsEndpoint.start(loops, common.metricsAddress(), served));
+            TcpServer metrics = awaitBound(loops, MetricsEndpoint.start(loops, common.metricsAddress(),
+                    common.sharePort(), served));
             if (metrics == null) {
                 return false;
             }
@@ -72,7 +78,9 @@ public final class Serving {
         }
         if (common.pidFile() != null) {
             try {
-                Files.writeString(common.pidFile(), ProcessHandle.current().pid() + "\n");
+                // Not through a link someone else put there: the path may be in a shared folder.
+                Files.writeString(common.pidFile(), ProcessHandle.current().pid() + "\n", StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 System.err.println("cannot write the pid file " + common.pidFile() + ": " + e);
                 loops.shutdownGracefully(Duration.ZERO);
@@ -80,6 +88,18 @@ public final class Serving {
             }
         }
         return true;
+    }
+
+    /**
+     * The service could not listen after {@link #startExtras}: the pid file it wrote is removed (the
+     * loops, and with them the metrics endpoint, are already stopping).
+     *
+     * @param common the daemon's common flags
+     */
+    public static void abandonExtras(CommonOptions common) {
+        if (common.pidFile() != null) {
+            GracefulExit.removeIfOurs(common.pidFile());
+        }
     }
 
     /**

@@ -44,6 +44,36 @@ class LogFormatTest {
         assertTrue(warning.get("throwable").get("stepArray").size() > 0, "the stack trace: " + lines.get(1));
     }
 
+    /** Key-value pairs as members of their own: numbers as numbers, odd keys and values still valid JSON. */
+    @Test
+    void keyValuePairsAreMembersOfTheirOwnAndEveryLineStaysValidJson() throws Exception {
+        PrintStream console = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            LogFormat.JSON.apply();
+            LoggerFactory.getLogger("Serving").atInfo().addKeyValue("open", 3L).addKeyValue("rate", 2.5)
+                    .addKeyValue("nan", Double.NaN).addKeyValue("big", new java.math.BigDecimal("12.50"))
+                    .addKeyValue("quote\"d\n", "a \"value\" with\ttabs\u0001").addKeyValue("level", "mine")
+                    .addKeyValue("open", 4L).addKeyValue("nothing", (Object) null).log("stats");
+        } finally {
+            System.setOut(console);
+            resetLogback();
+        }
+        String line = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).findFirst()
+                .orElseThrow();
+        JsonNode event = new ObjectMapper().readTree(line); // valid JSON, or this throws
+        assertTrue(event.get("open").isIntegralNumber() && event.get("open").asLong() == 3, "first of two: " + line);
+        assertEquals(1, line.split("\"open\":", -1).length - 1, "no duplicate member: " + line);
+        assertTrue(event.get("rate").isDouble(), line);
+        assertTrue(event.get("nan").isNull(), "not finite: null, so the field keeps one type: " + line);
+        assertTrue(event.get("big").isNumber(), line);
+        assertEquals("a \"value\" with\ttabs\u0001", event.get("quote\"d\n").asText());
+        assertEquals("INFO", event.get("level").asText(), "the encoder's own member is not shadowed");
+        assertEquals("mine", event.get("kvp.level").asText());
+        assertTrue(event.get("nothing").isNull());
+    }
+
     @Test
     void aUsersRollingFileAndAsyncConsoleTurnJsonToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {

@@ -135,6 +135,11 @@ class DistributionIT {
                 Set<String> fromTheBench = new TreeSet<>(loaded);
                 fromTheBench.retainAll(benchOnly);
                 assertEquals(Set.of(), fromTheBench, launcher + " loads jars only the bench needs");
+                for (String jar : loaded) { // and by name, whatever the lists say
+                    assertFalse(jar.startsWith("netty-") || jar.startsWith("jfreechart-")
+                            || jar.startsWith("jackson-") || jar.startsWith("nioreactor-bench-"),
+                            launcher + " loads the bench's " + jar);
+                }
                 System.out.printf("[measure] %s's classpath: %d jars, %,d bytes (lib/ holds %,d bytes in all)%n",
                         launcher, classpath.size(), bytes, allJars);
             }

@@ -102,12 +102,16 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         SocketAddress address = unixPath != null ? UnixDomainSocketAddress.of(unixPath) : inet;
 
         EventLoopGroup loops = EventLoopGroup.start("tcp-echo", common.threads(), common.loopOptions());
+        LoopMetric.Channels[] served = tls.enabled() ? new LoopMetric.Channels[] {LoopMetric.Channels.TCP,
+                LoopMetric.Channels.TLS} : new LoopMetric.Channels[] {LoopMetric.Channels.TCP};
+        if (!Serving.startExtras(loops, common, served)) { // before listening: a failure here takes no connection
+            return DaemonMain.EXIT_FAILURE;
+        }
         TcpServer server = Serving.awaitBound(loops, inherited != null
                 ? loops.listenTcp(inherited.listening(), options, c -> EchoHandler.INSTANCE)
                 : loops.listenTcp(address, options, c -> EchoHandler.INSTANCE));
-        LoopMetric.Channels[] served = tls.enabled() ? new LoopMetric.Channels[] {LoopMetric.Channels.TCP,
-                LoopMetric.Channels.TLS} : new LoopMetric.Channels[] {LoopMetric.Channels.TCP};
-        if (server == null || !Serving.startExtras(loops, common, served)) {
+        if (server == null) {
+            Serving.abandonExtras(common);
             return DaemonMain.EXIT_FAILURE;
         }
         String transport = tls.enabled() ? "tls" : inherited != null ? inherited.transport("tcp")

@@ -96,6 +96,9 @@ class TcpEchoDaemonOperationsIT {
                 return last != null && fields(last).getOrDefault("bytesRead", "0").equals("1000");
             });
             JsonNode stats = statsLine(json, daemon.stdout());
+            for (String line : daemon.stdout()) {
+                assertTrue(parse(json, line) != null, "every line a JSON object: " + line);
+            }
             Map<String, String> fields = fields(stats);
             System.out.println("[measure] a JSON stats line: " + stats);
             assertEquals("1", fields.get("accepted"));
@@ -106,6 +109,42 @@ class TcpEchoDaemonOperationsIT {
             assertTrue(stats.get("formattedMessage").asText().contains("read 1000 B"), "and a sentence to read");
             assertFalse(stats.has("arguments") || stats.has("message") || stats.has("kvpList"),
                     "the message once, the figures once: " + stats);
+        }
+    }
+
+    /**
+     * A --share-port hand-over with --metrics and --pid-file: the new daemon shares the metrics port
+     * too and starts; the old one's exit leaves the new one's pid file; the new one still answers both.
+     */
+    @Test
+    void aSharePortHandOverKeepsTheMetricsPortAndTheNewDaemonsPidFile(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        Path pidFile = dir.resolve("tcp-echo.pid");
+        int port = freePort();
+        int metricsPort = freePort();
+        String[] args = {"--port", Integer.toString(port), "--share-port", "--metrics", "127.0.0.1:" + metricsPort,
+            "--pid-file", pidFile.toString()};
+        try (DaemonProcess old = DaemonProcess.start(TcpEchoDaemonIT.JAR, args)) {
+            old.awaitPort();
+            try (DaemonProcess fresh = DaemonProcess.start(TcpEchoDaemonIT.JAR, args)) {
+                assertEquals(port, fresh.awaitPort(), "the new daemon started beside the old: " + fresh.stderr());
+                assertEquals(Long.toString(fresh.pid()), Files.readString(pidFile).trim());
+                old.terminate();
+                assertEquals(0, old.awaitExit(Duration.ofSeconds(15)));
+                assertEquals(Long.toString(fresh.pid()), Files.readString(pidFile).trim(),
+                        "the old daemon left the new one's pid file");
+                EchoClients.echoOnce(new InetSocketAddress("127.0.0.1", port), "after".getBytes(), 10_000);
+                assertEquals(200, curl("http://127.0.0.1:" + metricsPort + "/metrics").status);
+                fresh.terminate();
+                assertEquals(0, fresh.awaitExit(Duration.ofSeconds(15)));
+                assertFalse(Files.exists(pidFile), "removed by the daemon it named");
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
         }
     }
 

@@ -72,14 +72,15 @@ public final class UdpEchoDaemon implements Callable<Integer> {
         };
 
         EventLoopGroup loops = EventLoopGroup.start("udp-echo", common.threads(), common.loopOptions());
+        if (!Serving.startExtras(loops, common, LoopMetric.Channels.UDP)) { // before binding: nothing received yet
+            return DaemonMain.EXIT_FAILURE;
+        }
         UdpOptions options = UdpOptions.builder().reusePort(common.sharePort()).build();
         UdpEndpoint endpoint = Serving.awaitBound(loops, inherited != null
                 ? loops.bindUdp(inherited.datagram(), options, perLoop)
                 : loops.bindUdp(address, options, perLoop));
         if (endpoint == null) {
-            return DaemonMain.EXIT_FAILURE;
-        }
-        if (!Serving.startExtras(loops, common, LoopMetric.Channels.UDP)) {
+            Serving.abandonExtras(common);
             return DaemonMain.EXIT_FAILURE;
         }
         LoopMetrics m = loops.metrics();
