@@ -89,6 +89,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "With --latency, the offered rates as percents of the slowest peak (default: ${DEFAULT-VALUE}).")
     private List<Double> loadLevels;
 
+    @Option(names = "--latency-rounds", defaultValue = "1", paramLabel = "N",
+            description = "With --latency, runs per server and load level, interleaved; the table and the chart take"
+                    + " the run of median p99 and give the range (default: ${DEFAULT-VALUE}).")
+    private int latencyRounds;
+
     @Option(names = "--hgrm", paramLabel = "DIR",
             description = "Also write each run's round-trip percentile distribution to DIR, in HdrHistogram's .hgrm"
                     + " format (microseconds): SCENARIO-IMPL-roundN.hgrm, and with --latency SCENARIO-IMPL-PCTpct.hgrm.")
@@ -123,6 +128,10 @@ final class CompareCommand implements Callable<Integer> {
         Pinning pinning = pin ? Pinning.split(serverThreads, clientThreads, System.getenv("PATH"), System.out)
                 : Pinning.none(serverThreads, clientThreads);
         List<String> jvmOptions = serverJavaOpts.isBlank() ? List.of() : List.of(serverJavaOpts.trim().split("\\s+"));
+        if (latencyRounds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--latency-rounds': " + latencyRounds + " must be at least 1");
+        }
         for (double level : loadLevels) {
             if (!(level > 0 && level <= 100)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -203,9 +212,10 @@ final class CompareCommand implements Callable<Integer> {
             System.err.println(scenario.name() + ": no closed-loop peak to take the offered rates from: no latency runs");
             return points;
         }
-        for (int i = 0; i < loadLevels.size(); i++) {
-            double fraction = loadLevels.get(i) / 100;
+        for (int i = 0; i < loadLevels.size() * latencyRounds; i++) {
+            double fraction = loadLevels.get(i / latencyRounds) / 100;
             double rate = slowestPeak * fraction;
+            int round = i % latencyRounds + 1;
             for (String impl : rotated(impls, i)) {
                 ServerProcess server = servers.get(impl, scenario.proto());
                 if (server == null) {
@@ -223,8 +233,8 @@ final class CompareCommand implements Callable<Integer> {
                             new Sample(Double.NaN, 0, 0, 0, 0, 1, 0, "run failed: " + e.getMessage()), null);
                 }
                 points.add(point);
-                writeHgrm(point.sample(), String.format(Locale.ROOT, "%s-%s-%.0fpct", scenario.name(), impl,
-                        fraction * 100));
+                writeHgrm(point.sample(), String.format(Locale.ROOT, "%s-%s-%.0fpct%s", scenario.name(), impl,
+                        fraction * 100, latencyRounds > 1 ? "-round" + round : ""));
                 System.err.printf(Locale.ROOT, "latency %-9s %3.0f%% of %s's %,.0f: %-8s %,12.0f msgs/s offered, p99"
                         + " %,d us%s%n", scenario.name(), fraction * 100, slowest, slowestPeak, impl, rate,
                         point.percentile(99), point.valid() ? "" : " (not valid: " + (point.pace() == null

@@ -37,7 +37,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * scenario), the round-trip percentile distribution of its representative run (the run the
  * table's p99 comes from), on a log-scaled "percentile" axis as HdrHistogram's plotter draws it:
  * x = 1 / (1 - percentile), so 90%, 99%, 99.9% are evenly spaced; and with {@code --latency}, the
- * p99 round trip against the offered rate (open loop), on a log axis, where a server's knee shows.
+ * p99 round trip against the offered rate (open loop; the run of median p99 where there are
+ * several), on a log axis, where a server's knee shows.
  * Each server keeps one colour in every chart, named in each chart's legend; a line at the top
  * says the machine, the JDK, the pinning and the date.
  */
@@ -91,7 +92,7 @@ final class ComparePlot {
         XYSeriesCollection curves = new XYSeriesCollection();
         for (String impl : report.impls()) {
             XYSeries curve = new XYSeries(impl, true, false);
-            for (LatencyPoint point : report.latency(scenario.name())) {
+            for (LatencyPoint point : report.medianLatency(scenario.name())) {
                 if (point.impl().equals(impl) && point.valid()) {
                     curve.addOrUpdate(point.rate(), Math.max(1, point.percentile(99)));
                 }

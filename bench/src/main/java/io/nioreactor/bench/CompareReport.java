@@ -250,12 +250,38 @@ final class CompareReport {
         return latency;
     }
 
-    /** The open-loop runs of one scenario, by offered rate then server. */
+    /** The open-loop runs of one scenario, by offered rate then server (several runs of one: in the order they ran). */
     List<LatencyPoint> latency(String scenario) {
         return latency.stream().filter(p -> p.scenario().equals(scenario))
                 .sorted(java.util.Comparator.comparingDouble(LatencyPoint::rate)
                         .thenComparing(p -> impls.indexOf(p.impl())))
                 .collect(java.util.stream.Collectors.toList());
+    }
+
+    /**
+     * Per offered rate and server, the run of median p99 among those that kept their schedule
+     * (with an odd number of runs, the middle one; else the lower middle), or the first run if none
+     * did; by rate, then server. With one run per rate, {@link #latency(String)} itself.
+     */
+    List<LatencyPoint> medianLatency(String scenario) {
+        Map<String, List<LatencyPoint>> byRateAndImpl = new LinkedHashMap<>();
+        for (LatencyPoint point : latency(scenario)) {
+            byRateAndImpl.computeIfAbsent(point.rate() + "/" + point.impl(), k -> new ArrayList<>()).add(point);
+        }
+        List<LatencyPoint> medians = new ArrayList<>();
+        for (List<LatencyPoint> runs : byRateAndImpl.values()) {
+            List<LatencyPoint> kept = runs.stream().filter(LatencyPoint::valid)
+                    .sorted(java.util.Comparator.comparingLong(p -> p.percentile(99)))
+                    .collect(java.util.stream.Collectors.toList());
+            medians.add(kept.isEmpty() ? runs.get(0) : kept.get((kept.size() - 1) / 2));
+        }
+        return medians;
+    }
+
+    /** The p99s of every run of one server at one offered rate that kept its schedule. */
+    List<Long> latencyP99s(String scenario, String impl, double rate) {
+        return latency(scenario).stream().filter(p -> p.impl().equals(impl) && p.rate() == rate && p.valid())
+                .map(p -> p.percentile(99)).sorted().collect(java.util.stream.Collectors.toList());
     }
 
     /** Where and how it ran, or {@code null} if the JSON did not say. */

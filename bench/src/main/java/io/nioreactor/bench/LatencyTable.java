@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * The table of {@code compare --latency}: per scenario, per offered rate, each server's round
- * trips timed from when each message was due (p50, p99, p99.9, max), and the rate the load kept.
+ * trips timed from when each message was due (p50, p99, p99.9, max), and the rate the load kept;
+ * with several runs per rate, those of the run of median p99, and the range of the runs' p99s.
  * A run whose load could not keep the schedule, or that had errors, is marked: its figures do not
  * describe the server at that rate.
  */
@@ -17,23 +18,25 @@ final class LatencyTable {
 
     static void print(PrintStream out, CompareReport report) {
         for (Scenario scenario : report.scenarios()) {
-            List<LatencyPoint> points = report.latency(scenario.name());
+            List<LatencyPoint> points = report.medianLatency(scenario.name());
             if (points.isEmpty()) {
                 continue;
             }
             out.printf(Locale.ROOT, "%n== %s: round trips at fixed offered rates (open loop, timed from when each"
                     + " message was due) ==%n", scenario.name());
-            out.printf(Locale.ROOT, "%-16s %6s  %-14s %9s %9s %10s %10s %14s%n", "offered msgs/s", "share", "impl",
-                    "p50 us", "p99 us", "p99.9 us", "max us", "sent msgs/s");
+            out.printf(Locale.ROOT, "%-16s %6s  %-14s %9s %9s %10s %10s %14s %17s%n", "offered msgs/s", "share",
+                    "impl", "p50 us", "p99 us", "p99.9 us", "max us", "sent msgs/s", "p99 of runs, us");
             for (LatencyPoint point : points) {
                 String mark = point.valid() ? ""
                         : point.sample().errors() > 0 ? "  errors: " + point.sample().errors()
                         : "  schedule not kept: the figures do not describe the server at this rate";
-                out.printf(Locale.ROOT, "%,16.0f %5.0f%%  %-14s %9d %9d %10d %10d %,14.0f%s%n", point.rate(),
+                List<Long> p99s = report.latencyP99s(scenario.name(), point.impl(), point.rate());
+                String range = p99s.size() < 2 ? "" : p99s.get(0) + "-" + p99s.get(p99s.size() - 1);
+                out.printf(Locale.ROOT, "%,16.0f %5.0f%%  %-14s %9d %9d %10d %10d %,14.0f %17s%s%n", point.rate(),
                         point.fraction() * 100, point.impl(), point.percentile(50), point.percentile(99),
                         point.percentile(99.9), point.sample().roundTrip() == null ? 0
                                 : point.sample().roundTrip().getMaxValue(),
-                        point.pace() == null ? Double.NaN : point.pace().sentRate(), mark);
+                        point.pace() == null ? Double.NaN : point.pace().sentRate(), range, mark);
             }
         }
     }

@@ -108,6 +108,32 @@ class ComparePlotTest {
         assertEquals(4, text.lines().filter(l -> l.contains("reactor") || l.contains("netty")).count(), text);
     }
 
+    /** Several runs of one server at one rate: the table and the chart take the run of median p99, and give the range. */
+    @Test
+    void severalRunsAtOneRateShowTheRunOfMedianP99AndTheRange() throws Exception {
+        List<LatencyPoint> points = new ArrayList<>();
+        for (long p99 : new long[] {500, 100, 300}) {
+            Histogram roundTrip = new Histogram(60_000_000L, 3);
+            for (int i = 0; i < 98; i++) {
+                roundTrip.recordValue(10);
+            }
+            roundTrip.recordValue(p99); // the top 2%: the 99th percentile
+            roundTrip.recordValue(p99);
+            points.add(new LatencyPoint("pipelined", "reactor", 0.5, 50_000, new Sample(50_000, p99, 1, 50_000,
+                    80_000, 0, 0, null, 1, 1, 1, 1, roundTrip), new LoadResult.Pace(50_000, 50_000, 10)));
+        }
+        CompareReport report = new CompareReport(List.of(PIPELINED), List.of("reactor"), Map.of(), points, null);
+        List<LatencyPoint> medians = report.medianLatency("pipelined");
+        assertEquals(1, medians.size());
+        assertEquals(300, medians.get(0).percentile(99), 1);
+        assertEquals(List.of(100L, 300L, 500L), report.latencyP99s("pipelined", "reactor", 50_000).stream()
+                .map(v -> Math.round(v / 100.0) * 100).collect(java.util.stream.Collectors.toList()));
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        LatencyTable.print(new PrintStream(table, true, StandardCharsets.UTF_8), report);
+        assertTrue(table.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.contains("reactor")
+                && l.matches(".* 1\\d\\d-5\\d\\d\\s*$")), table.toString(StandardCharsets.UTF_8));
+    }
+
     /** Each server's colour, exact (flat bars, lines at least 2 px), in the bars and in the curves of one row. */
     @Test
     void eachServerHasOneColourInEveryChart(@TempDir Path dir) throws Exception {
