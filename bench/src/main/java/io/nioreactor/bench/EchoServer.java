@@ -1,5 +1,6 @@
 package io.nioreactor.bench;
 
+import io.nioreactor.tcp.TlsProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -28,7 +29,8 @@ interface EchoServer extends AutoCloseable {
                 return ReactorEchoServer.tls(address, threads);
             }
             if (impl.equals("reactor-openssl")) {
-                return ReactorEchoServer.tls(address, threads, OpenSslEngines.serverContext());
+                return ReactorEchoServer.tls(address, threads,
+                        TlsProvider.OPENSSL.serverContext(BenchTls.keyManagers()));
             }
             if (impl.startsWith("netty")) {
                 boolean openSsl = impl.endsWith("-openssl");

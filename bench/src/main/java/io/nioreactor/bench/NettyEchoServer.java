@@ -120,7 +120,7 @@ final class NettyEchoServer implements EchoServer {
     static EchoServer tls(InetSocketAddress bind, Transport transport, int threads, SslProvider provider)
             throws Exception {
         if (provider == SslProvider.OPENSSL) {
-            OpenSslEngines.ensureAvailable();
+            io.netty.handler.ssl.OpenSsl.ensureAvailability(); // Netty's reason, at once, not at the first handshake
         }
         SslContext tls = SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(provider)
                 .protocols("TLSv1.3", "TLSv1.2").build();

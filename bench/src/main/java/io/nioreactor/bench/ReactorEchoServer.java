@@ -41,7 +41,7 @@ final class ReactorEchoServer implements EchoServer {
         return tls(bind, threads, BenchTls.serverContext());
     }
 
-    /** The echo over TLS, the engines made by {@code context} (the JDK's, or OpenSSL's: {@link OpenSslEngines}). */
+    /** The echo over TLS, the engines made by {@code context} (the JDK's, or OpenSSL's: {@code TlsProvider.OPENSSL}). */
     static EchoServer tls(InetSocketAddress bind, int threads, javax.net.ssl.SSLContext context) throws Exception {
         EventLoopGroup loops = EventLoopGroup.start("reactor-echo", threads);
         TcpOptions options = TcpOptions.builder().tls(TlsOptions.server(context).build()).build();

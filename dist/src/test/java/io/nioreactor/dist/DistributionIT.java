@@ -98,7 +98,9 @@ class DistributionIT {
      * Each launcher's JVM loads exactly its program's jar and the jars its list names
      * (lib/NAME.classpath, written by the build from that program's own dependencies), every one of
      * them present; none of the jars only
-     * the bench uses (those on the bench's list and on no daemon's, Netty and the charts among them).
+     * the bench uses (those on the bench's list and on no daemon's, Netty's transports and the charts
+     * among them; tcp-echo carries Netty's TLS engine for {@code --tls-provider openssl}, udp-echo no
+     * Netty at all).
      */
     @Test
     void eachDaemonsClasspathAsTheJvmListsItIsItsOwnListAndHoldsNoBenchOnlyJar() throws Exception {
@@ -136,9 +138,12 @@ class DistributionIT {
                 fromTheBench.retainAll(benchOnly);
                 assertEquals(Set.of(), fromTheBench, launcher + " loads jars only the bench needs");
                 for (String jar : loaded) { // and by name, whatever the lists say
-                    assertFalse(jar.startsWith("netty-") || jar.startsWith("jfreechart-")
-                            || jar.startsWith("jackson-") || jar.startsWith("nioreactor-bench-"),
-                            launcher + " loads the bench's " + jar);
+                    boolean nettysTransports = jar.startsWith("netty-transport-classes-")
+                            || jar.startsWith("netty-transport-native-epoll") || jar.startsWith("netty-transport-native-io_uring");
+                    // tcp-echo carries Netty's TLS engine (--tls-provider openssl); udp-echo no Netty at all
+                    boolean netty = launcher.equals("udp-echo") ? jar.startsWith("netty-") : nettysTransports;
+                    assertFalse(netty || jar.startsWith("jfreechart-") || jar.startsWith("jackson-")
+                            || jar.startsWith("nioreactor-bench-"), launcher + " loads the bench's " + jar);
                 }
                 System.out.printf("[measure] %s's classpath: %d jars, %,d bytes (lib/ holds %,d bytes in all)%n",
                         launcher, classpath.size(), bytes, allJars);

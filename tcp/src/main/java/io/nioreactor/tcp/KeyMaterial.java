@@ -17,7 +17,6 @@ import java.security.interfaces.ECKey;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -37,8 +36,9 @@ import org.bouncycastle.pkcs.PKCSException;
 /**
  * A server's key and certificate chain, read as {@code openssl} and ACME clients write them (PEM:
  * a chain of certificates; a private key in PKCS#8, PKCS#1 for RSA or SEC1 for EC, optionally
- * encrypted), or from a PKCS#12 key store; made into an {@link SSLContext}. Parsing is
- * BouncyCastle's. Every refusal is an {@link Invalid} naming the file and what is wrong with it.
+ * encrypted), or from a PKCS#12 key store; made into a {@link KeyManagerFactory}, from which a
+ * {@link TlsProvider} makes the server's {@link javax.net.ssl.SSLContext}. Parsing is BouncyCastle's.
+ * Every refusal is an {@link Invalid} naming the file and what is wrong with it.
  */
 public final class KeyMaterial {
 
@@ -64,16 +64,16 @@ public final class KeyMaterial {
     }
 
     /**
-     * A context from PEM files.
+     * The key and chain of PEM files.
      *
      * @param certFile    the certificate chain, the server's first
      * @param keyFile     the private key
      * @param keyPassword the key's password, or {@code null} for a key in clear
-     * @return an initialised TLS context presenting that key and chain
+     * @return initialised key managers presenting that key and chain
      * @throws Invalid if a file is missing, holds no certificate or key, cannot be decrypted, or
      *                 the key does not belong to the certificate
      */
-    public static SSLContext fromPem(Path certFile, Path keyFile, char[] keyPassword) throws Invalid {
+    public static KeyManagerFactory fromPem(Path certFile, Path keyFile, char[] keyPassword) throws Invalid {
         List<X509Certificate> chain = certificates(certFile);
         PrivateKey key = privateKey(keyFile, keyPassword);
         if (!belongTogether(key, chain.get(0).getPublicKey())) {
@@ -84,21 +84,21 @@ public final class KeyMaterial {
             store.load(null, null);
             char[] storePassword = new char[0];
             store.setKeyEntry("server", key, storePassword, chain.toArray(X509Certificate[]::new));
-            return context(store, storePassword);
+            return keyManagers(store, storePassword);
         } catch (GeneralSecurityException | IOException e) {
             throw new Invalid("--tls-key", keyFile, "cannot be used for TLS: " + e.getMessage());
         }
     }
 
     /**
-     * A context from a PKCS#12 key store holding one key and its chain.
+     * The key and chain of a PKCS#12 key store holding one key.
      *
      * @param storeFile the {@code .p12} file
      * @param password  its password
-     * @return an initialised TLS context
+     * @return initialised key managers
      * @throws Invalid if the file is missing, not PKCS#12, the password is wrong, or it holds no key
      */
-    public static SSLContext fromPkcs12(Path storeFile, char[] password) throws Invalid {
+    public static KeyManagerFactory fromPkcs12(Path storeFile, char[] password) throws Invalid {
         KeyStore store;
         try (InputStream in = Files.newInputStream(storeFile)) {
             store = KeyStore.getInstance("PKCS12");
@@ -117,7 +117,7 @@ public final class KeyMaterial {
             if (!hasKey) {
                 throw new Invalid("--tls-keystore", storeFile, "holds no private key, only certificates");
             }
-            return context(store, password);
+            return keyManagers(store, password);
         } catch (GeneralSecurityException e) {
             throw new Invalid("--tls-keystore", storeFile, "its key cannot be read with that password (" + e.getMessage() + ")");
         }
@@ -146,12 +146,10 @@ public final class KeyMaterial {
         }
     }
 
-    private static SSLContext context(KeyStore store, char[] password) throws GeneralSecurityException {
+    private static KeyManagerFactory keyManagers(KeyStore store, char[] password) throws GeneralSecurityException {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
+        return keys;
     }
 
     private static List<X509Certificate> certificates(Path file) throws Invalid {

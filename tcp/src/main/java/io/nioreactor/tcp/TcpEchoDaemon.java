@@ -96,6 +96,9 @@ public final class TcpEchoDaemon implements Callable<Integer> {
         if (consoleMoved != null) {
             LoggerFactory.getLogger(TcpEchoDaemon.class).info(consoleMoved);
         }
+        if (tls.enabled()) {
+            LoggerFactory.getLogger(TcpEchoDaemon.class).info("TLS by {}", tls.provider().description());
+        }
         if (common.sharePort()) {
             warnIfQueuedConnectionsCannotMigrate(Path.of("/proc/sys/net/ipv4/tcp_migrate_req"));
         }

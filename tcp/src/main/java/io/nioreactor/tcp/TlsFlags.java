@@ -3,13 +3,16 @@ package io.nioreactor.tcp;
 import io.nioreactor.core.TlsOptions;
 import io.nioreactor.daemon.CommonOptions;
 import java.nio.file.Path;
-import javax.net.ssl.SSLContext;
+import java.security.GeneralSecurityException;
+import java.util.Locale;
+import javax.net.ssl.KeyManagerFactory;
 import picocli.CommandLine.Option;
 
 /**
  * The TLS flags of a daemon: a PEM certificate chain and key ({@code --tls-cert},
  * {@code --tls-key}, {@code --tls-key-password-file}) or a PKCS#12 key store
- * ({@code --tls-keystore}, {@code --tls-password-file}).
+ * ({@code --tls-keystore}, {@code --tls-password-file}); and whose engine serves it
+ * ({@code --tls-provider}).
  */
 public final class TlsFlags {
 
@@ -33,10 +36,21 @@ public final class TlsFlags {
             description = "The password of --tls-keystore, on the file's first line.")
     private Path keystorePasswordFile;
 
+    @Option(names = "--tls-provider", order = 45, paramLabel = "jdk|openssl",
+            description = "Whose TLS engine serves: jdk (the default: the JDK's own) or openssl (BoringSSL through"
+                    + " Netty, Linux x86-64 and AArch64: 1.8 to 4 times the full handshakes per second, the same"
+                    + " throughput once connected; its memory is native, outside --memory-budget).")
+    private TlsProvider provider;
+
     /** @return whether any TLS flag was given */
     public boolean enabled() {
         return certFile != null || keyFile != null || keystoreFile != null || keyPasswordFile != null
-                || keystorePasswordFile != null;
+                || keystorePasswordFile != null || provider != null;
+    }
+
+    /** @return the engine that serves the TLS: the one asked for, else the JDK's */
+    public TlsProvider provider() {
+        return provider == null ? TlsProvider.JDK : provider;
     }
 
     /**
@@ -50,6 +64,8 @@ public final class TlsFlags {
         if (!enabled()) {
             return null;
         }
+        common.check(keystoreFile != null || certFile != null || keyFile != null, "--tls-provider",
+                "it chooses the engine for --tls-cert with --tls-key, or --tls-keystore: give them too");
         common.check(keystoreFile == null || (certFile == null && keyFile == null), "--tls-keystore",
                 "give either --tls-keystore or --tls-cert with --tls-key, not both");
         common.check(keystoreFile != null || (certFile != null && keyFile != null), certFile == null ? "--tls-cert" : "--tls-key",
@@ -59,14 +75,20 @@ public final class TlsFlags {
         common.check(keyPasswordFile == null || keyFile != null, "--tls-key-password-file", "it is the password of --tls-key");
         common.check(keystorePasswordFile == null || keystoreFile != null, "--tls-password-file",
                 "it is the password of --tls-keystore");
+        KeyManagerFactory keys;
         try {
-            SSLContext context = keystoreFile != null
+            keys = keystoreFile != null
                     ? KeyMaterial.fromPkcs12(keystoreFile, KeyMaterial.password("--tls-password-file", keystorePasswordFile))
                     : KeyMaterial.fromPem(certFile, keyFile,
                             keyPasswordFile == null ? null : KeyMaterial.password("--tls-key-password-file", keyPasswordFile));
-            return TlsOptions.server(context).build();
         } catch (KeyMaterial.Invalid e) {
             common.check(false, e.flag(), e.getMessage());
+            throw new AssertionError("unreachable");
+        }
+        try {
+            return TlsOptions.server(provider().serverContext(keys)).build();
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            common.check(false, "--tls-provider", provider().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             throw new AssertionError("unreachable");
         }
     }

@@ -125,19 +125,27 @@ class TcpEchoDaemonTlsIT {
         }
     }
 
-    @ParameterizedTest(name = "{0} + {1} {2}")
+    @ParameterizedTest(name = "{0} + {1} {2} on {3}")
     @CsvSource({
-        "rsa-chain.pem, rsa-pkcs1.key, ",
-        "rsa-chain.pem, rsa-pkcs8.key, ",
-        "rsa-chain.pem, rsa-pkcs1-encrypted.key, password.txt",
-        "ec-chain.pem, ec-sec1.key, ",
-        "ec-chain.pem, ec-pkcs8.key, ",
-        "ec-chain.pem, ec-pkcs8-encrypted.key, password.txt",
+        "rsa-chain.pem, rsa-pkcs1.key, , JDK",
+        "rsa-chain.pem, rsa-pkcs8.key, , JDK",
+        "rsa-chain.pem, rsa-pkcs1-encrypted.key, password.txt, JDK",
+        "ec-chain.pem, ec-sec1.key, , JDK",
+        "ec-chain.pem, ec-pkcs8.key, , JDK",
+        "ec-chain.pem, ec-pkcs8-encrypted.key, password.txt, JDK",
+        "rsa-chain.pem, rsa-pkcs1.key, , OPENSSL",
+        "rsa-chain.pem, rsa-pkcs1-encrypted.key, password.txt, OPENSSL",
+        "ec-chain.pem, ec-sec1.key, , OPENSSL",
+        "ec-chain.pem, ec-pkcs8-encrypted.key, password.txt, OPENSSL",
     })
-    void eachPemFormServesTlsWithTheChain(String cert, String key, String password) throws Exception {
+    void eachPemFormServesTlsWithTheChain(String cert, String key, String password, TlsProvider provider)
+            throws Exception {
         // In this JVM, for speed: the daemon's own reading of the files, serving the daemon's echo.
-        javax.net.ssl.SSLContext context = KeyMaterial.fromPem(dir.resolve(cert), dir.resolve(key),
-                password == null ? null : KeyMaterial.password("--tls-key-password-file", dir.resolve(password)));
+        javax.net.ssl.SSLContext context = provider.serverContext(KeyMaterial.fromPem(dir.resolve(cert),
+                dir.resolve(key),
+                password == null ? null : KeyMaterial.password("--tls-key-password-file", dir.resolve(password))));
+        String engine = context.createSSLEngine().getClass().getName();
+        assertEquals(provider == TlsProvider.OPENSSL, engine.startsWith("io.netty.handler.ssl."), engine);
         io.nioreactor.core.EventLoop loop = io.nioreactor.core.EventLoop.start("pem-" + key);
         try {
             io.nioreactor.core.TcpOptions options = io.nioreactor.core.TcpOptions.builder()
@@ -158,12 +166,30 @@ class TcpEchoDaemonTlsIT {
                 "--tls-key-password-file", "password.txt")) {
             String[] start = daemon.awaitStartLine();
             assertEquals("tls", start[0], daemon.stdout().toString());
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.contains("TLS by the JDK's engine")),
+                    daemon.stdout().toString());
             int port = daemon.awaitPort();
             byte[] sent = new byte[100_000];
             new Random(9).nextBytes(sent);
             assertArrayEquals(sent, echo(port, sent));
             assertEquals("hello through openssl\nand a second line\n",
                     throughOpenssl(port, "hello through openssl\nand a second line\n"));
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
+    void theJarServesTlsOnOpensslsEngineWhenAskedToSslSocketAndOpenssl() throws Exception {
+        try (DaemonProcess daemon = start("--tls-provider=openssl", "--tls-keystore", "server.p12",
+                "--tls-password-file", "password.txt")) {
+            int port = daemon.awaitPort();
+            assertTrue(daemon.stdout().stream().anyMatch(l -> l.contains("TLS by OpenSSL's engine (BoringSSL")),
+                    daemon.stdout().toString());
+            byte[] sent = new byte[1 << 20];
+            new Random(13).nextBytes(sent);
+            assertArrayEquals(sent, echo(port, sent));
+            assertEquals("through BoringSSL\n", throughOpenssl(port, "through BoringSSL\n"));
             daemon.terminate();
             assertEquals(0, daemon.awaitExit(Duration.ofSeconds(20)));
         }
@@ -221,6 +247,10 @@ class TcpEchoDaemonTlsIT {
                 + " | --tls-keystore | server.p12: not a PKCS#12 key store, or the password from --tls-password-file is wrong",
         "certificate without key | --tls-cert ec-chain.pem"
                 + " | --tls-key | --tls-cert and --tls-key go together",
+        "an engine without keys | --tls-provider=openssl"
+                + " | --tls-provider | --tls-cert with --tls-key, or --tls-keystore: give them too",
+        "an engine nobody makes | --tls-provider=boring --tls-keystore server.p12 --tls-password-file password.txt"
+                + " | --tls-provider | --tls-provider': expected one of [JDK, OPENSSL] (case-insensitive) but was 'boring'",
     })
     void aFileThatDoesNotFitExitsTwoWithOneLineNamingIt(String what, String flags, String flag, String message) {
         // In this JVM, for speed: the same parsing and exit code as the jar, whose process is checked below.

@@ -1,19 +1,20 @@
-package io.nioreactor.bench;
+package io.nioreactor.tcp;
 
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
 import java.security.Provider;
 import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
@@ -21,38 +22,44 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * Netty's OpenSSL engine (BoringSSL, from {@code netty-tcnative-boringssl-static}) for the
- * reactor: the reactor's {@code TlsOptions} takes an {@link SSLContext}, and JSSE lets a context be
- * backed by any {@link SSLContextSpi}; this one makes each engine with Netty's
- * {@link SslContext#newEngine}. Engines of {@link SslProvider#OPENSSL} (not the reference-counted
- * kind) free their native memory when collected, so the reactor needs to know nothing of Netty.
- * Only engines are made: no sockets, no session contexts.
+ * An {@link SSLContext} whose engines are Netty's OpenSSL (BoringSSL) engines: the reactor's
+ * {@code TlsOptions} takes a context, and JSSE lets a context be backed by any
+ * {@link SSLContextSpi}; this one makes each engine with {@link SslContext#newEngine}. Engines of
+ * {@link SslProvider#OPENSSL} (not the reference-counted kind) free their native memory once
+ * closed or collected, so the reactor needs to know nothing of Netty. Only engines are made: no
+ * sockets.
  */
-final class OpenSslEngines {
+final class OpenSslContext {
 
     private static final Provider PROVIDER = new Provider("NettyOpenSsl", "1.0",
             "SSLContext over Netty's OpenSSL (BoringSSL) engine, engines only") {
         private static final long serialVersionUID = 1L;
     };
 
-    private OpenSslEngines() {
+    private OpenSslContext() {
     }
 
-    /** @throws IllegalStateException naming Netty's reason when the native library cannot load here */
-    static void ensureAvailable() {
+    /**
+     * A server context presenting the key and chain of {@code keys}, TLS 1.3 and 1.2.
+     *
+     * @throws IllegalStateException naming Netty's reason when the native library cannot load here
+     * @throws GeneralSecurityException if OpenSSL refuses the keys
+     */
+    static SSLContext server(KeyManagerFactory keys) throws GeneralSecurityException {
         if (!OpenSsl.isAvailable()) {
-            throw new IllegalStateException("Netty's OpenSSL is not available here: " + OpenSsl.unavailabilityCause());
+            Throwable why = OpenSsl.unavailabilityCause();
+            throw new IllegalStateException("OpenSSL's engine cannot load on this machine ("
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "): "
+                    + (why == null ? "unknown reason" : why.getMessage()));
+        }
+        try {
+            return new Backed(SslContextBuilder.forServer(keys).sslProvider(SslProvider.OPENSSL)
+                    .protocols("TLSv1.3", "TLSv1.2").build());
+        } catch (SSLException e) {
+            throw new GeneralSecurityException("OpenSSL cannot use the key: " + e.getMessage(), e);
         }
     }
 
-    /** A server context presenting the bench's certificate, its engines OpenSSL's. */
-    static SSLContext serverContext() throws IOException, GeneralSecurityException {
-        ensureAvailable();
-        return new Backed(SslContextBuilder.forServer(BenchTls.keyManagers()).sslProvider(SslProvider.OPENSSL)
-                .protocols("TLSv1.3", "TLSv1.2").build());
-    }
-
-    /** An {@link SSLContext} whose engines the given Netty context makes. */
     private static final class Backed extends SSLContext {
         Backed(SslContext netty) {
             super(new Spi(netty), PROVIDER, "TLS");
