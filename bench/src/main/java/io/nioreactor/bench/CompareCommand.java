@@ -30,7 +30,8 @@ final class CompareCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--impls", defaultValue = "reactor,netty,netty-epoll,netty-io_uring,blocking", split = ",",
-            description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual"
+            description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual;"
+                    + " with --tls also reactor-openssl and netty-openssl (and netty-epoll-openssl...: OpenSSL's engine)"
                     + " (default: ${DEFAULT-VALUE}).")
     private List<String> impls;
 
@@ -75,8 +76,9 @@ final class CompareCommand implements Callable<Integer> {
             + " neither takes the other's CPU; without taskset on the PATH, says so and runs unpinned.")
     private boolean pin;
 
-    @Option(names = "--tls", description = "The TCP scenarios over TLS (reactor against Netty's SslHandler, both on the"
-            + " JDK's SSLEngine, the bench's certificate), idle connections after a handshake; udp is left out.")
+    @Option(names = "--tls", description = "The TCP scenarios over TLS (the reactor against Netty's SslHandler, on the"
+            + " JDK's SSLEngine, or on OpenSSL's with the -openssl servers; the bench's certificate), idle connections"
+            + " after a handshake; udp is left out.")
     private boolean tls;
 
     @Option(names = "--latency", description = "After the rounds, for each scenario, open-loop runs at fixed offered rates"
@@ -96,7 +98,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--hgrm", paramLabel = "DIR",
             description = "Also write each run's round-trip percentile distribution to DIR, in HdrHistogram's .hgrm"
-                    + " format (microseconds): SCENARIO-IMPL-roundN.hgrm, and with --latency SCENARIO-IMPL-PCTpct.hgrm.")
+                    + " format, in milliseconds as its plotter has them: SCENARIO-IMPL-roundN.hgrm, and with --latency"
+                    + " SCENARIO-IMPL-PCTpct.hgrm (e.g. pingpong-reactor-99.5pct.hgrm).")
     private Path hgrm;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every sample as JSON to FILE.")
@@ -233,8 +236,9 @@ final class CompareCommand implements Callable<Integer> {
                             new Sample(Double.NaN, 0, 0, 0, 0, 1, 0, "run failed: " + e.getMessage()), null);
                 }
                 points.add(point);
-                writeHgrm(point.sample(), String.format(Locale.ROOT, "%s-%s-%.0fpct%s", scenario.name(), impl,
-                        fraction * 100, latencyRounds > 1 ? "-round" + round : ""));
+                writeHgrm(point.sample(), String.format(Locale.ROOT, "%s-%s-%spct%s", scenario.name(), impl,
+                        java.math.BigDecimal.valueOf(fraction * 100).stripTrailingZeros().toPlainString(),
+                        latencyRounds > 1 ? "-round" + round : ""));
                 System.err.printf(Locale.ROOT, "latency %-9s %3.0f%% of %s's %,.0f: %-8s %,12.0f msgs/s offered, p99"
                         + " %,d us%s%n", scenario.name(), fraction * 100, slowest, slowestPeak, impl, rate,
                         point.percentile(99), point.valid() ? "" : " (not valid: " + (point.pace() == null
@@ -244,14 +248,14 @@ final class CompareCommand implements Callable<Integer> {
         return points;
     }
 
-    /** With --hgrm, the run's round trips as HdrHistogram's percentile distribution, in microseconds. */
+    /** With --hgrm, the run's round trips as HdrHistogram's percentile distribution, in milliseconds. */
     private void writeHgrm(Sample sample, String name) {
         if (hgrm == null || sample.roundTrip() == null) {
             return;
         }
         try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm.resolve(name + ".hgrm")), false,
                 java.nio.charset.StandardCharsets.US_ASCII)) {
-            sample.roundTrip().outputPercentileDistribution(out, 1.0);
+            sample.roundTrip().outputPercentileDistribution(out, 1000.0); // recorded in us, written in ms
         } catch (IOException e) {
             System.err.println("cannot write " + hgrm.resolve(name + ".hgrm") + ": " + e.getMessage());
         }

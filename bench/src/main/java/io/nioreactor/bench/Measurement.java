@@ -31,6 +31,7 @@ final class Measurement {
     private long maxLagNanos;
     private long windowStart;
     private long windowEnd;
+    private java.util.function.LongConsumer atWindowEnd = end -> { };
     /** The server's pid, whose CPU is read at the window's edges too; 0 or less: not read. */
     private final long serverPid;
     private long ownCpuAtStart;
@@ -76,6 +77,22 @@ final class Measurement {
         errors++;
     }
 
+    /**
+     * Open loop: a message due before the window's end that has no answer by then is recorded
+     * at what it has waited so far ({@code nanos}), else a server that stalls for the window's
+     * last second would look as if it never stalled.
+     */
+    void unanswered(long nanos) {
+        if (recording) {
+            roundTrip.recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1_000)));
+        }
+    }
+
+    /** Open loop: {@code atEnd} is given the window's end time, while it still records. */
+    void atWindowEnd(java.util.function.LongConsumer atEnd) {
+        this.atWindowEnd = atEnd;
+    }
+
     /** The load is open-loop at {@code rate} messages per second: the result says whether it kept to it. */
     void pacedAt(double rate) {
         this.targetRate = rate;
@@ -117,6 +134,7 @@ final class Measurement {
         }, warmup);
         loop.schedule(() -> {
             windowEnd = System.nanoTime();
+            atWindowEnd.accept(windowEnd);
             recording = false;
             stopped = true;
             double ownCpu = (ownCpuNanos() - ownCpuAtStart) / 1e9;

@@ -88,6 +88,19 @@ final class PacedTcpConnection implements ConnectionHandler, Pacer.PacedStream {
     }
 
     @Override
+    public void recordUnanswered(long end) {
+        for (long m = received; m < sent; m++) {
+            measurement.unanswered(end - dueAt[(int) (m & mask)]);
+        }
+        for (long b = burstsSent; b < burstsDue; b++) {
+            long due = pacer.dueTime(pacer.burstOf(id, b));
+            for (int i = 0; i < depth && due <= end; i++) {
+                measurement.unanswered(end - due);
+            }
+        }
+    }
+
+    @Override
     public void onRead(Connection c, ByteBuffer data) {
         long now = System.nanoTime();
         while (data.hasRemaining()) {

@@ -121,13 +121,33 @@ final class PacedUdpSocket implements DatagramHandler, Pacer.PacedStream {
         }
     }
 
-    /** Counts as lost, and frees, the slots whose datagram has had no echo within the loss timeout. */
+    /**
+     * Counts as lost, and frees, the slots whose datagram has had no echo within the loss
+     * timeout; each is recorded as a round trip of what it waited until found lost (at least the
+     * timeout), so that dropping datagrams cannot make a server's latency look better.
+     */
     void freeLost(long now) {
         for (int slot = 0; slot < slotSequence.length; slot++) {
             if (slotSequence[slot] >= 0 && now - slotSentAt[slot] > lossTimeoutNanos) {
                 slotSequence[slot] = -1;
                 freeSlots[freeCount++] = slot;
                 measurement.lost();
+                measurement.unanswered(now - slotDueAt[slot]);
+            }
+        }
+    }
+
+    @Override
+    public void recordUnanswered(long end) {
+        for (int slot = 0; slot < slotSequence.length; slot++) {
+            if (slotSequence[slot] >= 0) {
+                measurement.unanswered(end - slotDueAt[slot]);
+            }
+        }
+        for (long b = burstsSent; b < burstsDue; b++) {
+            long due = pacer.dueTime(pacer.burstOf(id, b));
+            for (int i = 0; i < depth && due <= end; i++) {
+                measurement.unanswered(end - due);
             }
         }
     }

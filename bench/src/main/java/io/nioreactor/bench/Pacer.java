@@ -41,6 +41,12 @@ final class Pacer implements Runnable {
 
         /** Sends what has come due and fits (a stream holds in flight what two seconds of its share bring, at most). */
         void sendDue(long now);
+
+        /**
+         * The window ends at {@code end}: each message due by then and not answered, in flight or
+         * still waiting to be sent, is recorded at what it has waited ({@link Measurement#unanswered}).
+         */
+        void recordUnanswered(long end);
     }
 
     private final PacedStream[] streams;
@@ -76,6 +82,12 @@ final class Pacer implements Runnable {
     /** Runs on {@code loop} from now on until the measurement stops. Loop thread. */
     void start(EventLoop loop) {
         this.loop = loop;
+        measurement.atWindowEnd(end -> {
+            run(); // the bursts due by the end, issued
+            for (PacedStream stream : streams) {
+                stream.recordUnanswered(end);
+            }
+        });
         run();
     }
 

@@ -169,7 +169,7 @@ class LoadVerificationTest {
         for (String line : Files.readAllLines(hgrm)) {
             String[] columns = line.trim().split("\\s+");
             if (columns.length == 4 && columns[0].matches("[0-9.]+")) {
-                long value = Math.round(Double.parseDouble(columns[0]));
+                long value = Math.round(Double.parseDouble(columns[0]) * 1000); // written in ms
                 if (Double.parseDouble(columns[1]) < 0.99) {
                     below = value;
                 } else {

@@ -73,6 +73,32 @@ class OpenLoopTest {
     }
 
     @Test
+    void aStallThatOutlastsTheWindowShowsInTheOpenLoopsP99() throws Exception {
+        InetSocketAddress target = echo();
+        // held from 1.6 s into a 2 s window until 0.2 s after it: a fifth of the window's messages unanswered
+        server.schedule(() -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(600)), Duration.ofMillis(1_600));
+        LoadResult open = TcpLoad.run(target, TcpOptions.defaults(), 1, 1, 64, Duration.ZERO, Duration.ofSeconds(2),
+                QUIET, 0, 2_000);
+        System.out.printf("[measure] a stall over the window's end: open loop p99 %d us, max %d us, %,d answered%n",
+                open.percentile(99), open.roundTrip().getMaxValue(), open.messages());
+        assertEquals(0, open.errors());
+        assertTrue(open.percentile(99) >= 150_000, "the messages still unanswered at the end are timed to it");
+    }
+
+    @Test
+    void aStallShowsInTheUdpOpenLoopToo() throws Exception {
+        InetSocketAddress target = (InetSocketAddress) server.bindUdp(ANY, UdpOptions.defaults(),
+                (endpoint, data, sender) -> endpoint.send(data, sender)).join().localAddress();
+        stallOnceAfter600ms();
+        LoadResult open = UdpLoad.run(target, 1, 1, 64, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(2),
+                QUIET, 0, 2_000);
+        System.out.printf("[measure] a 200 ms stall, udp open loop at 2,000/s: p99.9 %d us, lost %d%n",
+                open.percentile(99.9), open.lost());
+        assertEquals(0, open.errors());
+        assertTrue(open.percentile(99.9) >= 150_000, "the datagrams due during the stall queued behind it");
+    }
+
+    @Test
     void theRateSentIsTheRateAskedFor() throws Exception {
         InetSocketAddress target = echo();
         LoadResult result = TcpLoad.run(target, TcpOptions.defaults(), 4, 2, 128, Duration.ofMillis(200),
@@ -95,6 +121,7 @@ class OpenLoopTest {
         System.out.printf("[measure] udp open loop at 5,000/s: sent %,.0f/s, echoed %,.0f/s, lost %d, p99 %d us%n",
                 result.pace().sentRate(), result.messagesPerSecond(), result.lost(), result.percentile(99));
         assertEquals(0, result.errors());
+        assertEquals(0, result.lost(), "every datagram echoed within the loss timeout");
         assertEquals(5_000, result.pace().sentRate(), 1_000);
         assertEquals(5_000, result.messagesPerSecond(), 1_000);
     }
