@@ -14,7 +14,10 @@ import java.nio.ByteBuffer;
  * scanner can answer as soon as it has read the last header, before the last value has arrived:
  * the framer then waits for the rest without asking again (and refuses at once a frame announced
  * above its maximum). One scanner per framer, called on the loop thread only: it may keep state
- * about the frame under way between calls (reset it when a call returns a length).
+ * about the frame under way between calls (reset it when a call returns a length). The framer
+ * hands a frame over before it asks about the next one, so what the scanner noted while finding
+ * a frame's length (where its fields lie, from the frame's first byte) still describes the frame
+ * the handler is given: a protocol's request need not be parsed twice.
  */
 @FunctionalInterface
 public interface FrameScanner {

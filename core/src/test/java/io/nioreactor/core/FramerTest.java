@@ -557,6 +557,45 @@ class FramerTest {
     }
 
     @Test
+    void whatTheScannerNotedAboutAFrameStillDescribesItWhenTheHandlerGetsIt() throws Exception {
+        // The scanner notes where the body starts; the handler reads the body from that note alone.
+        int[] bodyAt = new int[1];
+        FrameScanner noting = (bytes, scanned) -> {
+            long length = DECIMAL_LENGTH.frameLength(bytes, scanned);
+            if (length != FrameScanner.NEED_MORE) {
+                bodyAt[0] = (int) (length - Integer.parseInt(header(bytes)));
+            }
+            return length;
+        };
+        List<String> bodies = new ArrayList<>();
+        Framer.FrameHandler fromTheNote = (c, frame) -> bodies.add(StandardCharsets.ISO_8859_1
+                .decode(frame.duplicate().position(frame.position() + bodyAt[0])).toString());
+        String[] sent = {"a", "", "hello, world", "x".repeat(300), "12:not a header", "z"};
+        byte[] stream = decimalFrames(sent);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 100; round++) {
+            bodies.clear();
+            Framer cut = Framer.of(noting, 1024, fromTheNote);
+            int from = 0;
+            while (from < stream.length) {
+                int to = round == 0 ? stream.length : Math.min(stream.length, from + 1 + random.nextInt(40));
+                feed(cut, slice(stream, from, to));
+                from = to;
+            }
+            assertEquals(List.of(sent), bodies, round == 0 ? "fed whole" : "random cuts, round " + round);
+        }
+    }
+
+    /** The decimal header of the frame at {@code bytes.position()}, without its ':'. */
+    private static String header(ByteBuffer bytes) {
+        StringBuilder digits = new StringBuilder();
+        for (int i = bytes.position(); bytes.get(i) != ':'; i++) {
+            digits.append((char) bytes.get(i));
+        }
+        return digits.toString();
+    }
+
+    @Test
     void aScannerThatGoesOnFromWhatItScannedIsNotAskedAgainOnceItToldTheLength() throws Exception {
         // Netstrings, searching for ':' from where the last call stopped, as FrameScanner invites.
         FrameScanner resuming = (bytes, scanned) -> {

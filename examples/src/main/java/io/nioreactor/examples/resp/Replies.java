@@ -22,6 +22,8 @@ final class Replies {
 
     private final ByteBuffer out = ByteBuffer.allocate(INLINE_VALUE + 64);
     private final ByteBuffer[] parts = new ByteBuffer[1];
+    /** Whether replies went to the connection since {@link #handedOverSinceAsked} was last asked. */
+    private boolean handedOver;
 
     static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
@@ -79,6 +81,7 @@ final class Replies {
             parts[0] = from.duplicate().limit(offset + length).position(offset);
             c.writeLater(parts);
             parts[0] = null;
+            handedOver = true;
         }
         room(c, 2);
         crlf();
@@ -92,6 +95,7 @@ final class Replies {
         if (out.position() > 0) {
             c.write(out.flip());
             out.clear();
+            handedOver = true;
         }
     }
 
@@ -100,7 +104,18 @@ final class Replies {
         if (out.position() > 0) {
             c.writeLater(out.flip());
             out.clear();
+            handedOver = true;
         }
+    }
+
+    /**
+     * Whether replies went to the connection since the last call: only then can it have stopped
+     * being writable, so only then is it worth asking (once a request, it showed in the profile).
+     */
+    boolean handedOverSinceAsked() {
+        boolean was = handedOver;
+        handedOver = false;
+        return was;
     }
 
     private void room(Connection c, int bytes) {

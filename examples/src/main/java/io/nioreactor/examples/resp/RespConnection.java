@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
 
     private final Store store;
+    private final RespScanner scanner;
     private final Framer framer;
     private final Replies replies = new Replies();
     private final Key probe = Key.probe();
@@ -28,7 +29,8 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
 
     RespConnection(Store store, int maxRequest) {
         this.store = store;
-        this.framer = Framer.of(new RespScanner(maxRequest), maxRequest, this);
+        this.scanner = new RespScanner(maxRequest);
+        this.framer = Framer.of(scanner, maxRequest, this);
     }
 
     @Override
@@ -63,7 +65,7 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
         } finally {
             frame = null;
         }
-        if (!c.isWritable()) {
+        if (replies.handedOverSinceAsked() && !c.isWritable()) {
             replies.send(c);
             c.setAutoRead(false); // a client that does not read its replies: wait for onWritable
         }
@@ -164,25 +166,25 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
 
     // ---------------------------------------------------------------- parsing one request
 
-    /** Splits the request into arguments. @return false if a bulk string lacks its CRLF */
+    /**
+     * The request's arguments: an array's from where the scanner found them, an inline
+     * command's split here. @return false if a bulk string lacks its CRLF
+     */
     private boolean parse(ByteBuffer request) {
         args = 0;
-        int at = request.position();
+        int start = request.position();
         int end = request.limit();
-        if (request.get(at) != '*') {
-            parseInline(request, at, end);
+        if (request.get(start) != '*') {
+            parseInline(request, start, end);
             return true;
         }
-        int count = (int) readNumber(request, at + 1);
-        at = skipLine(request, at);
-        for (int k = 0; k < count; k++) {
-            int length = (int) readNumber(request, at + 1);
-            at = skipLine(request, at);
+        for (int k = 0; k < scanner.args(); k++) {
+            int at = start + scanner.offset(k);
+            int length = scanner.length(k);
             if (at + length + 2 > end || request.get(at + length) != '\r' || request.get(at + length + 1) != '\n') {
                 return false;
             }
             add(at, length);
-            at += length + 2;
         }
         return true;
     }
@@ -213,21 +215,5 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
         argOffsets[args] = offset;
         argLengths[args] = length;
         args++;
-    }
-
-    private static long readNumber(ByteBuffer request, int at) {
-        long value = 0;
-        for (int i = at; request.get(i) != '\r'; i++) {
-            value = value * 10 + (request.get(i) - '0'); // the scanner checked the digits
-        }
-        return value;
-    }
-
-    private static int skipLine(ByteBuffer request, int at) {
-        int i = at;
-        while (request.get(i) != '\n') {
-            i++;
-        }
-        return i + 1;
     }
 }

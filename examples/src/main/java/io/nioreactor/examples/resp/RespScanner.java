@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
  * or an inline command ({@code PING\r\n}, as typed into telnet). The array is walked header by
  * header; once the last element's header is read its whole length is known, so a 4 MiB value
  * is waited for without scanning it again, and a request announced above the bound is refused
- * at once, before a byte of it is kept. One per connection (it keeps the number it last read).
+ * at once, before a byte of it is kept. As it walks, it notes where each argument lies, so the
+ * request is not parsed a second time ({@link #args}, {@link #offset}, {@link #length}): the
+ * framer asks for one request's length and delivers it before it asks about the next, so these
+ * describe the request being delivered. One per connection.
  */
 final class RespScanner implements FrameScanner {
 
@@ -21,6 +24,10 @@ final class RespScanner implements FrameScanner {
     private final long maxRequest;
     /** The number {@link #readNumber} read last. */
     private long number;
+    /** The last array's arguments: offsets from the request's first byte, and lengths. */
+    private int[] offsets = new int[8];
+    private int[] lengths = new int[8];
+    private int args;
 
     RespScanner(long maxRequest) {
         this.maxRequest = maxRequest;
@@ -42,6 +49,7 @@ final class RespScanner implements FrameScanner {
         }
         long elements = number;
         long length = at - start;
+        args = 0;
         for (long k = 0; k < elements; k++) {
             int header = (int) (start + length);
             if (header >= end) {
@@ -61,6 +69,7 @@ final class RespScanner implements FrameScanner {
             if (length > maxRequest) {
                 throw new FramingException("Protocol error: a request of more than " + maxRequest + " bytes");
             }
+            note(value - start, (int) number);
             if (k == elements - 1) {
                 return length; // the last header: the request's end is known, its value may still come
             }
@@ -69,6 +78,31 @@ final class RespScanner implements FrameScanner {
             }
         }
         return length;
+    }
+
+    /** {@return how many arguments the last array had} (inline commands: parse them yourself) */
+    int args() {
+        return args;
+    }
+
+    /** {@return where argument {@code k} of the last array starts, from the request's first byte} */
+    int offset(int k) {
+        return offsets[k];
+    }
+
+    /** {@return the length of argument {@code k} of the last array} */
+    int length(int k) {
+        return lengths[k];
+    }
+
+    private void note(int offset, int length) {
+        if (args == offsets.length) {
+            offsets = java.util.Arrays.copyOf(offsets, args * 2);
+            lengths = java.util.Arrays.copyOf(lengths, args * 2);
+        }
+        offsets[args] = offset;
+        lengths[args] = length;
+        args++;
     }
 
     private long inlineLength(ByteBuffer bytes, int start, int end, int scanned) throws FramingException {
