@@ -544,12 +544,7 @@ class FramerTest {
         for (int round = 0; round < 200; round++) {
             frames.clear();
             Framer cut = Framer.of(DECIMAL_LENGTH, 1024, recorder);
-            int from = 0;
-            while (from < stream.length) {
-                int to = Math.min(stream.length, from + 1 + random.nextInt(40));
-                feed(cut, slice(stream, from, to));
-                from = to;
-            }
+            feedInRandomCuts(cut, stream, random);
             assertEquals(expected, frames, "random cuts, round " + round);
             assertEquals(0, onLoop(cut::bufferedBytes));
         }
@@ -576,13 +571,22 @@ class FramerTest {
         for (int round = 0; round < 100; round++) {
             bodies.clear();
             Framer cut = Framer.of(noting, 1024, fromTheNote);
-            int from = 0;
-            while (from < stream.length) {
-                int to = round == 0 ? stream.length : Math.min(stream.length, from + 1 + random.nextInt(40));
-                feed(cut, slice(stream, from, to));
-                from = to;
+            if (round == 0) {
+                feed(cut, stream);
+            } else {
+                feedInRandomCuts(cut, stream, random);
             }
             assertEquals(List.of(sent), bodies, round == 0 ? "fed whole" : "random cuts, round " + round);
+        }
+    }
+
+    /** Feeds {@code stream} in reads of 1 to 40 bytes, cut where {@code random} says. */
+    private void feedInRandomCuts(Framer framer, byte[] stream, java.util.SplittableRandom random) throws Exception {
+        int from = 0;
+        while (from < stream.length) {
+            int to = Math.min(stream.length, from + 1 + random.nextInt(40));
+            feed(framer, slice(stream, from, to));
+            from = to;
         }
     }
 

@@ -21,10 +21,11 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
     private final Replies replies = new Replies();
     private final Key probe = Key.probe();
     private final Key secondProbe = Key.probe();
-    /** The current request's arguments: absolute offsets and lengths in the frame. */
-    private int[] argOffsets = new int[8];
-    private int[] argLengths = new int[8];
-    private int args;
+    /** An inline command's arguments, split here (an array's are the scanner's). */
+    private final Args inline = new Args();
+    /** The current request's arguments, from {@link #base}: the scanner's or {@link #inline}. */
+    private Args args = inline;
+    private int base;
     private ByteBuffer frame;
 
     RespConnection(Store store, int maxRequest) {
@@ -59,7 +60,7 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
                 c.close();
                 return;
             }
-            if (args > 0) {
+            if (args.count() > 0) {
                 Commands.run(this, c);
             }
         } finally {
@@ -89,7 +90,7 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
     }
 
     int args() {
-        return args;
+        return args.count();
     }
 
     ByteBuffer frame() {
@@ -97,35 +98,35 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
     }
 
     int offset(int arg) {
-        return argOffsets[arg];
+        return base + args.offset(arg);
     }
 
     int length(int arg) {
-        return argLengths[arg];
+        return args.length(arg);
     }
 
     /** The probe filled with argument {@code arg}: a lookup key without an allocation. */
     Key key(int arg) {
-        return probe.set(frame, argOffsets[arg], argLengths[arg]);
+        return probe.set(frame, offset(arg), length(arg));
     }
 
     /** A second probe, for commands that hold one key while looking up another. */
     Key otherKey(int arg) {
-        return secondProbe.set(frame, argOffsets[arg], argLengths[arg]);
+        return secondProbe.set(frame, offset(arg), length(arg));
     }
 
     byte[] copy(int arg) {
-        byte[] bytes = new byte[argLengths[arg]];
-        frame.get(argOffsets[arg], bytes);
+        byte[] bytes = new byte[length(arg)];
+        frame.get(offset(arg), bytes);
         return bytes;
     }
 
     /** Whether argument {@code arg} is {@code word} (upper-case ASCII), whatever its case. */
     boolean is(int arg, byte[] word) {
-        if (argLengths[arg] != word.length) {
+        if (length(arg) != word.length) {
             return false;
         }
-        int at = argOffsets[arg];
+        int at = offset(arg);
         for (int i = 0; i < word.length; i++) {
             int b = frame.get(at + i);
             if (b >= 'a' && b <= 'z') {
@@ -140,8 +141,8 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
 
     /** Argument {@code arg} as a decimal long, or {@link Long#MIN_VALUE} if it is none. */
     long number(int arg) {
-        int at = argOffsets[arg];
-        int length = argLengths[arg];
+        int at = offset(arg);
+        int length = length(arg);
         if (length == 0 || length > 19) {
             return Long.MIN_VALUE;
         }
@@ -159,8 +160,8 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
 
     /** Argument {@code arg} as text, for error messages only (at most 64 characters, one line). */
     String text(int arg) {
-        byte[] bytes = new byte[Math.min(64, argLengths[arg])];
-        frame.get(argOffsets[arg], bytes);
+        byte[] bytes = new byte[Math.min(64, length(arg))];
+        frame.get(offset(arg), bytes);
         return new String(bytes, StandardCharsets.UTF_8).replace('\r', ' ').replace('\n', ' ');
     }
 
@@ -171,20 +172,21 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
      * command's split here. @return false if a bulk string lacks its CRLF
      */
     private boolean parse(ByteBuffer request) {
-        args = 0;
-        int start = request.position();
+        base = request.position();
         int end = request.limit();
-        if (request.get(start) != '*') {
-            parseInline(request, start, end);
+        if (request.get(base) != '*') {
+            inline.clear();
+            parseInline(request, base, end);
+            args = inline;
             return true;
         }
-        for (int k = 0; k < scanner.args(); k++) {
-            int at = start + scanner.offset(k);
-            int length = scanner.length(k);
+        args = scanner.args();
+        for (int k = 0; k < args.count(); k++) {
+            int at = base + args.offset(k);
+            int length = args.length(k);
             if (at + length + 2 > end || request.get(at + length) != '\r' || request.get(at + length + 1) != '\n') {
                 return false;
             }
-            add(at, length);
         }
         return true;
     }
@@ -199,21 +201,11 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
         for (int i = at; i <= lineEnd; i++) {
             boolean space = i == lineEnd || request.get(i) == ' ' || request.get(i) == '\t';
             if (space && word >= 0) {
-                add(word, i - word);
+                inline.add(word - base, i - word);
                 word = -1;
             } else if (!space && word < 0) {
                 word = i;
             }
         }
-    }
-
-    private void add(int offset, int length) {
-        if (args == argOffsets.length) {
-            argOffsets = java.util.Arrays.copyOf(argOffsets, args * 2);
-            argLengths = java.util.Arrays.copyOf(argLengths, args * 2);
-        }
-        argOffsets[args] = offset;
-        argLengths[args] = length;
-        args++;
     }
 }

@@ -24,10 +24,8 @@ final class RespScanner implements FrameScanner {
     private final long maxRequest;
     /** The number {@link #readNumber} read last. */
     private long number;
-    /** The last array's arguments: offsets from the request's first byte, and lengths. */
-    private int[] offsets = new int[8];
-    private int[] lengths = new int[8];
-    private int args;
+    /** The last array's arguments. */
+    private final Args args = new Args();
 
     RespScanner(long maxRequest) {
         this.maxRequest = maxRequest;
@@ -49,7 +47,7 @@ final class RespScanner implements FrameScanner {
         }
         long elements = number;
         long length = at - start;
-        args = 0;
+        args.clear();
         for (long k = 0; k < elements; k++) {
             int header = (int) (start + length);
             if (header >= end) {
@@ -69,7 +67,7 @@ final class RespScanner implements FrameScanner {
             if (length > maxRequest) {
                 throw new FramingException("Protocol error: a request of more than " + maxRequest + " bytes");
             }
-            note(value - start, (int) number);
+            args.add(value - start, (int) number);
             if (k == elements - 1) {
                 return length; // the last header: the request's end is known, its value may still come
             }
@@ -80,29 +78,9 @@ final class RespScanner implements FrameScanner {
         return length;
     }
 
-    /** {@return how many arguments the last array had} (inline commands: parse them yourself) */
-    int args() {
+    /** {@return the last array's arguments} (inline commands: the handler splits them itself) */
+    Args args() {
         return args;
-    }
-
-    /** {@return where argument {@code k} of the last array starts, from the request's first byte} */
-    int offset(int k) {
-        return offsets[k];
-    }
-
-    /** {@return the length of argument {@code k} of the last array} */
-    int length(int k) {
-        return lengths[k];
-    }
-
-    private void note(int offset, int length) {
-        if (args == offsets.length) {
-            offsets = java.util.Arrays.copyOf(offsets, args * 2);
-            lengths = java.util.Arrays.copyOf(lengths, args * 2);
-        }
-        offsets[args] = offset;
-        lengths[args] = length;
-        args++;
     }
 
     private long inlineLength(ByteBuffer bytes, int start, int end, int scanned) throws FramingException {
