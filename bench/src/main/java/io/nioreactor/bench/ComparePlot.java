@@ -164,16 +164,7 @@ final class ComparePlot {
             for (int row = 0; row < scenarios.size(); row++) {
                 Scenario scenario = scenarios.get(row);
                 double top = CAPTION_HEIGHT + row * (double) ROW_HEIGHT;
-                XYSeriesCollection curves = percentiles(scenario);
-                XYSeriesCollection byLoad = latencyByLoad(scenario);
-                List<JFreeChart> charts = new ArrayList<>();
-                charts.add(bars(scenario));
-                if (curves.getSeriesCount() > 0) {
-                    charts.add(curves(scenario, curves));
-                }
-                if (byLoad.getSeriesCount() > 0) {
-                    charts.add(byLoad(scenario, byLoad));
-                }
+                List<JFreeChart> charts = charts(scenario);
                 double barsWidth = charts.size() == 1 ? WIDTH : WIDTH * BARS_SHARE;
                 double otherWidth = charts.size() == 1 ? 0 : (WIDTH - barsWidth) / (charts.size() - 1);
                 double x = 0;
@@ -189,6 +180,21 @@ final class ComparePlot {
         if (!ImageIO.write(image, "png", file.toFile())) {
             throw new IOException("no PNG writer in this JDK");
         }
+    }
+
+    /** A scenario's row: its bars, and its percentile and offered-load curves where it has them. */
+    List<JFreeChart> charts(Scenario scenario) {
+        XYSeriesCollection curves = percentiles(scenario);
+        XYSeriesCollection byLoad = latencyByLoad(scenario);
+        List<JFreeChart> charts = new ArrayList<>();
+        charts.add(bars(scenario));
+        if (curves.getSeriesCount() > 0) {
+            charts.add(curves(scenario, curves));
+        }
+        if (byLoad.getSeriesCount() > 0) {
+            charts.add(byLoad(scenario, byLoad));
+        }
+        return charts;
     }
 
     private JFreeChart bars(Scenario scenario) {

@@ -28,6 +28,10 @@ interface EchoServer extends AutoCloseable {
             if (impl.equals("reactor")) {
                 return ReactorEchoServer.tls(address, threads);
             }
+            if (impl.equals("reactor-accp")) { // the JDK's engine, its crypto by AWS-LC
+                CorrettoCrypto.install();
+                return ReactorEchoServer.tls(address, threads);
+            }
             if (impl.equals("reactor-openssl")) {
                 return ReactorEchoServer.tls(address, threads,
                         TlsProvider.OPENSSL.serverContext(BenchTls.keyManagers()));
@@ -39,8 +43,8 @@ interface EchoServer extends AutoCloseable {
                         transport.equals("netty") ? "nio" : transport.substring("netty-".length())), threads,
                         openSsl ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK);
             }
-            throw new IllegalArgumentException("no TLS for " + impl + ": reactor, reactor-openssl, netty, netty-openssl"
-                    + " (and netty-epoll, netty-epoll-openssl...) have it");
+            throw new IllegalArgumentException("no TLS for " + impl + ": reactor, reactor-accp, reactor-openssl, netty,"
+                    + " netty-openssl (and netty-epoll, netty-epoll-openssl...) have it");
         }
         boolean tcp = proto.equals("tcp");
         if (impl.startsWith("netty")) {

@@ -16,7 +16,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--impl", required = true, paramLabel = "IMPL",
             description = "reactor, netty, netty-epoll, netty-io_uring, blocking or virtual (virtual needs Java 21+);"
                     + " reactor-per-message or reactor-batched answer each 64-byte message with a write of its own,"
-                    + " or with one gathering write per read burst.")
+                    + " or with one gathering write per read burst. With --tls also reactor-openssl (OpenSSL's engine),"
+                    + " reactor-accp (the JDK's engine on Amazon Corretto Crypto Provider) and netty-openssl.")
     private String impl;
 
     @Option(names = "--transport", paramLabel = "NAME",

@@ -154,6 +154,36 @@ class ComparePlotTest {
         assertTrue(plot.colourOf("reactor").getRGB() != plot.colourOf("netty").getRGB());
     }
 
+    /** What the pixels above check loosely, exactly: in every chart, each series is painted its server's colour. */
+    @Test
+    void everySeriesOfEveryChartIsPaintedItsServersColourAndNamedInALegend() throws Exception {
+        CompareReport report = CompareReport.fromJson(knownResultsWithLatency());
+        ComparePlot plot = new ComparePlot(report);
+        int seriesChecked = 0;
+        for (Scenario scenario : report.scenarios()) {
+            for (org.jfree.chart.JFreeChart chart : plot.charts(scenario)) {
+                assertNotNull(chart.getLegend(), chart.getTitle().getText() + " has a legend");
+                if (chart.getPlot() instanceof org.jfree.chart.plot.CategoryPlot) {
+                    org.jfree.chart.plot.CategoryPlot bars = (org.jfree.chart.plot.CategoryPlot) chart.getPlot();
+                    for (int i = 0; i < bars.getDataset().getRowCount(); i++) {
+                        String impl = (String) bars.getDataset().getRowKey(i);
+                        assertEquals(plot.colourOf(impl), bars.getRenderer().getSeriesPaint(i), impl + " in " + scenario.name());
+                        seriesChecked++;
+                    }
+                } else {
+                    org.jfree.chart.plot.XYPlot curves = (org.jfree.chart.plot.XYPlot) chart.getPlot();
+                    for (int i = 0; i < curves.getDataset().getSeriesCount(); i++) {
+                        String impl = (String) curves.getDataset().getSeriesKey(i);
+                        assertEquals(plot.colourOf(impl), curves.getRenderer().getSeriesPaint(i), impl + " in " + scenario.name());
+                        seriesChecked++;
+                    }
+                }
+            }
+        }
+        System.out.printf("[measure] %d series checked%n", seriesChecked);
+        assertTrue(seriesChecked >= 6, "bars, percentile and latency curves of two servers at least: " + seriesChecked);
+    }
+
     private static int count(BufferedImage image, int rgb, int fromX, int toX, int top) {
         int n = 0;
         for (int y = top; y < top + ComparePlot.ROW_HEIGHT; y++) {
