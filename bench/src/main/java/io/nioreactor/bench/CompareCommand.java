@@ -4,6 +4,7 @@ import io.nioreactor.daemon.DurationConverter;
 import io.nioreactor.daemon.ProcStats;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--impls", defaultValue = "reactor,netty,netty-epoll,netty-io_uring,blocking", split = ",",
             description = "Servers to compare: reactor, netty (NIO), netty-epoll, netty-io_uring, blocking, virtual;"
                     + " with --tls also reactor-openssl and netty-openssl (and netty-epoll-openssl...: OpenSSL's engine)"
+                    + " and reactor-accp (the JDK's engine on Amazon Corretto Crypto Provider)"
                     + " (default: ${DEFAULT-VALUE}).")
     private List<String> impls;
 
@@ -237,7 +239,7 @@ final class CompareCommand implements Callable<Integer> {
                 }
                 points.add(point);
                 writeHgrm(point.sample(), String.format(Locale.ROOT, "%s-%s-%spct%s", scenario.name(), impl,
-                        java.math.BigDecimal.valueOf(fraction * 100).stripTrailingZeros().toPlainString(),
+                        BigDecimal.valueOf(fraction * 100).stripTrailingZeros().toPlainString(),
                         latencyRounds > 1 ? "-round" + round : ""));
                 System.err.printf(Locale.ROOT, "latency %-9s %3.0f%% of %s's %,.0f: %-8s %,12.0f msgs/s offered, p99"
                         + " %,d us%s%n", scenario.name(), fraction * 100, slowest, slowestPeak, impl, rate,

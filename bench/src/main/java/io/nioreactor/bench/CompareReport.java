@@ -143,6 +143,7 @@ final class CompareReport {
                     .put("maxUs", s.roundTrip() == null ? 0 : s.roundTrip().getMaxValue());
             if (point.pace() != null) {
                 row.put("sentRate", decimal(point.pace().sentRate())).put("maxLagUs", point.pace().maxLagMicros())
+                        .put("burstShare", point.pace().burstShare())
                         .put("scheduleKept", point.pace().kept());
             }
             row.put("histogram", s.roundTrip() == null ? null : HistogramCodec.encode(s.roundTrip()));
@@ -220,7 +221,7 @@ final class CompareReport {
                 row.hasNonNull("note") ? row.get("note").asText() : null, 0, 0, 0, 0,
                 histogram == null || histogram.isNull() ? null : HistogramCodec.decode(histogram.asText()));
         LoadResult.Pace pace = row.has("sentRate") ? new LoadResult.Pace(field(row, "rate").asDouble(),
-                row.get("sentRate").asDouble(), row.path("maxLagUs").asLong()) : null;
+                row.get("sentRate").asDouble(), row.path("maxLagUs").asLong(), row.path("burstShare").asDouble()) : null;
         return new LatencyPoint(text(row, "scenario"), text(row, "impl"), field(row, "fraction").asDouble(),
                 field(row, "rate").asDouble(), sample, pace);
     }

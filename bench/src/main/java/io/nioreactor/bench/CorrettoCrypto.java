@@ -14,7 +14,11 @@ final class CorrettoCrypto {
     private CorrettoCrypto() {
     }
 
-    /** @throws IllegalStateException with its reason when the native library cannot load here */
+    /**
+     * Puts the provider first among this JVM's, and checks that its native library works.
+     *
+     * @throws IllegalStateException with its reason when the native library cannot load here
+     */
     static void install() {
         AmazonCorrettoCryptoProvider.install();
         if (AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError() != null) {

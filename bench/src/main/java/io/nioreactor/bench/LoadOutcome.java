@@ -94,7 +94,7 @@ record LoadOutcome(double messagesPerSecond, long p99Micros, long messages, long
                 number(result, "cpuSeconds"), number(result, "serverCpuSeconds"), number(result, "seconds"),
                 HistogramCodec.decode(field(result, "histogram").asText()),
                 result.has("targetRate") ? new LoadResult.Pace(number(result, "targetRate"), number(result, "sentRate"),
-                        (long) number(result, "maxLagUs")) : null);
+                        (long) number(result, "maxLagUs"), result.path("burstShare").asDouble()) : null);
     }
 
     private static double number(JsonNode result, String key) throws IOException {

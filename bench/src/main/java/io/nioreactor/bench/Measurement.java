@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -29,9 +30,10 @@ final class Measurement {
     private double targetRate;
     private long sentInWindow;
     private long maxLagNanos;
+    private int burst;
     private long windowStart;
     private long windowEnd;
-    private java.util.function.LongConsumer atWindowEnd = end -> { };
+    private LongConsumer atWindowEnd = end -> { };
     /** The server's pid, whose CPU is read at the window's edges too; 0 or less: not read. */
     private final long serverPid;
     private long ownCpuAtStart;
@@ -89,7 +91,7 @@ final class Measurement {
     }
 
     /** Open loop: {@code atEnd} is given the window's end time, while it still records. */
-    void atWindowEnd(java.util.function.LongConsumer atEnd) {
+    void atWindowEnd(LongConsumer atEnd) {
         this.atWindowEnd = atEnd;
     }
 
@@ -100,6 +102,7 @@ final class Measurement {
 
     /** Open loop: {@code count} messages left {@code lagNanos} after they were due. */
     void sent(int count, long lagNanos) {
+        burst = count;
         if (recording) {
             sentInWindow += count;
             if (lagNanos > maxLagNanos) {
@@ -142,7 +145,8 @@ final class Measurement {
                     ? (serverTicks() - serverTicksAtStart) / (double) ProcStats.TICKS_PER_SECOND : -1;
             double seconds = (windowEnd - windowStart) / 1e9;
             LoadResult.Pace pace = targetRate > 0
-                    ? new LoadResult.Pace(targetRate, sentInWindow / seconds, maxLagNanos / 1_000) : null;
+                    ? new LoadResult.Pace(targetRate, sentInWindow / seconds, maxLagNanos / 1_000,
+                            burst / (targetRate * seconds)) : null;
             done.complete(new LoadResult(label, messages, size, seconds, roundTrip, errors, lost, ownCpu, serverCpu,
                     pace));
         }, warmup.plus(duration));

@@ -83,7 +83,9 @@ final class Pacer implements Runnable {
     void start(EventLoop loop) {
         this.loop = loop;
         measurement.atWindowEnd(end -> {
-            run(); // the bursts due by the end, issued
+            for (long due = end < start ? 0 : (long) ((end - start) / nanosPerBurst) + 1; issued < due; issued++) {
+                streams[(int) (issued % streams.length)].burstDue(); // due by the end, never to be sent
+            }
             for (PacedStream stream : streams) {
                 stream.recordUnanswered(end);
             }

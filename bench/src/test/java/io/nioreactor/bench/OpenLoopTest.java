@@ -75,8 +75,9 @@ class OpenLoopTest {
     @Test
     void aStallThatOutlastsTheWindowShowsInTheOpenLoopsP99() throws Exception {
         InetSocketAddress target = echo();
-        // held from 1.6 s into a 2 s window until 0.2 s after it: a fifth of the window's messages unanswered
-        server.schedule(() -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(600)), Duration.ofMillis(1_600));
+        // held from 1.5 s into a 2 s window until 0.3 s after it (a slow start of the load still ends
+        // its window inside the stall): a quarter of the window's messages unanswered at its end
+        server.schedule(() -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(800)), Duration.ofMillis(1_500));
         LoadResult open = TcpLoad.run(target, TcpOptions.defaults(), 1, 1, 64, Duration.ZERO, Duration.ofSeconds(2),
                 QUIET, 0, 2_000);
         System.out.printf("[measure] a stall over the window's end: open loop p99 %d us, max %d us, %,d answered%n",
@@ -96,6 +97,35 @@ class OpenLoopTest {
                 open.percentile(99.9), open.lost());
         assertEquals(0, open.errors());
         assertTrue(open.percentile(99.9) >= 150_000, "the datagrams due during the stall queued behind it");
+    }
+
+    @Test
+    void udpDatagramsTheServerDropsCountAtWhatTheyWaitedNotAsIfTheyHadNeverBeenSent() throws Exception {
+        int[] seen = new int[1];
+        InetSocketAddress target = (InetSocketAddress) server.bindUdp(ANY, UdpOptions.defaults(), (endpoint, data, sender) -> {
+            if (++seen[0] % 20 != 0) { // one in twenty never answered
+                endpoint.send(data, sender);
+            }
+        }).join().localAddress();
+        LoadResult open = UdpLoad.run(target, 1, 1, 64, Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(1),
+                QUIET, 0, 2_000);
+        System.out.printf("[measure] udp open loop, 5%% dropped by the server: lost %d, p50 %d us, p99 %d us%n",
+                open.lost(), open.percentile(50), open.percentile(99));
+        assertEquals(0, open.errors());
+        assertTrue(open.lost() > 50, "about 100 of 2,000 lost: " + open.lost());
+        assertTrue(open.percentile(99) >= 200_000, "each lost datagram waited the loss timeout at least");
+        assertTrue(open.percentile(50) < 200_000, "the answered ones did not");
+    }
+
+    @Test
+    void aLoadThatSentMoreThanAskedWasCatchingUpAndDidNotKeepItsSchedule() {
+        assertTrue(new LoadResult.Pace(1_000, 1_010, 0).kept());
+        assertTrue(!new LoadResult.Pace(1_000, 1_030, 0).kept(), "3% over: sends due before the window, sent in it");
+        assertTrue(!new LoadResult.Pace(1_000, 970, 0).kept(), "3% under");
+        // 100/s in bursts of 16 over 1 s: whole bursts give 96 or 112 sent, both within a burst
+        assertTrue(new LoadResult.Pace(100, 112, 0, 16 / 100.0).kept());
+        assertTrue(new LoadResult.Pace(100, 96, 0, 16 / 100.0).kept());
+        assertTrue(!new LoadResult.Pace(100, 130, 0, 16 / 100.0).kept());
     }
 
     @Test

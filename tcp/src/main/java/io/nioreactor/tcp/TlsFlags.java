@@ -38,8 +38,8 @@ public final class TlsFlags {
 
     @Option(names = "--tls-provider", order = 45, paramLabel = "jdk|openssl",
             description = "Whose TLS engine serves: jdk (the default: the JDK's own) or openssl (BoringSSL through"
-                    + " Netty, Linux x86-64 and AArch64: 1.8 to 4 times the full handshakes per second, the same"
-                    + " throughput once connected; its memory is native, outside --memory-budget).")
+                    + " Netty, Linux x86-64 and AArch64: 1.8 to 4 times the full handshakes per second, no faster"
+                    + " once connected; its memory is native, outside --memory-budget).")
     private TlsProvider provider;
 
     /** @return whether any TLS flag was given */
@@ -64,7 +64,11 @@ public final class TlsFlags {
         if (!enabled()) {
             return null;
         }
-        common.check(keystoreFile != null || certFile != null || keyFile != null, "--tls-provider",
+        // a flag that belongs to another is named first: the user gave it, not the one it needs
+        common.check(keyPasswordFile == null || keyFile != null, "--tls-key-password-file", "it is the password of --tls-key");
+        common.check(keystorePasswordFile == null || keystoreFile != null, "--tls-password-file",
+                "it is the password of --tls-keystore");
+        common.check(provider == null || keystoreFile != null || certFile != null || keyFile != null, "--tls-provider",
                 "it chooses the engine for --tls-cert with --tls-key, or --tls-keystore: give them too");
         common.check(keystoreFile == null || (certFile == null && keyFile == null), "--tls-keystore",
                 "give either --tls-keystore or --tls-cert with --tls-key, not both");
@@ -72,9 +76,6 @@ public final class TlsFlags {
                 "--tls-cert and --tls-key go together");
         common.check(keystoreFile == null || keystorePasswordFile != null, "--tls-password-file",
                 "--tls-keystore needs its password in --tls-password-file");
-        common.check(keyPasswordFile == null || keyFile != null, "--tls-key-password-file", "it is the password of --tls-key");
-        common.check(keystorePasswordFile == null || keystoreFile != null, "--tls-password-file",
-                "it is the password of --tls-keystore");
         KeyManagerFactory keys;
         try {
             keys = keystoreFile != null

@@ -23,7 +23,7 @@ public enum TlsProvider {
     /**
      * Netty's engine on BoringSSL ({@code netty-tcnative-boringssl-static}, Linux x86-64 and
      * AArch64): 1.8 (RSA 2048) to 4 (EC P-256) times the JDK's full handshakes per second on one
-     * core; the same or less throughput once connected. Its memory is native, outside the
+     * core; no faster once connected (a little more server CPU per message). Its memory is native, outside the
      * reactor's budget.
      */
     OPENSSL("OpenSSL's engine (BoringSSL, through Netty)") {

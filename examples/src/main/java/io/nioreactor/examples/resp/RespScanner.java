@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * header; once the last element's header is read its whole length is known, so a 4 MiB value
  * is waited for without scanning it again, and a request announced above the bound is refused
  * at once, before a byte of it is kept. As it walks, it notes where each argument lies, so the
- * request is not parsed a second time ({@link #args}, {@link #offset}, {@link #length}): the
+ * request is not parsed a second time ({@link #args}): the
  * framer asks for one request's length and delivers it before it asks about the next, so these
  * describe the request being delivered. One per connection.
  */

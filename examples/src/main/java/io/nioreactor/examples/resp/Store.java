@@ -94,17 +94,22 @@ final class Store {
 
     /** {@return whether {@code key} was there (and live)} */
     boolean remove(Key key) {
+        return take(key) != null;
+    }
+
+    /** Removes {@code key}. @return its live entry, or {@code null} if it was absent or expired */
+    Entry take(Key key) {
         Slot slot = slots.get(key);
         if (slot == null) {
-            return false;
+            return null;
         }
         while (true) {
             Entry old = slot.entry;
             if (old == GONE) {
-                return false;
+                return null;
             }
             if (takeOut(key, slot, old)) {
-                return !old.expired();
+                return old.expired() ? null : old;
             }
         }
     }

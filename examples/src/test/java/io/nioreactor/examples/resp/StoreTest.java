@@ -2,6 +2,7 @@ package io.nioreactor.examples.resp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shared store under clients of several loops at once: sets and increments of a key that
  * exists change its slot by compare-and-set, a removed key's slot is marked gone before it leaves
- * the map; no increment may be lost, whatever removals of other keys go on beside it.
+ * the map; no increment may be lost, whatever removals of the same key or others go on beside it.
  */
 class StoreTest {
 
@@ -25,6 +26,14 @@ class StoreTest {
 
     private static long value(Store.Entry entry) {
         return entry == null ? 0 : Long.parseLong(new String(entry.value, StandardCharsets.US_ASCII));
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** INCR as Commands runs it: read, add, replace if unchanged meanwhile. */
@@ -62,5 +71,46 @@ class StoreTest {
 
         assertEquals(200_000, value(store.get(key("counter"))));
         assertNull(store.get(key("other")), "its last removal came after its last set");
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(5) // a lost increment needs a narrow race: give it several chances
+    void incrementsRacingRemovalsOfTheSameKeyAreEachCountedOnceInWhatWasRemovedOrWhatIsLeft() throws Exception {
+        // Every increment lands either in a value a removal took or in the value left at the end:
+        // one that set a slot already marked gone would be counted nowhere.
+        Store store = new Store();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(4);
+        java.util.concurrent.atomic.AtomicInteger incrementing = new java.util.concurrent.atomic.AtomicInteger(3);
+        List<CompletableFuture<Void>> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            threads.add(CompletableFuture.runAsync(() -> {
+                Key counter = key("counter");
+                go.countDown();
+                awaitQuietly(go);
+                for (int i = 0; i < 50_000; i++) {
+                    increment(store, counter);
+                }
+                incrementing.decrementAndGet();
+            }, runnable -> new Thread(runnable).start()));
+        }
+        long[] taken = new long[2]; // the sum of the values removed, and the removals
+        CompletableFuture<Void> remover = CompletableFuture.runAsync(() -> {
+            Key counter = key("counter");
+            go.countDown();
+            awaitQuietly(go);
+            while (incrementing.get() > 0) {
+                Store.Entry removed = store.take(counter);
+                if (removed != null) {
+                    taken[0] += value(removed);
+                    taken[1]++;
+                }
+            }
+        }, runnable -> new Thread(runnable).start());
+        CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        remover.get(60, TimeUnit.SECONDS);
+
+        System.out.printf("[measure] %,d removals took %,d increments; %,d left%n", taken[1], taken[0],
+                value(store.get(key("counter"))));
+        assertTrue(taken[1] > 0, "the removals raced the increments");
+        assertEquals(150_000, taken[0] + value(store.get(key("counter"))));
     }
 }
