@@ -82,7 +82,7 @@ class BlockedLoopTest {
             assertEquals("x", Loopback.readAscii(client, 1)); // answered once the spin is over
         }
         await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().currentIterationNanos()
-                < TimeUnit.MILLISECONDS.toNanos(50)); // and is gone once the loop waits again
+                == 0); // and is gone once the loop waits again (idle: no iteration under way)
         await().atMost(5, TimeUnit.SECONDS).until(() -> loop.metrics().blockedIterations() >= 1);
 
         assertEquals(1, loop.metrics().blockedIterations(), "one episode, counted once");
@@ -200,7 +200,8 @@ class BlockedLoopTest {
         long longest = loop.metrics().longestIterationNanos();
         System.out.printf("[measure] a second of back-to-back 20 us tasks (%d): the longest iteration took %d us%n",
                 runs, longest / 1000);
-        assertTrue(runs > 10_000, "the loop ran the tasks back to back: " + runs);
+        // about 50,000 at 20 us each; a fiftieth of that still shows they ran back to back
+        assertTrue(runs > 1_000, "the loop ran the tasks back to back: " + runs);
         if (longest < TimeUnit.MILLISECONDS.toNanos(100)) {
             await().during(Duration.ofMillis(200)).atMost(5, TimeUnit.SECONDS)
                     .until(() -> loop.metrics().blockedIterations() == 0);

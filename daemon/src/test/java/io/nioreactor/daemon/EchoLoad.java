@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,12 +88,9 @@ public final class EchoLoad {
         }
     }
 
+    /** Keeps a connected client silent for {@code millis}: the peer behaviour under test, not a wait for a condition. */
     private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        await().pollDelay(Duration.ofMillis(millis)).atMost(Duration.ofMillis(millis + 10_000)).until(() -> true);
     }
 
     private static void readFully(InputStream in, byte[] into) throws IOException {

@@ -7,7 +7,8 @@ import java.nio.channels.Channel;
  * Tells the channel a process inherited as its standard input ({@link System#inheritedChannel()},
  * what inetd and systemd's {@code StandardInput=socket} hand over) from the others, because the
  * JDK closes that one differently: closing it points file descriptors 0, 1 <em>and 2</em> at
- * {@code /dev/null} (sun.nio.ch.InheritedChannel detaches the standard streams), so every line the
+ * {@code /dev/null} (the JDK's own inherited channel detaches the standard streams when it closes,
+ * as its source shows; nothing here reaches into it), so every line the
  * process writes to its console afterwards, the log of its own shutdown included, is lost. A
  * listener or endpoint serving it therefore stops watching it when it closes but leaves the socket
  * open: the process's exit closes it, and another process that holds it too (the next version of a
