@@ -92,12 +92,7 @@ final class PacedTcpConnection implements ConnectionHandler, Pacer.PacedStream {
         for (long m = received; m < sent; m++) {
             measurement.unanswered(end - dueAt[(int) (m & mask)]);
         }
-        for (long b = burstsSent; b < burstsDue; b++) {
-            long due = pacer.dueTime(pacer.burstOf(id, b));
-            for (int i = 0; i < depth && due <= end; i++) {
-                measurement.unanswered(end - due);
-            }
-        }
+        pacer.recordWaiting(id, burstsSent, burstsDue, end);
     }
 
     @Override

@@ -144,11 +144,6 @@ final class PacedUdpSocket implements DatagramHandler, Pacer.PacedStream {
                 measurement.unanswered(end - slotDueAt[slot]);
             }
         }
-        for (long b = burstsSent; b < burstsDue; b++) {
-            long due = pacer.dueTime(pacer.burstOf(id, b));
-            for (int i = 0; i < depth && due <= end; i++) {
-                measurement.unanswered(end - due);
-            }
-        }
+        pacer.recordWaiting(id, burstsSent, burstsDue, end);
     }
 }

@@ -53,6 +53,7 @@ final class Pacer implements Runnable {
     private final Measurement measurement;
     private final long start;
     private final double nanosPerBurst;
+    private final int depth;
     private final boolean[] touched;
     private final int[] touchedList;
     private EventLoop loop;
@@ -75,6 +76,7 @@ final class Pacer implements Runnable {
         this.measurement = measurement;
         this.start = start;
         this.nanosPerBurst = depth * 1e9 / rate;
+        this.depth = depth;
         this.touched = new boolean[streams.length];
         this.touchedList = new int[streams.length];
     }
@@ -96,6 +98,19 @@ final class Pacer implements Runnable {
     /** When burst {@code b} is due, for a stream to stamp its messages with. */
     long dueTime(long burst) {
         return start + (long) (burst * nanosPerBurst);
+    }
+
+    /**
+     * Records the messages of a stream's bursts {@code from} (its own count) up to {@code to} that
+     * were due by {@code end} and never sent, at what they waited.
+     */
+    void recordWaiting(int stream, long from, long to, long end) {
+        for (long k = from; k < to; k++) {
+            long due = dueTime(burstOf(stream, k));
+            for (int i = 0; i < depth && due <= end; i++) {
+                measurement.unanswered(end - due);
+            }
+        }
     }
 
     /** The global index of a stream's {@code k}-th burst. */

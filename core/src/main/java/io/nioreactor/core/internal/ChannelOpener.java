@@ -68,7 +68,7 @@ public final class ChannelOpener {
      * @return a future of the endpoint
      */
     public CompletableFuture<UdpEndpoint> serveUdp(DatagramChannel bound, UdpOptions options, DatagramHandler handler) {
-        return onLoop(loop, () -> inJmx(UdpChannel.serve(loop, bound, options, handler), options));
+        return onLoop(loop, () -> inJmx(UdpBinding.serve(loop, bound, options, handler), options));
     }
 
     /**
@@ -102,7 +102,7 @@ public final class ChannelOpener {
      * @return a future of the bound endpoint
      */
     public CompletableFuture<UdpEndpoint> bindUdp(SocketAddress address, UdpOptions options, DatagramHandler handler) {
-        return onLoop(loop, () -> inJmx(UdpChannel.open(loop, address, options, handler), options));
+        return onLoop(loop, () -> inJmx(UdpBinding.open(loop, address, options, handler), options));
     }
 
     private TcpServer inJmx(TcpListener listener, TcpOptions options) {

@@ -40,9 +40,10 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
     private ConnectionHandler handler;
     /** Until the connection opens. */
     private ConnectionOpening opening;
-    private boolean autoRead = true;
+    /** The handler's {@code setAutoRead}; with the two below, {@link ReadInterest}'s to keep. */
+    boolean autoRead = true;
     /** Made on first need (TLS only). */
-    private ReadResume readResume;
+    ReadResume readResume;
     /**
      * Bytes of its last read burst, for {@link ReadLoop}'s fairness: 64 KiB or more marks a flooding peer; a
      * new connection counts as one until its first burst shows otherwise (a thousand may connect and flood).
@@ -89,7 +90,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
                 becomeOpen();
             } else {
                 state = ConnectionState.HANDSHAKING;
-                updateReadInterest();
+                ReadInterest.update(this);
             }
         } catch (IOException e) {
             failed(e);
@@ -113,7 +114,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         }
         state = ConnectionState.OPEN;
         log.debug("opened {} on loop {}", connection, loop.name());
-        updateReadInterest();
+        ReadInterest.update(this);
         handlerDone(loop.resources().invoker().onOpen(handler, connection));
         opening.opened(connection);
         opening = null;
@@ -145,42 +146,23 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         }
     }
 
-    /**
-     * Whether the socket is to be read now: by the state, the handler, the transport and the budget.
-     * Draining with its output ended, it reads whatever the handler asked: see {@link DrainWatch}.
-     */
-    boolean wantsToRead() {
-        ConnectionState now = state;
-        return now.reads() && (autoRead || now == ConnectionState.HANDSHAKING || (drain != null && !now.acceptsWrites()))
-                && !transport.readSuspended() && !outbound.readsHeldBack();
-    }
-
-    void updateReadInterest() {
-        if (state != ConnectionState.CLOSED) {
-            endpoint.readInterest(wantsToRead());
-        }
+    /** Whether it is draining (see {@link DrainWatch}). */
+    boolean draining() {
+        return drain != null;
     }
 
     ConnectionHandler handler() {
         return handler;
     }
 
-    /** Reads what the transport keeps on a task of its own: never inside another callback. */
-    void scheduleReadResume() {
-        if (readResume == null) {
-            readResume = new ReadResume(this);
-        }
-        readResume.schedule();
-    }
-
     @Override
     public void resumeReading() {
-        if (wantsToRead()) {
+        if (ReadInterest.wanted(this)) {
             outbound.beginDispatch();
             loop.resources().readLoop().read(this);
             endDispatch();
         } else {
-            updateReadInterest();
+            ReadInterest.update(this);
         }
     }
 
@@ -195,7 +177,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
             }
         } else if (next != state) {
             state = next;
-            updateReadInterest();
+            ReadInterest.update(this);
             if (handlerDone(loop.resources().invoker().onInputClosed(handler, connection))) {
                 finishOutputIfDone();
             }
@@ -212,20 +194,6 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
     }
 
     // ---------------------------------------------------------------- asked by the handler
-
-    void setAutoRead(boolean on) {
-        autoRead = on;
-        updateReadInterest();
-        if (on && transport.hasBufferedInput() && wantsToRead()) {
-            scheduleReadResume(); // bytes kept while paused go first
-        }
-    }
-
-    /** Any thread: the setting, and false once the connection is closing. */
-    boolean isAutoRead() {
-        ConnectionState now = state;
-        return autoRead && now != ConnectionState.CLOSING && now != ConnectionState.CLOSED;
-    }
 
     void shutdownOutput() {
         ConnectionState next = state.afterShutdownOutput();
@@ -247,7 +215,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
 
     /** The output is to end: the transport queues what goes before the FIN, then the queue drains. */
     private void endOutput() {
-        updateReadInterest();
+        ReadInterest.update(this);
         try {
             transport.endOutput();
         } catch (IOException e) {
@@ -292,7 +260,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
 
     @Override
     public void onDrained() {
-        updateReadInterest(); // no longer held back by the budget
+        ReadInterest.update(this); // no longer held back by the budget
         finishOutputIfDone();
     }
 
@@ -305,7 +273,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
 
     @Override
     public void onBudgetAvailable() {
-        updateReadInterest();
+        ReadInterest.update(this);
     }
 
     @Override
@@ -358,7 +326,7 @@ final class ConnectionDriver implements Selectable, OutboundBuffer.Listener, Tra
         if (drain == null && state != ConnectionState.CLOSED) {
             drain = new DrainWatch(this, options.drainQuietPeriod().toNanos());
             drain.start();
-            updateReadInterest(); // an ended output reads on now, whatever the handler asked
+            ReadInterest.update(this); // an ended output reads on now, whatever the handler asked
         }
     }
 

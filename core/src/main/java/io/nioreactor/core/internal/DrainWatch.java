@@ -67,12 +67,12 @@ final class DrainWatch implements Runnable {
     private boolean busy() {
         ConnectionState state = connection.state();
         return state.beforeOpen() || connection.outbound.pendingBytes() > 0
-                || (!connection.isAutoRead() && state.acceptsWrites());
+                || (!ReadInterest.isAutoRead(connection) && state.acceptsWrites());
     }
 
     /** Reads what has arrived since the last select, if the connection reads: @return whether there was some. */
     private boolean readSomething() {
-        if (!connection.wantsToRead()) {
+        if (!ReadInterest.wanted(connection)) {
             return false;
         }
         connection.resumeReading();

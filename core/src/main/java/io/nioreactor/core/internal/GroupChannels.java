@@ -120,7 +120,7 @@ public final class GroupChannels {
     public static CompletableFuture<UdpEndpoint> serveUdp(List<LoopCore> loops, DatagramChannel bound,
             UdpOptions options, Supplier<? extends DatagramHandler> handlers) {
         LoopCore only = loops.get(0);
-        return ChannelOpener.onLoop(only, () -> UdpChannel.serve(only, bound, options, handlers.get()))
+        return ChannelOpener.onLoop(only, () -> UdpBinding.serve(only, bound, options, handlers.get()))
                 .thenApply(endpoint -> endpoint(List.of(endpoint), List.of(only), options));
     }
 
@@ -140,12 +140,12 @@ public final class GroupChannels {
         Objects.requireNonNull(handlers, "handlers");
         if (loops.size() == 1 || !REUSE_PORT) {
             LoopCore only = loops.get(0);
-            return ChannelOpener.onLoop(only, () -> UdpChannel.open(only, address, options, handlers.get()))
+            return ChannelOpener.onLoop(only, () -> UdpBinding.open(only, address, options, handlers.get()))
                     .thenApply(endpoint -> endpoint(List.of(endpoint), List.of(only), options));
         }
         return bindAll(loops, address, options.reusePort(),
                 () -> DatagramChannel.open(Addresses.familyOf(address)), "cannot bind ",
-                (loop, at) -> UdpChannel.openInGroup(loop, at, options, handlers.get()),
+                (loop, at) -> UdpBinding.openInGroup(loop, at, options, handlers.get()),
                 endpoints -> endpoint(endpoints, loops, options));
     }
 

@@ -37,7 +37,6 @@ public final class LoopCore {
     public static final int READ_SIZE = 64 * 1024;
 
     private static final Runnable ENDED = () -> { };
-    private static final long HALF_A_MILLISECOND = 500_000;
 
     private final EventLoop facade;
     private final String name;
@@ -343,26 +342,9 @@ public final class LoopCore {
         }
     }
 
-    /**
-     * 0 to poll, -1 to block until woken, otherwise milliseconds until the earliest timer. While
-     * iterations keep failing, it waits the back-off in select instead of polling, which a wakeup
-     * (a new task) or an expired timer still ends early. (Only a failing select itself makes the
-     * loop park instead: see {@link FailureBackoff}.)
-     */
     private long selectTimeoutMillis() {
-        long backoff = failureBackoff.pauseMillis();
-        if ((!tasks.isEmpty() || resources.budget().resumeDue() || selector.closesPending()) && backoff == 0) {
-            return 0;
-        }
-        long next = timers.nextDeadline();
-        if (next == Long.MAX_VALUE) {
-            return backoff > 0 ? backoff : -1;
-        }
-        long delay = next - System.nanoTime();
-        // To the nearest millisecond (select's unit), as Netty's NIO loop does: a timer less than half
-        // a millisecond away is waited for by polling, so that it runs on time, not up to 1 ms late.
-        long untilTimer = delay < HALF_A_MILLISECOND ? 0 : (delay + HALF_A_MILLISECOND) / 1_000_000;
-        return backoff > 0 ? Math.max(1, Math.min(backoff, untilTimer)) : untilTimer;
+        boolean workWaiting = !tasks.isEmpty() || resources.budget().resumeDue() || selector.closesPending();
+        return SelectTimeout.millis(workWaiting, timers.nextDeadline(), System.nanoTime(), failureBackoff.pauseMillis());
     }
 
     private void terminate(Throwable fatal) {

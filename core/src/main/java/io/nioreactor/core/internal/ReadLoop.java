@@ -48,7 +48,7 @@ final class ReadLoop {
         boolean delivered = false;
         connection.lastReadBurst = 0;
         try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && connection.wantsToRead(); i++) {
+            for (int i = 0; i < MAX_READS_PER_EVENT && ReadInterest.wanted(connection); i++) {
                 int n = transport.read();
                 if (n < 0) {
                     transport.readBurstEnded();
@@ -75,9 +75,9 @@ final class ReadLoop {
         }
         transport.readBurstEnded();
         readComplete(connection, delivered);
-        connection.updateReadInterest(); // a pause by the handler or the budget drops OP_READ rather than spin
-        if (transport.hasBufferedInput() && connection.wantsToRead()) {
-            connection.scheduleReadResume(); // whole records kept by the bound of this burst
+        ReadInterest.update(connection); // a pause by the handler or the budget drops OP_READ rather than spin
+        if (transport.hasBufferedInput() && ReadInterest.wanted(connection)) {
+            ReadInterest.scheduleResume(connection); // whole records kept by the bound of this burst
         }
     }
 

@@ -151,7 +151,7 @@ final class StreamConnection implements Connection {
             return false;
         }
         if (onLoop() && driver.outbound.readsHeldBack()) {
-            driver.updateReadInterest(); // told to stop now, so it is told (onWritable) when to go on
+            ReadInterest.update(driver); // told to stop now, so it is told (onWritable) when to go on
         }
         return driver.outbound.isWritable();
     }
@@ -164,15 +164,15 @@ final class StreamConnection implements Connection {
     @Override
     public void setAutoRead(boolean on) {
         if (onLoop()) {
-            driver.setAutoRead(on);
+            ReadInterest.setAutoRead(driver, on);
         } else {
-            hop(() -> driver.setAutoRead(on));
+            hop(() -> ReadInterest.setAutoRead(driver, on));
         }
     }
 
     @Override
     public boolean isAutoRead() {
-        return driver.isAutoRead();
+        return ReadInterest.isAutoRead(driver);
     }
 
     @Override

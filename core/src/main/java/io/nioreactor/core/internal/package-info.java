@@ -4,8 +4,9 @@
  *
  * <pre>
  *   StreamConnection   the Connection a handler sees: the thread rule, writes into the transport
- *   ConnectionDriver   the ConnectionState and every transition, the read loop (ReadLoop), the
- *                      handler's callbacks through the loop's HandlerInvoker
+ *   ConnectionDriver   the ConnectionState and every transition, the read loop (ReadLoop) and
+ *                      when to read (ReadInterest), the handler's callbacks through the loop's
+ *                      HandlerInvoker
  *   Transport          plaintext both ways: PlainTransport, or TlsTransport (TlsHandshake,
  *                      TlsInbound, TlsBacklog) decorating the same two layers below
  *   OutboundBuffer     what waits to be sent (OutboundQueue), water marks and the one
@@ -14,6 +15,8 @@
  * </pre>
  *
  * <p>The loop itself is {@link io.nioreactor.core.internal.LoopCore}, with what it lends its
- * channels in {@link io.nioreactor.core.internal.LoopResources}.
+ * channels in {@link io.nioreactor.core.internal.LoopResources} and how long it may wait in
+ * {@link io.nioreactor.core.internal.SelectTimeout}. A UDP endpoint is a
+ * {@link io.nioreactor.core.internal.UdpChannel}, made by {@link io.nioreactor.core.internal.UdpBinding}.
  */
 package io.nioreactor.core.internal;

@@ -102,8 +102,8 @@ class UdpChannelFailuresTest {
         }
     }
 
-    private UdpChannel open(UdpOptions options, UdpChannel.IoFactory io) throws Exception {
-        return onLoop(() -> UdpChannel.open(loop, new InetSocketAddress("127.0.0.1", 0), options, ECHO, io, false));
+    private UdpChannel open(UdpOptions options, UdpBinding.IoFactory io) throws Exception {
+        return onLoop(() -> UdpBinding.open(loop, new InetSocketAddress("127.0.0.1", 0), options, ECHO, io, false));
     }
 
     private <T> T onLoop(Callable<T> action) throws Exception {
@@ -131,7 +131,7 @@ class UdpChannelFailuresTest {
     }
 
     /** The real socket, except that while {@code full} a send takes nothing, as with a full send buffer. */
-    private static final class FullSwitch implements UdpChannel.IoFactory {
+    private static final class FullSwitch implements UdpBinding.IoFactory {
         volatile boolean full;
 
         @Override
