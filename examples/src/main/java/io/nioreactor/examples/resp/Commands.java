@@ -4,7 +4,7 @@ import io.nioreactor.core.Connection;
 
 /**
  * The commands: PING, ECHO, SET (EX, PX), GET, DEL, EXISTS, INCR, DECR, INCRBY, DECRBY, MGET,
- * MSET, EXPIRE, TTL, PTTL, CONFIG GET (an empty answer: enough for redis-benchmark), QUIT.
+ * MSET, EXPIRE, TTL, PTTL, CONFIG GET (save and appendonly, as redis-benchmark asks), QUIT.
  * Anything else is answered with an error, never dropped.
  */
 final class Commands {
@@ -28,6 +28,11 @@ final class Commands {
     private static final byte[] QUIT = Replies.ascii("QUIT");
     private static final byte[] EX = Replies.ascii("EX");
     private static final byte[] PX = Replies.ascii("PX");
+    private static final byte[] ALL = Replies.ascii("*");
+    private static final byte[] SAVE = Replies.ascii("SAVE");
+    private static final byte[] APPENDONLY = Replies.ascii("APPENDONLY");
+    private static final byte[] SAVE_EMPTY = Replies.ascii("$4\r\nsave\r\n$0\r\n\r\n");
+    private static final byte[] APPENDONLY_NO = Replies.ascii("$10\r\nappendonly\r\n$2\r\nno\r\n");
     private static final String NOT_AN_INTEGER = "ERR value is not an integer or out of range";
 
     private Commands() {
@@ -61,7 +66,7 @@ final class Commands {
             boolean delete = r.is(0, DEL);
             long count = 0;
             for (int i = 1; i < n; i++) {
-                count += (delete ? r.store().remove(r.key(i)) : r.store().get(r.key(i)) != null) ? 1 : 0;
+                count += (delete ? r.store().remove(r.key(i), null) : r.store().contains(r.key(i))) ? 1 : 0;
             }
             out.integer(c, count);
         } else if (r.is(0, MGET) && n >= 2) {
@@ -71,15 +76,17 @@ final class Commands {
             }
         } else if (r.is(0, MSET) && n >= 3 && n % 2 == 1) {
             for (int i = 1; i < n; i += 2) {
-                r.store().put(r.key(i), new Store.Entry(r.copy(i + 1), 0));
+                r.store().put(r.key(i), r.frame(), r.offset(i + 1), r.length(i + 1), 0);
             }
             out.raw(c, Replies.OK);
         } else if (r.is(0, EXPIRE) && n == 3) {
             expire(r, c);
         } else if ((r.is(0, TTL) || r.is(0, PTTL)) && n == 2) {
             ttl(r, c, r.is(0, TTL));
-        } else if (r.is(0, CONFIG) && n >= 2) {
-            out.raw(c, Replies.EMPTY_ARRAY); // CONFIG GET save, appendonly...: nothing configured
+        } else if (r.is(0, CONFIG) && n >= 3 && r.is(1, GET)) {
+            config(r, c);
+        } else if (r.is(0, CONFIG) && n >= 2 && !r.is(1, GET)) {
+            out.error(c, "ERR unknown subcommand '" + r.text(1) + "': this server knows CONFIG GET only");
         } else if (r.is(0, QUIT)) {
             out.raw(c, Replies.OK);
             out.send(c);
@@ -102,11 +109,8 @@ final class Commands {
     }
 
     private static void get(RespConnection r, Connection c, int arg) {
-        Store.Entry entry = r.store().get(r.key(arg));
-        if (entry == null) {
+        if (!r.store().get(r.key(arg), r)) { // r writes the value's reply
             r.replies().raw(c, Replies.NULL_BULK);
-        } else {
-            r.replies().bulk(c, entry.value);
         }
     }
 
@@ -114,82 +118,92 @@ final class Commands {
     private static void set(RespConnection r, Connection c) {
         long expiresAt = 0;
         if (r.args() == 5 && (r.is(3, EX) || r.is(3, PX))) {
-            long amount = r.number(4);
-            if (amount <= 0) {
+            expiresAt = expiresAt(r.number(4), r.is(3, EX) ? 1000 : 1);
+            if (expiresAt <= 0) {
                 r.replies().error(c, "ERR invalid expire time in 'set' command");
                 return;
             }
-            expiresAt = System.currentTimeMillis() + (r.is(3, EX) ? amount * 1000 : amount);
         } else if (r.args() != 3) {
             r.replies().error(c, "ERR syntax error");
             return;
         }
-        r.store().put(r.key(1), new Store.Entry(r.copy(2), expiresAt));
+        r.store().put(r.key(1), r.frame(), r.offset(2), r.length(2), expiresAt);
         r.replies().raw(c, Replies.OK);
     }
 
-    /** INCR, DECR, INCRBY, DECRBY: read, add, replace if unchanged meanwhile (another loop's client). */
-    private static void add(RespConnection r, Connection c, long delta) {
-        Key key = r.key(1);
-        while (true) {
-            Store.Entry old = r.store().get(key);
-            long value = 0;
-            if (old != null) {
-                value = parse(old.value);
-                if (value == Long.MIN_VALUE) {
-                    r.replies().error(c, NOT_AN_INTEGER);
-                    return;
-                }
-            }
-            long sum = value + delta;
-            if (((value ^ sum) & (delta ^ sum)) < 0) {
-                r.replies().error(c, "ERR increment or decrement would overflow");
-                return;
-            }
-            Store.Entry next = new Store.Entry(Replies.ascii(Long.toString(sum)), old == null ? 0 : old.expiresAtMillis);
-            if (r.store().replace(key, old, next)) {
-                r.replies().integer(c, sum);
-                return;
-            }
+    /** When a key given {@code amount} units of {@code unitMillis} expires; 0 or less if that is no time. */
+    private static long expiresAt(long amount, long unitMillis) {
+        long now = System.currentTimeMillis();
+        if (amount <= 0 || amount > (Long.MAX_VALUE - now) / unitMillis) {
+            return amount > 0 ? -1 : amount;
         }
+        return now + amount * unitMillis;
     }
 
+    /** INCR, DECR, INCRBY, DECRBY: in place, under the key's lock (another loop's client may add too). */
+    private static void add(RespConnection r, Connection c, long delta) {
+        long sum;
+        try {
+            sum = r.store().add(r.key(1), delta);
+        } catch (ArithmeticException e) {
+            r.replies().error(c, e.getMessage());
+            return;
+        }
+        r.replies().integer(c, sum);
+    }
+
+    /** EXPIRE key seconds: 0 or less removes the key, as in Redis. */
     private static void expire(RespConnection r, Connection c) {
         long seconds = r.number(2);
         if (seconds == Long.MIN_VALUE) {
             r.replies().error(c, NOT_AN_INTEGER);
             return;
         }
-        Key key = r.key(1);
-        Store.Entry old = r.store().get(key);
-        boolean set = old != null && r.store().replace(key, old,
-                new Store.Entry(old.value, System.currentTimeMillis() + seconds * 1000));
-        if (set && seconds <= 0) {
-            r.store().remove(key);
+        boolean set;
+        if (seconds <= 0) {
+            set = r.store().remove(r.key(1), null);
+        } else {
+            long at = expiresAt(seconds, 1000);
+            if (at <= 0) {
+                r.replies().error(c, "ERR invalid expire time in 'expire' command");
+                return;
+            }
+            set = r.store().expireAt(r.key(1), at);
         }
         r.replies().integer(c, set ? 1 : 0);
     }
 
     private static void ttl(RespConnection r, Connection c, boolean seconds) {
-        Store.Entry entry = r.store().get(r.key(1));
-        if (entry == null) {
+        long at = r.store().expiresAt(r.key(1));
+        if (at < 0) {
             r.replies().integer(c, -2);
-        } else if (entry.expiresAtMillis == 0) {
+        } else if (at == 0) {
             r.replies().integer(c, -1);
         } else {
-            long left = Math.max(0, entry.expiresAtMillis - System.currentTimeMillis());
+            long left = Math.max(0, at - System.currentTimeMillis());
             r.replies().integer(c, seconds ? (left + 500) / 1000 : left);
         }
     }
 
-    private static long parse(byte[] digits) {
-        if (digits.length == 0 || digits.length > 20) {
-            return Long.MIN_VALUE;
+    /**
+     * CONFIG GET name...: what Redis answers for {@code save} and {@code appendonly} (nothing is
+     * ever saved), so that redis-benchmark finds them; any other name (or {@code *}), nothing.
+     */
+    private static void config(RespConnection r, Connection c) {
+        boolean save = false;
+        boolean appendOnly = false;
+        for (int i = 2; i < r.args(); i++) {
+            boolean all = r.is(i, ALL);
+            save |= all || r.is(i, SAVE);
+            appendOnly |= all || r.is(i, APPENDONLY);
         }
-        try {
-            return Long.parseLong(new String(digits, java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return Long.MIN_VALUE;
+        Replies out = r.replies();
+        out.arrayHeader(c, (save ? 2 : 0) + (appendOnly ? 2 : 0));
+        if (save) {
+            out.raw(c, SAVE_EMPTY);
+        }
+        if (appendOnly) {
+            out.raw(c, APPENDONLY_NO);
         }
     }
 }

@@ -16,12 +16,15 @@ final class Replies {
     static final byte[] OK = ascii("+OK\r\n");
     static final byte[] PONG = ascii("+PONG\r\n");
     static final byte[] NULL_BULK = ascii("$-1\r\n");
-    static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
-    /** Values up to this size are copied into the reply buffer; larger ones go as they are. */
-    static final int INLINE_VALUE = 16 * 1024;
+    /**
+     * Values up to this size are copied into the reply buffer; larger ones go as they are (the
+     * store never changes an array that large once it is stored).
+     */
+    static final int INLINE_VALUE = Store.IN_PLACE_MAX;
 
     private final ByteBuffer out = ByteBuffer.allocate(INLINE_VALUE + 64);
     private final ByteBuffer[] parts = new ByteBuffer[1];
+    private final byte[] digits = new byte[Decimal.MAX_LENGTH];
     /** Whether replies went to the connection since {@link #handedOverSinceAsked} was last asked. */
     private boolean handedOver;
 
@@ -53,16 +56,17 @@ final class Replies {
         raw(c, ascii("-" + message + "\r\n")); // errors are rare: a string is fine here
     }
 
-    void bulk(Connection c, byte[] value) {
-        if (value.length > INLINE_VALUE) {
-            bulk(c, ByteBuffer.wrap(value), 0, value.length);
+    /** A bulk string of the first {@code length} bytes of {@code value}. */
+    void bulk(Connection c, byte[] value, int length) {
+        if (length > INLINE_VALUE) {
+            bulk(c, ByteBuffer.wrap(value), 0, length);
             return;
         }
-        room(c, value.length + 26);
+        room(c, length + 26);
         out.put((byte) '$');
-        number(value.length);
+        number(length);
         crlf();
-        out.put(value);
+        out.put(value, 0, length);
         crlf();
     }
 
@@ -128,22 +132,7 @@ final class Replies {
         out.put((byte) '\r').put((byte) '\n');
     }
 
-    /** Decimal digits without a String. */
     private void number(long value) {
-        if (value < 0) {
-            out.put((byte) '-');
-            if (value == Long.MIN_VALUE) {
-                out.put(ascii("9223372036854775808"));
-                return;
-            }
-            value = -value;
-        }
-        long divisor = 1;
-        while (divisor <= value / 10) {
-            divisor *= 10;
-        }
-        for (; divisor > 0; divisor /= 10) {
-            out.put((byte) ('0' + (value / divisor) % 10));
-        }
+        out.put(digits, 0, Decimal.write(value, digits));
     }
 }

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * in one write. A client that does not read its replies stops being read once they pass the
  * high water mark, and is read again once they have drained: its memory stays bounded.
  */
-final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
+final class RespConnection implements ConnectionHandler, Framer.FrameHandler, Store.ValueReader {
 
     private final Store store;
     private final RespScanner scanner;
@@ -23,6 +23,10 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
     private final Key secondProbe = Key.probe();
     /** An inline command's arguments, split here (an array's are the scanner's). */
     private final Args inline = new Args();
+    /** An argument's digits, copied out of the request to be read as a number. */
+    private final byte[] digits = new byte[Decimal.MAX_LENGTH];
+    /** This handler's connection, for the values the store hands to {@link #value}. */
+    private Connection connection;
     /** The current request's arguments, from {@link #base}: the scanner's or {@link #inline}. */
     private Args args = inline;
     private int base;
@@ -32,6 +36,11 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
         this.store = store;
         this.scanner = new RespScanner(maxRequest);
         this.framer = Framer.of(scanner, maxRequest, this);
+    }
+
+    @Override
+    public void onOpen(Connection c) {
+        connection = c;
     }
 
     @Override
@@ -115,10 +124,10 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
         return secondProbe.set(frame, offset(arg), length(arg));
     }
 
-    byte[] copy(int arg) {
-        byte[] bytes = new byte[length(arg)];
-        frame.get(offset(arg), bytes);
-        return bytes;
+    /** A value the store holds, for GET and MGET: its bulk string is the reply. */
+    @Override
+    public void value(byte[] bytes, int length) {
+        replies.bulk(connection, bytes, length);
     }
 
     /** Whether argument {@code arg} is {@code word} (upper-case ASCII), whatever its case. */
@@ -141,21 +150,12 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler {
 
     /** Argument {@code arg} as a decimal long, or {@link Long#MIN_VALUE} if it is none. */
     long number(int arg) {
-        int at = offset(arg);
         int length = length(arg);
-        if (length == 0 || length > 19) {
+        if (length > digits.length) {
             return Long.MIN_VALUE;
         }
-        boolean negative = frame.get(at) == '-';
-        long value = 0;
-        for (int i = negative ? 1 : 0; i < length; i++) {
-            int b = frame.get(at + i);
-            if (b < '0' || b > '9' || (negative && length == 1)) {
-                return Long.MIN_VALUE;
-            }
-            value = value * 10 + (b - '0');
-        }
-        return negative ? -value : value;
+        frame.get(offset(arg), digits, 0, length);
+        return Decimal.parse(digits, length);
     }
 
     /** Argument {@code arg} as text, for error messages only (at most 64 characters, one line). */

@@ -56,6 +56,7 @@ public final class RespServer implements Callable<Integer> {
         }
         Store store = new Store(); // one for all loops: every client sees every key
         EventLoopGroup loops = EventLoopGroup.start("resp", threads);
+        sweepExpiredKeys(loops, store);
         TcpServer server;
         try {
             server = loops.listenTcp(new InetSocketAddress(host, port), TcpOptions.defaults(),
@@ -74,5 +75,16 @@ public final class RespServer implements Callable<Integer> {
         loops.terminationFuture().join();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Removes expired keys that nobody looks at: every tenth of a second, one loop looks at a
+     * fiftieth of the keys (1,000 to 20,000), a whole pass in about five seconds, and a few
+     * milliseconds of the loop's time at most.
+     */
+    static void sweepExpiredKeys(EventLoopGroup loops, Store store) {
+        Duration tick = Duration.ofMillis(100);
+        loops.next().scheduleAtFixedRate(() -> store.sweepExpired(Math.max(1_000, Math.min(20_000, store.size() / 50))),
+                tick, tick);
     }
 }

@@ -33,6 +33,7 @@ class RespServerTest {
     void start() {
         loops = EventLoopGroup.start("resp-test", 2);
         Store store = new Store();
+        RespServer.sweepExpiredKeys(loops, store);
         address = (InetSocketAddress) loops.listenTcp(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
                 c -> new RespConnection(store, MAX_REQUEST)).join().localAddress();
     }
@@ -110,13 +111,59 @@ class RespServerTest {
             });
             assertReply(s, command("SET", "e", "x", "EX", "10"), "+OK\r\n");
             assertReply(s, command("TTL", "e"), ":10\r\n");
-            assertReply(s, command("CONFIG", "GET", "save"), "*0\r\n");
+            assertReply(s, command("CONFIG", "GET", "save"), "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
+            assertReply(s, command("CONFIG", "GET", "appendonly"), "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+            assertReply(s, command("CONFIG", "GET", "maxmemory"), "*0\r\n");
+            assertReply(s, command("CONFIG", "SET", "save", ""),
+                    "-ERR unknown subcommand 'SET': this server knows CONFIG GET only\r\n");
             assertReply(s, command("GET"), "-ERR wrong number of arguments for 'get' command\r\n");
             assertReply(s, command("FLUSHALL"), "-ERR unknown command 'FLUSHALL'\r\n");
             assertReply(s, ascii("PING\r\n"), "+PONG\r\n"); // inline, as typed into telnet
             assertReply(s, ascii("SET inline   works\nGET inline\r\n"), "+OK\r\n$5\r\nworks\r\n");
             assertReply(s, command("QUIT"), "+OK\r\n");
             assertEquals(-1, s.getInputStream().read(), "closed after QUIT");
+        }
+    }
+
+    @Test
+    void valuesOverwrittenInPlaceAndNumbersAtTheEdgesOfALongReadBackExact() throws Exception {
+        // A key that exists is set in place when the new value fits: what a shorter value leaves
+        // behind must not show, and a longer one or one past the in-place size gets its own array.
+        String big = "b".repeat(Store.IN_PLACE_MAX + 1);
+        try (Socket s = connect()) {
+            assertReply(s, command("SET", "k", "a longer value"), "+OK\r\n");
+            assertReply(s, command("SET", "k", "short"), "+OK\r\n");
+            assertReply(s, command("GET", "k"), "$5\r\nshort\r\n");
+            assertReply(s, command("SET", "k", "longer than the first value was"), "+OK\r\n");
+            assertReply(s, command("GET", "k"), "$31\r\nlonger than the first value was\r\n");
+            assertReply(s, command("SET", "k", big), "+OK\r\n");
+            assertReply(s, command("GET", "k"), "$" + big.length() + "\r\n" + big + "\r\n");
+            assertReply(s, command("SET", "k", "small again"), "+OK\r\n");
+            assertReply(s, command("GET", "k"), "$11\r\nsmall again\r\n");
+
+            assertReply(s, command("SET", "n", "9223372036854775806"), "+OK\r\n");
+            assertReply(s, command("INCR", "n"), ":9223372036854775807\r\n");
+            assertReply(s, command("INCR", "n"), "-ERR increment or decrement would overflow\r\n");
+            assertReply(s, command("GET", "n"), "$19\r\n9223372036854775807\r\n");
+            assertReply(s, command("SET", "n", "-9223372036854775807"), "+OK\r\n");
+            assertReply(s, command("DECR", "n"), ":-9223372036854775808\r\n");
+            assertReply(s, command("GET", "n"), "$20\r\n-9223372036854775808\r\n");
+            assertReply(s, command("SET", "n", "99999999999999999999"), "+OK\r\n");
+            assertReply(s, command("INCR", "n"), "-ERR value is not an integer or out of range\r\n");
+            assertReply(s, command("SET", "n", "100"), "+OK\r\n");
+            assertReply(s, command("DECRBY", "n", "1000"), ":-900\r\n");
+            assertReply(s, command("INCRBY", "n", "x1"), "-ERR value is not an integer or out of range\r\n");
+
+            assertReply(s, command("SET", "t", "5", "EX", "100"), "+OK\r\n");
+            assertReply(s, command("INCR", "t"), ":6\r\n");
+            assertReply(s, command("TTL", "t"), ":100\r\n"); // an increment keeps the expiry, as in Redis
+            assertReply(s, command("SET", "t", "5"), "+OK\r\n");
+            assertReply(s, command("TTL", "t"), ":-1\r\n"); // a SET without one clears it
+            assertReply(s, command("EXPIRE", "t", "0"), ":1\r\n");
+            assertReply(s, command("EXISTS", "t"), ":0\r\n");
+            assertReply(s, command("EXPIRE", "t", "10"), ":0\r\n");
+            assertReply(s, command("SET", "t", "x", "EX", "9223372036854775807"),
+                    "-ERR invalid expire time in 'set' command\r\n");
         }
     }
 

@@ -1,34 +1,57 @@
 package io.nioreactor.examples.resp;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared store under clients of several loops at once: sets and increments of a key that
- * exists change its slot by compare-and-set, a removed key's slot is marked gone before it leaves
- * the map; no increment may be lost, whatever removals of the same key or others go on beside it.
+ * The shared store under clients of several loops at once: values changed in place under each
+ * key's lock, a removed key's slot marked gone before it leaves the map; no increment may be
+ * lost and no value read half-written, whatever goes on beside it.
  */
 class StoreTest {
 
     private static Key key(String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = ascii(name);
         return Key.probe().set(ByteBuffer.wrap(bytes), 0, bytes.length);
     }
 
-    private static long value(Store.Entry entry) {
-        return entry == null ? 0 : Long.parseLong(new String(entry.value, StandardCharsets.US_ASCII));
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    private static void put(Store store, Key key, String value, long expiresAt) {
+        byte[] bytes = ascii(value);
+        store.put(key, ByteBuffer.wrap(bytes), 0, bytes.length, expiresAt);
+    }
+
+    /** {@return the value as text, or null} */
+    private static String get(Store store, Key key) {
+        String[] value = new String[1];
+        store.get(key, (bytes, length) -> value[0] = new String(bytes, 0, length, StandardCharsets.US_ASCII));
+        return value[0];
+    }
+
+    private static long number(String value) {
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
         } catch (InterruptedException e) {
@@ -36,15 +59,8 @@ class StoreTest {
         }
     }
 
-    /** INCR as Commands runs it: read, add, replace if unchanged meanwhile. */
-    private static void increment(Store store, Key key) {
-        while (true) {
-            Store.Entry old = store.get(key);
-            Store.Entry next = new Store.Entry(Long.toString(value(old) + 1).getBytes(StandardCharsets.US_ASCII), 0);
-            if (store.replace(key, old, next)) {
-                return;
-            }
-        }
+    private static CompletableFuture<Void> onThread(Runnable work) {
+        return CompletableFuture.runAsync(work, runnable -> new Thread(runnable).start());
     }
 
     @Test
@@ -52,65 +68,130 @@ class StoreTest {
         Store store = new Store();
         List<CompletableFuture<Void>> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-            threads.add(CompletableFuture.runAsync(() -> {
+            threads.add(onThread(() -> {
                 Key counter = key("counter"); // a probe per thread, as per connection
                 for (int i = 0; i < 50_000; i++) {
-                    increment(store, counter);
+                    store.add(counter, 1);
                 }
-            }, runnable -> new Thread(runnable).start()));
+            }));
         }
-        CompletableFuture<Void> churn = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> churn = onThread(() -> {
             Key other = key("other");
             for (int i = 0; i < 50_000; i++) {
-                store.put(other, new Store.Entry(new byte[] {'1'}, 0));
-                store.remove(other);
+                put(store, other, "1", 0);
+                store.remove(other, null);
             }
-        }, runnable -> new Thread(runnable).start());
+        });
         CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         churn.get(60, TimeUnit.SECONDS);
 
-        assertEquals(200_000, value(store.get(key("counter"))));
-        assertNull(store.get(key("other")), "its last removal came after its last set");
+        assertEquals(200_000, number(get(store, key("counter"))));
+        assertNull(get(store, key("other")), "its last removal came after its last set");
     }
 
-    @org.junit.jupiter.api.RepeatedTest(5) // a lost increment needs a narrow race: give it several chances
+    @RepeatedTest(5) // a lost increment needs a narrow race: give it several chances
     void incrementsRacingRemovalsOfTheSameKeyAreEachCountedOnceInWhatWasRemovedOrWhatIsLeft() throws Exception {
         // Every increment lands either in a value a removal took or in the value left at the end:
-        // one that set a slot already marked gone would be counted nowhere.
+        // one that set a slot already marked gone would be counted nowhere. The incrementers go on
+        // until the remover has taken the key 20 times, so that the two did race.
         Store store = new Store();
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(4);
-        java.util.concurrent.atomic.AtomicInteger incrementing = new java.util.concurrent.atomic.AtomicInteger(3);
+        CountDownLatch go = new CountDownLatch(4);
+        AtomicInteger incrementing = new AtomicInteger(3);
+        AtomicInteger removals = new AtomicInteger();
+        AtomicLong increments = new AtomicLong();
         List<CompletableFuture<Void>> threads = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
-            threads.add(CompletableFuture.runAsync(() -> {
+            threads.add(onThread(() -> {
                 Key counter = key("counter");
                 go.countDown();
                 awaitQuietly(go);
-                for (int i = 0; i < 50_000; i++) {
-                    increment(store, counter);
+                long done = 0;
+                while (done < 50_000 || removals.get() < 20) {
+                    store.add(counter, 1);
+                    done++;
                 }
+                increments.addAndGet(done);
                 incrementing.decrementAndGet();
-            }, runnable -> new Thread(runnable).start()));
+            }));
         }
-        long[] taken = new long[2]; // the sum of the values removed, and the removals
-        CompletableFuture<Void> remover = CompletableFuture.runAsync(() -> {
+        long[] taken = new long[1]; // the sum of the values removed
+        CompletableFuture<Void> remover = onThread(() -> {
             Key counter = key("counter");
             go.countDown();
             awaitQuietly(go);
             while (incrementing.get() > 0) {
-                Store.Entry removed = store.take(counter);
-                if (removed != null) {
-                    taken[0] += value(removed);
-                    taken[1]++;
+                if (store.remove(counter, (bytes, length) -> taken[0] += Decimal.parse(bytes, length))) {
+                    removals.incrementAndGet();
                 }
             }
-        }, runnable -> new Thread(runnable).start());
+        });
         CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         remover.get(60, TimeUnit.SECONDS);
 
-        System.out.printf("[measure] %,d removals took %,d increments; %,d left%n", taken[1], taken[0],
-                value(store.get(key("counter"))));
-        assertTrue(taken[1] > 0, "the removals raced the increments");
-        assertEquals(150_000, taken[0] + value(store.get(key("counter"))));
+        long left = number(get(store, key("counter")));
+        System.out.printf("[measure] %,d removals took %,d of %,d increments; %,d left%n", removals.get(), taken[0],
+                increments.get(), left);
+        assertEquals(increments.get(), taken[0] + left);
+    }
+
+    @Test
+    void aValueOverwrittenInPlaceIsNeverReadHalfWritten() throws Exception {
+        // Two values of one length, set in turn into the same array while others read it: a
+        // read without the key's lock would now and then see the one's start and the other's end.
+        Store store = new Store();
+        String as = "a".repeat(4096);
+        String bs = "b".repeat(4096);
+        put(store, key("k"), as, 0);
+        AtomicInteger writing = new AtomicInteger(1);
+        AtomicInteger torn = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        CompletableFuture<Void> writer = onThread(() -> {
+            Key k = key("k");
+            for (int i = 0; i < 20_000; i++) {
+                put(store, k, i % 2 == 0 ? bs : as, 0);
+            }
+            writing.set(0);
+        });
+        List<CompletableFuture<Void>> readers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            readers.add(onThread(() -> {
+                Key k = key("k");
+                while (writing.get() == 1) {
+                    String value = get(store, k);
+                    reads.incrementAndGet();
+                    if (!value.equals(as) && !value.equals(bs)) {
+                        torn.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        writer.get(60, TimeUnit.SECONDS);
+        CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        System.out.printf("[measure] %,d reads beside 20,000 writes%n", reads.get());
+        assertTrue(reads.get() > 100, "the readers ran beside the writer");
+        assertEquals(0, torn.get(), "reads that saw two values at once");
+    }
+
+    @Test
+    void theSweepRemovesExpiredKeysNobodyLooksAtAndLeavesTheRest() {
+        Store store = new Store();
+        long soon = System.currentTimeMillis() + 50;
+        for (int i = 0; i < 1_000; i++) {
+            put(store, key("expiring-" + i), "x", soon);
+            put(store, key("kept-" + i), "x", 0);
+            put(store, key("later-" + i), "x", soon + 3_600_000);
+        }
+        assertEquals(3_000, store.size());
+        assertEquals(0, store.sweepExpired(10_000), "nothing has expired yet");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            store.sweepExpired(500); // a tick's budget: several ticks to go round
+            return store.size() == 2_000;
+        });
+        assertNull(get(store, key("expiring-7")));
+        assertEquals("x", get(store, key("kept-7")));
+        assertEquals("x", get(store, key("later-7")));
+        assertFalse(store.contains(key("expiring-999")));
     }
 }
