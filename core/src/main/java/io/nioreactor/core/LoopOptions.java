@@ -24,17 +24,19 @@ public final class LoopOptions {
     private final boolean jmx;
     private final Duration blockedThreshold;
     private final Duration metricsWindow;
+    private final Duration busyPoll;
 
     private LoopOptions(Builder b) {
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.jmx = b.jmx;
         this.blockedThreshold = b.blockedThreshold;
         this.metricsWindow = b.metricsWindow;
+        this.busyPoll = b.busyPoll;
     }
 
     /**
      * The defaults: a send budget of {@link #defaultMaxQueuedBytes()}, metrics in JMX, a blocked
-     * loop reported past 100 ms, windowed metrics over a minute.
+     * loop reported past 100 ms, windowed metrics over a minute, no busy polling.
      *
      * @return the default options
      */
@@ -117,6 +119,24 @@ public final class LoopOptions {
     }
 
     /**
+     * How long the loop goes on polling its sockets without sleeping after a select that found
+     * I/O, before it sleeps in select: a peer that answers within that time (a client sending its
+     * next request, the next burst of a pipeline) finds the loop awake, and neither side pays
+     * for waking a sleeping thread: on loopback against {@code redis-benchmark}, the Redis-protocol
+     * example served 20-80% more requests a second with 100 µs. The price is CPU: each burst of I/O
+     * is followed by up to this much polling, so a loop with a request every few hundred
+     * microseconds keeps its core busy. An idle loop sleeps as it would without it: polling
+     * follows I/O only, stops at the next timer, and a task from another thread ends it at once.
+     * Linux's {@code net.core.busy_poll} makes the same trade inside the kernel.
+     * {@link Duration#ZERO} (the default) never polls.
+     *
+     * @return the time to poll after I/O (default zero: off)
+     */
+    public Duration busyPoll() {
+        return busyPoll;
+    }
+
+    /**
      * The default send budget: a quarter of the JVM's direct-memory limit
      * ({@code -XX:MaxDirectMemorySize}, or the heap's maximum when that is not set), at least
      * 1 MiB. A quarter leaves room for the read buffers, the pool of idle chunks and the chunk per
@@ -141,13 +161,14 @@ public final class LoopOptions {
         b.jmx = jmx;
         b.blockedThreshold = blockedThreshold;
         b.metricsWindow = metricsWindow;
+        b.busyPoll = busyPoll;
         return b;
     }
 
     @Override
     public String toString() {
         return "LoopOptions[maxQueuedBytes=" + maxQueuedBytes + ", jmx=" + jmx + ", blockedThreshold="
-                + blockedThreshold + ", metricsWindow=" + metricsWindow + "]";
+                + blockedThreshold + ", metricsWindow=" + metricsWindow + ", busyPoll=" + busyPoll + "]";
     }
 
     /** Builds {@link LoopOptions}; each setter checks its value. Not thread-safe. */
@@ -157,8 +178,25 @@ public final class LoopOptions {
         private boolean jmx = true;
         private Duration blockedThreshold = Duration.ofMillis(100);
         private Duration metricsWindow = Duration.ofMinutes(1);
+        private Duration busyPoll = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how long the loop polls without sleeping after I/O; see {@link LoopOptions#busyPoll()}.
+         *
+         * @param time zero (off) to one millisecond
+         * @return this builder
+         * @throws IllegalArgumentException if it is negative or longer than a millisecond
+         */
+        public Builder busyPoll(Duration time) {
+            Checks.notNegative("busyPoll", time);
+            if (time.compareTo(Duration.ofMillis(1)) > 0) {
+                throw new IllegalArgumentException("busyPoll must be from zero (off) to 1 ms, not " + time);
+            }
+            this.busyPoll = time;
+            return this;
         }
 
         /**

@@ -50,6 +50,7 @@ public final class LoopCore {
     private final LoopShutdown shutdown;
     private final TaskRunner taskRunner;
     private final FailureBackoff failureBackoff = new FailureBackoff();
+    private final BusyPoll busyPoll;
     /** Set before the thread starts (null if off); read by the thread when it ends. */
     private LoopWatchdog watchdog;
     /** Run at termination, before the future completes; set once after start, or {@link #ENDED}. */
@@ -59,6 +60,7 @@ public final class LoopCore {
         this.facade = facade;
         this.name = name;
         this.jmx = options.jmx();
+        this.busyPoll = new BusyPoll(options.busyPoll());
         this.resources = new LoopResources(options);
         this.selector = new LoopSelector(selector, resources);
         this.shutdown = new LoopShutdown(this.selector, timers, log, name);
@@ -336,7 +338,14 @@ public final class LoopCore {
         resources.newIteration();
         resources.busy().idle();
         try {
-            selector.select(selectTimeoutMillis());
+            long timeout = selectTimeoutMillis();
+            if (timeout != 0 && busyPoll.due()) {
+                if (busyPoll.poll(selector, tasks, timers.nextDeadline())) {
+                    return;
+                }
+                timeout = selectTimeoutMillis(); // the poll took time
+            }
+            busyPoll.selected(selector.select(timeout));
         } finally {
             tasks.selected(); // even after a failure: else later submissions would not wake it
         }

@@ -86,19 +86,22 @@ final class LoopSelector {
      * Selects and dispatches the ready keys.
      *
      * @param timeoutMillis 0 to poll, -1 to block until woken, else the longest wait
+     * @return how many keys were ready
      */
-    void select(long timeoutMillis) throws IOException {
+    int select(long timeoutMillis) throws IOException {
         int closedBefore = closedAfterSelect.size(); // closed before this select: their sockets go in it
+        int ready;
         if (timeoutMillis == 0) {
-            selector.selectNow(dispatcher);
+            ready = selector.selectNow(dispatcher);
         } else if (timeoutMillis < 0) {
-            selector.select(dispatcher);
+            ready = selector.select(dispatcher);
         } else {
-            selector.select(dispatcher, timeoutMillis);
+            ready = selector.select(dispatcher, timeoutMillis);
         }
         for (int i = 0; i < closedBefore; i++) {
             closedAfterSelect.poll().complete(null);
         }
+        return ready;
     }
 
     private void dispatch(SelectionKey key) {

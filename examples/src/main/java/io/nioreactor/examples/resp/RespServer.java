@@ -1,6 +1,7 @@
 package io.nioreactor.examples.resp;
 
 import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.LoopOptions;
 import io.nioreactor.core.TcpOptions;
 import io.nioreactor.core.TcpServer;
 import java.net.InetSocketAddress;
@@ -39,6 +40,12 @@ public final class RespServer implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private int maxRequest;
 
+    @Option(names = "--busy-poll-us", defaultValue = "100",
+            description = "Microseconds each loop goes on polling after I/O before it sleeps (0 to 1000; 0: off):"
+                    + " a client's next request finds the loop awake, which serves more requests a second at the"
+                    + " price of CPU while clients are active (default: ${DEFAULT-VALUE}).")
+    private int busyPollMicros;
+
     /**
      * Runs the server until SIGTERM or SIGINT.
      *
@@ -50,12 +57,14 @@ public final class RespServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1 || maxRequest < 64 || port < 0 || port > 65535) {
-            System.err.println("--threads must be at least 1, --max-request at least 64, --port within 0..65535");
+        if (threads < 1 || maxRequest < 64 || port < 0 || port > 65535 || busyPollMicros < 0 || busyPollMicros > 1000) {
+            System.err.println("--threads must be at least 1, --max-request at least 64, --port within 0..65535,"
+                    + " --busy-poll-us within 0..1000");
             return 2;
         }
         Store store = new Store(); // one for all loops: every client sees every key
-        EventLoopGroup loops = EventLoopGroup.start("resp", threads);
+        EventLoopGroup loops = EventLoopGroup.start("resp", threads,
+                LoopOptions.builder().busyPoll(Duration.ofNanos(busyPollMicros * 1_000L)).build());
         sweepExpiredKeys(loops, store);
         TcpServer server;
         try {
