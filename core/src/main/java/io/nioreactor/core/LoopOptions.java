@@ -121,14 +121,18 @@ public final class LoopOptions {
     /**
      * How long the loop goes on polling its sockets without sleeping after a select that found
      * I/O, before it sleeps in select: a peer that answers within that time (a client sending its
-     * next request, the next burst of a pipeline) finds the loop awake, and neither side pays
-     * for waking a sleeping thread: on loopback against {@code redis-benchmark}, the Redis-protocol
-     * example served 20-80% more requests a second with 100 µs. The price is CPU: each burst of I/O
-     * is followed by up to this much polling, so a loop with a request every few hundred
-     * microseconds keeps its core busy. An idle loop sleeps as it would without it: polling
-     * follows I/O only, stops at the next timer, and a task from another thread ends it at once.
-     * Linux's {@code net.core.busy_poll} makes the same trade inside the kernel.
-     * {@link Duration#ZERO} (the default) never polls.
+     * next request, the next burst of a pipeline) finds the loop awake, and neither side pays for
+     * waking a sleeping thread. Worth it where the loop is faster than its clients and has a core
+     * to itself (docs/embedding.md gives the figures of the Redis-protocol example).
+     *
+     * <p>The price is CPU: each burst of I/O is followed by up to this much polling, so a loop
+     * with a request every few hundred microseconds keeps its core busy, and loops that poll take
+     * CPU from each other where they outnumber the cores. Polling counts as waiting in
+     * {@link LoopMetrics} (the busy time of an iteration starts at its first I/O), so a loop can
+     * look idle there while its thread uses a whole core. An idle loop sleeps as it would without
+     * it: polling follows I/O only, stops at the next timer, and a task from another thread ends
+     * it (the loop sleeps after the task unless I/O comes). Linux's {@code net.core.busy_poll}
+     * makes the same trade inside the kernel. {@link Duration#ZERO} (the default) never polls.
      *
      * @return the time to poll after I/O (default zero: off)
      */

@@ -36,18 +36,20 @@ final class BusyPoll {
      * @return whether the loop has something to do: I/O was dispatched or a task waits
      */
     boolean poll(LoopSelector selector, TaskInbox tasks, long nextDeadline) throws IOException {
-        long deadline = Math.min(System.nanoTime() + nanos, nextDeadline);
+        long deadline = System.nanoTime() + nanos;
+        if (nextDeadline != Long.MAX_VALUE && nextDeadline - deadline < 0) {
+            deadline = nextDeadline;
+        }
+        afterIo = false; // until I/O is found: a select that throws leaves no poll due
         do {
             if (selector.select(0) > 0) {
                 afterIo = true;
                 return true;
             }
-            if (!tasks.isEmpty()) { // its wakeup may have been taken by a poll: run it now
-                afterIo = false;
+            if (!tasks.isEmpty()) { // its wakeup may have been taken by a poll: run it now, then sleep unless I/O comes
                 return true;
             }
         } while (System.nanoTime() - deadline < 0);
-        afterIo = false;
         return false;
     }
 }
