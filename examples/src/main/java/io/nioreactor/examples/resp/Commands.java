@@ -39,6 +39,14 @@ final class Commands {
     }
 
     static void run(RespConnection r, Connection c) {
+        try {
+            dispatch(r, c);
+        } catch (NumberFormatException e) { // an argument that should be a number, read before any change
+            r.replies().error(c, NOT_AN_INTEGER);
+        }
+    }
+
+    private static void dispatch(RespConnection r, Connection c) {
         Replies out = r.replies();
         int n = r.args();
         if (r.is(0, GET) && n == 2) {
@@ -57,8 +65,8 @@ final class Commands {
             add(r, c, r.is(0, INCR) ? 1 : -1);
         } else if ((r.is(0, INCRBY) || r.is(0, DECRBY)) && n == 3) {
             long by = r.number(2);
-            if (by == Long.MIN_VALUE) {
-                out.error(c, NOT_AN_INTEGER);
+            if (r.is(0, DECRBY) && by == Long.MIN_VALUE) {
+                out.error(c, "ERR decrement would overflow"); // its negation is no long
             } else {
                 add(r, c, r.is(0, INCRBY) ? by : -by);
             }
@@ -118,7 +126,8 @@ final class Commands {
     private static void set(RespConnection r, Connection c) {
         long expiresAt = 0;
         if (r.args() == 5 && (r.is(3, EX) || r.is(3, PX))) {
-            expiresAt = expiresAt(r.number(4), r.is(3, EX) ? 1000 : 1);
+            long amount = r.number(4);
+            expiresAt = amount <= 0 ? -1 : expiresAt(amount, r.is(3, EX) ? 1000 : 1);
             if (expiresAt <= 0) {
                 r.replies().error(c, "ERR invalid expire time in 'set' command");
                 return;
@@ -131,11 +140,15 @@ final class Commands {
         r.replies().raw(c, Replies.OK);
     }
 
-    /** When a key given {@code amount} units of {@code unitMillis} expires; 0 or less if that is no time. */
+    /**
+     * When a key given {@code amount} units of {@code unitMillis} from now expires, or
+     * {@link Long#MIN_VALUE} if that is out of a long's range (Redis's "invalid expire time").
+     */
     private static long expiresAt(long amount, long unitMillis) {
         long now = System.currentTimeMillis();
-        if (amount <= 0 || amount > (Long.MAX_VALUE - now) / unitMillis) {
-            return amount > 0 ? -1 : amount;
+        if (amount > Long.MAX_VALUE / unitMillis || amount < Long.MIN_VALUE / unitMillis
+                || amount * unitMillis > Long.MAX_VALUE - now) {
+            return Long.MIN_VALUE;
         }
         return now + amount * unitMillis;
     }
@@ -155,21 +168,12 @@ final class Commands {
     /** EXPIRE key seconds: 0 or less removes the key, as in Redis. */
     private static void expire(RespConnection r, Connection c) {
         long seconds = r.number(2);
-        if (seconds == Long.MIN_VALUE) {
-            r.replies().error(c, NOT_AN_INTEGER);
+        long at = expiresAt(seconds, 1000);
+        if (at == Long.MIN_VALUE) {
+            r.replies().error(c, "ERR invalid expire time in 'expire' command");
             return;
         }
-        boolean set;
-        if (seconds <= 0) {
-            set = r.store().remove(r.key(1), null);
-        } else {
-            long at = expiresAt(seconds, 1000);
-            if (at <= 0) {
-                r.replies().error(c, "ERR invalid expire time in 'expire' command");
-                return;
-            }
-            set = r.store().expireAt(r.key(1), at);
-        }
+        boolean set = seconds <= 0 ? r.store().remove(r.key(1), null) : r.store().expireAt(r.key(1), at);
         r.replies().integer(c, set ? 1 : 0);
     }
 

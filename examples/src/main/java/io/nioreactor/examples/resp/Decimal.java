@@ -35,30 +35,38 @@ final class Decimal {
     }
 
     /**
-     * Reads the decimal long in the first {@code length} bytes of {@code bytes}, as Redis does:
-     * an optional '-', digits only, no leading '+' or spaces, within the range of a long.
+     * Reads the decimal long in the first {@code length} bytes of {@code bytes}, as Redis reads
+     * one: an optional '-', then digits without a leading zero (but "0" itself), within the range
+     * of a long; no '+', no spaces.
      *
-     * @return the number, or {@link Long#MIN_VALUE} if it is none (so that value itself reads
-     *         as none too: the commands treat it as out of range)
+     * @return the number
+     * @throws NumberFormatException if the bytes are no such number (only on that path: it allocates)
      */
     static long parse(byte[] bytes, int length) {
         if (length == 0 || length > MAX_LENGTH) {
-            return Long.MIN_VALUE;
+            throw notANumber();
         }
         boolean negative = bytes[0] == '-';
         int first = negative ? 1 : 0;
-        if (first == length) {
-            return Long.MIN_VALUE;
+        if (first == length || bytes[first] == '0' && (negative || length > 1)) {
+            throw notANumber(); // "-", "-0", "007"
         }
         long value = 0; // accumulated negatively, as Long.parseLong does, to reach -2^63 without overflow
         for (int i = first; i < length; i++) {
             int digit = bytes[i] - '0';
             if (digit < 0 || digit > 9 || value < (Long.MIN_VALUE + digit) / 10) {
-                return Long.MIN_VALUE;
+                throw notANumber();
             }
             value = value * 10 - digit;
         }
-        return negative ? value : value == Long.MIN_VALUE ? Long.MIN_VALUE : -value;
+        if (!negative && value == Long.MIN_VALUE) {
+            throw notANumber(); // 9223372036854775808
+        }
+        return negative ? value : -value;
+    }
+
+    private static NumberFormatException notANumber() {
+        return new NumberFormatException("not a decimal long");
     }
 
     private static int digits(long positive) {

@@ -16,11 +16,8 @@ final class Replies {
     static final byte[] OK = ascii("+OK\r\n");
     static final byte[] PONG = ascii("+PONG\r\n");
     static final byte[] NULL_BULK = ascii("$-1\r\n");
-    /**
-     * Values up to this size are copied into the reply buffer; larger ones go as they are (the
-     * store never changes an array that large once it is stored).
-     */
-    static final int INLINE_VALUE = Store.IN_PLACE_MAX;
+    /** Values up to this size are copied into the reply buffer; larger ones straight into the connection's queue. */
+    static final int INLINE_VALUE = 16 * 1024;
 
     private final ByteBuffer out = ByteBuffer.allocate(INLINE_VALUE + 64);
     private final ByteBuffer[] parts = new ByteBuffer[1];
@@ -58,15 +55,17 @@ final class Replies {
 
     /** A bulk string of the first {@code length} bytes of {@code value}. */
     void bulk(Connection c, byte[] value, int length) {
-        if (length > INLINE_VALUE) {
-            bulk(c, ByteBuffer.wrap(value), 0, length);
-            return;
-        }
-        room(c, length + 26);
+        room(c, 24);
         out.put((byte) '$');
         number(length);
         crlf();
-        out.put(value, 0, length);
+        if (length <= INLINE_VALUE) {
+            room(c, length + 2);
+            out.put(value, 0, length);
+        } else {
+            sendAsItIs(c, ByteBuffer.wrap(value, 0, length));
+        }
+        room(c, 2);
         crlf();
     }
 
@@ -80,15 +79,20 @@ final class Replies {
             room(c, length + 2);
             out.put(out.position(), from, offset, length);
             out.position(out.position() + length);
-        } else { // as it is, after what is buffered: no copy into the reply buffer
-            send(c);
-            parts[0] = from.duplicate().limit(offset + length).position(offset);
-            c.writeLater(parts);
-            parts[0] = null;
-            handedOver = true;
+        } else {
+            sendAsItIs(c, from.duplicate().limit(offset + length).position(offset));
         }
         room(c, 2);
         crlf();
+    }
+
+    /** A large value after what is buffered, copied once, into the connection's queue, not into the reply buffer. */
+    private void sendAsItIs(Connection c, ByteBuffer value) {
+        send(c);
+        parts[0] = value;
+        c.writeLater(parts);
+        parts[0] = null;
+        handedOver = true;
     }
 
     /**

@@ -148,11 +148,15 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler, St
         return true;
     }
 
-    /** Argument {@code arg} as a decimal long, or {@link Long#MIN_VALUE} if it is none. */
+    /**
+     * Argument {@code arg} as a decimal long.
+     *
+     * @throws NumberFormatException if it is none
+     */
     long number(int arg) {
         int length = length(arg);
         if (length > digits.length) {
-            return Long.MIN_VALUE;
+            throw new NumberFormatException("not a decimal long");
         }
         frame.get(offset(arg), digits, 0, length);
         return Decimal.parse(digits, length);

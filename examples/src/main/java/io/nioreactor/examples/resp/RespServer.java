@@ -57,9 +57,13 @@ public final class RespServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1 || maxRequest < 64 || port < 0 || port > 65535 || busyPollMicros < 0 || busyPollMicros > 1000) {
-            System.err.println("--threads must be at least 1, --max-request at least 64, --port within 0..65535,"
-                    + " --busy-poll-us within 0..1000");
+        String wrong = threads < 1 ? "--threads must be at least 1, not " + threads
+                : maxRequest < 64 ? "--max-request must be at least 64, not " + maxRequest
+                : port < 0 || port > 65535 ? "--port must be within 0..65535, not " + port
+                : busyPollMicros < 0 || busyPollMicros > 1000 ? "--busy-poll-us must be within 0..1000, not " + busyPollMicros
+                : null;
+        if (wrong != null) {
+            System.err.println(wrong);
             return 2;
         }
         Store store = new Store(); // one for all loops: every client sees every key

@@ -3,6 +3,7 @@ package io.nioreactor.examples.resp;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The keys and their values, shared by every loop of the server, so that each client sees what
@@ -10,11 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each key's value sits in a {@link Slot} of its own, read and changed under the slot's
  * monitor (uncontended with one loop: two compare-and-sets). A value of up to
- * {@value #IN_PLACE_MAX} bytes is overwritten in place when the new one fits, so setting or
- * incrementing a key that exists allocates nothing; a larger array is never changed once stored,
- * so a reply may send it without a copy ({@link ValueReader}). A removed key's slot is first
- * marked gone, then taken out of the map, so that a writer holding the slot cannot set a value
- * nobody will find: it sees the mark and starts again.
+ * {@value #IN_PLACE_MAX} bytes is overwritten in place when the new one fits (and its array is not
+ * more than twice its size, so a key set small again gives its memory back): setting or
+ * incrementing a key that exists allocates nothing. A larger value gets an array of its own,
+ * filled before the lock is taken and never changed once stored, so that a reader copies it
+ * without holding the lock: no loop waits while another copies megabytes. A removed key's slot is
+ * first marked gone, then taken out of the map, so that a writer holding the slot cannot set a
+ * value nobody will find: it sees the mark and starts again.
  *
  * <p>A value past its expiry is gone: removed when it is next looked at, or by
  * {@link #sweepExpired}, which a timer calls so that keys never looked at again give their
@@ -22,16 +25,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Store {
 
-    /** Values up to this size are overwritten in place; larger arrays never change once stored. */
+    /** Values up to this size are read under the key's lock and overwritten in place; larger ones never change. */
     static final int IN_PLACE_MAX = 16 * 1024;
-    /** Room for any long in decimal: what an incremented value is given, to be changed in place. */
-    private static final int DIGITS = 20;
 
-    /** Receives a value while the store holds its key: it copies what it keeps. */
+    /** Receives a value of the store. */
     interface ValueReader {
         /**
-         * @param bytes  the value's array: changed after the call unless longer than
-         *               {@link #IN_PLACE_MAX}, so only such an array may be kept without a copy
+         * Called with the key's lock held for a value of up to {@link #IN_PLACE_MAX} bytes (its
+         * array changes after the call), without it for a larger one (whose array never changes):
+         * either way, copy what you keep, and do not use the store from here.
+         *
+         * @param bytes  the value's array
          * @param length the value's length, from index 0
          */
         void value(byte[] bytes, int length);
@@ -52,32 +56,16 @@ final class Store {
             this.expiresAtMillis = expiresAtMillis;
         }
 
-        /** Whether the value is there: not gone, not expired (an expired one is marked gone). */
-        boolean live() {
-            if (!gone && expiresAtMillis != 0 && System.currentTimeMillis() >= expiresAtMillis) {
-                gone = true;
-            }
-            return !gone;
-        }
-
-        void set(ByteBuffer from, int offset, int count, long expiresAt) {
-            if (value.length < count || value.length > IN_PLACE_MAX) {
-                value = new byte[count]; // a large array may be on its way to a client: never touched again
-            }
-            from.get(offset, value, 0, count);
-            length = count;
-            expiresAtMillis = expiresAt;
-        }
-
-        void setNumber(long number) {
-            if (value.length < DIGITS || value.length > IN_PLACE_MAX) {
-                value = new byte[DIGITS];
-            }
-            length = Decimal.write(number, value);
+        /** Whether {@code count} bytes go into the array in place: a small one, big enough, not twice too big. */
+        boolean fits(int count) {
+            int capacity = value.length;
+            return capacity >= count && capacity <= IN_PLACE_MAX && capacity <= Math.max(2 * count, 32);
         }
     }
 
     private final ConcurrentHashMap<Key, Slot> slots = new ConcurrentHashMap<>();
+    /** Slots with an expiry, not gone: with none, a sweep has nothing to look for. */
+    private final AtomicInteger expiring = new AtomicInteger();
     /** Where the last sweep stopped (the map's iterators see removals and keep going). */
     private Iterator<Key> sweep;
 
@@ -87,33 +75,53 @@ final class Store {
      * @return whether it had
      */
     boolean get(Key key, ValueReader reader) {
-        Slot slot = slots.get(key);
-        if (slot == null) {
-            return false;
-        }
-        synchronized (slot) {
-            if (slot.live()) {
-                reader.value(slot.value, slot.length);
-                return true;
-            }
-        }
-        slots.remove(key, slot);
-        return false;
+        return read(key, reader, false);
+    }
+
+    /**
+     * Removes {@code key}, handing its value to {@code reader} first if it had one ({@code reader}
+     * may be null).
+     *
+     * @return whether it had a value
+     */
+    boolean remove(Key key, ValueReader reader) {
+        return read(key, reader, true);
     }
 
     /** {@return whether {@code key} has a value} */
     boolean contains(Key key) {
+        return read(key, null, false);
+    }
+
+    private boolean read(Key key, ValueReader reader, boolean remove) {
         Slot slot = slots.get(key);
         if (slot == null) {
             return false;
         }
+        boolean had;
+        byte[] large = null;
+        int length = 0;
         synchronized (slot) {
-            if (slot.live()) {
-                return true;
+            had = live(slot);
+            if (had && reader != null) {
+                if (slot.length <= IN_PLACE_MAX) {
+                    reader.value(slot.value, slot.length);
+                } else {
+                    large = slot.value;
+                    length = slot.length;
+                }
+            }
+            if (remove) {
+                markGone(slot);
             }
         }
-        slots.remove(key, slot);
-        return false;
+        if (!had || remove) {
+            slots.remove(key, slot);
+        }
+        if (large != null) {
+            reader.value(large, length); // never changes once stored: copied without the lock
+        }
+        return had;
     }
 
     /**
@@ -124,19 +132,30 @@ final class Store {
      * @param expiresAtMillis when it expires, in {@link System#currentTimeMillis()} terms; 0: never
      */
     void put(Key key, ByteBuffer from, int offset, int length, long expiresAtMillis) {
+        byte[] large = length > IN_PLACE_MAX ? copy(from, offset, length) : null; // filled without the lock
         while (true) {
             Slot slot = slots.get(key);
             if (slot == null) {
-                byte[] value = new byte[length];
-                from.get(offset, value);
-                if (slots.putIfAbsent(key.copy(), new Slot(value, length, expiresAtMillis)) == null) {
+                Slot fresh = new Slot(large != null ? large : copy(from, offset, length), length, 0);
+                setExpiry(fresh, expiresAtMillis);
+                if (slots.putIfAbsent(key.copy(), fresh) == null) {
                     return;
                 }
+                setExpiry(fresh, 0);
                 continue; // another loop's client added it meanwhile: set it there
             }
             synchronized (slot) {
                 if (!slot.gone) { // an expired value is replaced all the same
-                    slot.set(from, offset, length, expiresAtMillis);
+                    if (large != null) {
+                        slot.value = large;
+                    } else {
+                        if (!slot.fits(length)) {
+                            slot.value = new byte[length];
+                        }
+                        from.get(offset, slot.value, 0, length);
+                    }
+                    slot.length = length;
+                    setExpiry(slot, expiresAtMillis);
                     return;
                 }
             }
@@ -155,7 +174,7 @@ final class Store {
         while (true) {
             Slot slot = slots.get(key);
             if (slot == null) {
-                byte[] digits = new byte[DIGITS];
+                byte[] digits = new byte[Decimal.MAX_LENGTH];
                 int length = Decimal.write(delta, digits);
                 if (slots.putIfAbsent(key.copy(), new Slot(digits, length, 0)) == null) {
                     return delta;
@@ -163,44 +182,26 @@ final class Store {
                 continue;
             }
             synchronized (slot) {
-                if (slot.live()) {
-                    long value = Decimal.parse(slot.value, slot.length);
-                    if (value == Long.MIN_VALUE) {
+                if (live(slot)) {
+                    long value;
+                    try {
+                        value = Decimal.parse(slot.value, slot.length);
+                    } catch (NumberFormatException e) {
                         throw new ArithmeticException("ERR value is not an integer or out of range");
                     }
                     long sum = value + delta;
                     if (((value ^ sum) & (delta ^ sum)) < 0) {
                         throw new ArithmeticException("ERR increment or decrement would overflow");
                     }
-                    slot.setNumber(sum);
+                    if (!slot.fits(Decimal.MAX_LENGTH)) {
+                        slot.value = new byte[Decimal.MAX_LENGTH]; // room for any sum: in place from now on
+                    }
+                    slot.length = Decimal.write(sum, slot.value);
                     return sum;
                 }
             }
             slots.remove(key, slot);
         }
-    }
-
-    /**
-     * Removes {@code key}, handing its value to {@code reader} first if it had one ({@code reader}
-     * may be null).
-     *
-     * @return whether it had a value
-     */
-    boolean remove(Key key, ValueReader reader) {
-        Slot slot = slots.get(key);
-        if (slot == null) {
-            return false;
-        }
-        boolean had;
-        synchronized (slot) {
-            had = slot.live();
-            if (had && reader != null) {
-                reader.value(slot.value, slot.length);
-            }
-            slot.gone = true;
-        }
-        slots.remove(key, slot);
-        return had;
     }
 
     /**
@@ -215,8 +216,8 @@ final class Store {
             return false;
         }
         synchronized (slot) {
-            if (slot.live()) {
-                slot.expiresAtMillis = expiresAtMillis;
+            if (live(slot)) {
+                setExpiry(slot, expiresAtMillis);
                 return true;
             }
         }
@@ -231,7 +232,7 @@ final class Store {
             return -1;
         }
         synchronized (slot) {
-            if (slot.live()) {
+            if (live(slot)) {
                 return slot.expiresAtMillis;
             }
         }
@@ -247,6 +248,9 @@ final class Store {
      * @return how many it removed
      */
     int sweepExpired(int budget) {
+        if (expiring.get() == 0) {
+            return 0;
+        }
         int removed = 0;
         boolean restarted = false;
         for (int looked = 0; looked < budget; looked++) {
@@ -270,10 +274,41 @@ final class Store {
         return removed;
     }
 
-    private static boolean expired(Slot slot) {
+    /** Whether this call found the slot's value expired (and marked it gone). */
+    private boolean expired(Slot slot) {
         synchronized (slot) {
-            return slot.expiresAtMillis != 0 && !slot.live();
+            return !slot.gone && slot.expiresAtMillis != 0 && !live(slot);
         }
+    }
+
+    // ---------------------------------------------------------------- with the slot's lock held
+
+    /** Whether the slot's value is there: not gone, not expired (an expired one is marked gone). */
+    private boolean live(Slot slot) {
+        if (!slot.gone && slot.expiresAtMillis != 0 && System.currentTimeMillis() >= slot.expiresAtMillis) {
+            markGone(slot);
+        }
+        return !slot.gone;
+    }
+
+    private void markGone(Slot slot) {
+        if (!slot.gone) {
+            setExpiry(slot, 0);
+            slot.gone = true;
+        }
+    }
+
+    private void setExpiry(Slot slot, long expiresAtMillis) {
+        if ((slot.expiresAtMillis != 0) != (expiresAtMillis != 0)) {
+            expiring.addAndGet(expiresAtMillis != 0 ? 1 : -1);
+        }
+        slot.expiresAtMillis = expiresAtMillis;
+    }
+
+    private static byte[] copy(ByteBuffer from, int offset, int length) {
+        byte[] bytes = new byte[length];
+        from.get(offset, bytes);
+        return bytes;
     }
 
     /** {@return how many keys the store holds, expired ones not yet removed included} */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nioreactor.core.EventLoopGroup;
+import io.nioreactor.core.LoopOptions;
 import io.nioreactor.core.TcpOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +32,8 @@ class RespServerTest {
 
     @BeforeEach
     void start() {
-        loops = EventLoopGroup.start("resp-test", 2);
+        // As the server runs by default: polling 100 us after I/O
+        loops = EventLoopGroup.start("resp-test", 2, LoopOptions.builder().busyPoll(Duration.ofNanos(100_000)).build());
         Store store = new Store();
         RespServer.sweepExpiredKeys(loops, store);
         address = (InetSocketAddress) loops.listenTcp(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
@@ -148,6 +150,14 @@ class RespServerTest {
             assertReply(s, command("SET", "n", "-9223372036854775807"), "+OK\r\n");
             assertReply(s, command("DECR", "n"), ":-9223372036854775808\r\n");
             assertReply(s, command("GET", "n"), "$20\r\n-9223372036854775808\r\n");
+            assertReply(s, command("INCR", "n"), ":-9223372036854775807\r\n"); // what it wrote, it reads back
+            assertReply(s, command("DECRBY", "n", "-9223372036854775808"), "-ERR decrement would overflow\r\n");
+            assertReply(s, command("DEL", "n"), ":1\r\n");
+            assertReply(s, command("INCRBY", "n", "-9223372036854775808"), ":-9223372036854775808\r\n");
+            assertReply(s, command("SET", "n", "007"), "+OK\r\n");
+            assertReply(s, command("INCR", "n"), "-ERR value is not an integer or out of range\r\n");
+            assertReply(s, command("SET", "n", "-0"), "+OK\r\n");
+            assertReply(s, command("INCR", "n"), "-ERR value is not an integer or out of range\r\n");
             assertReply(s, command("SET", "n", "99999999999999999999"), "+OK\r\n");
             assertReply(s, command("INCR", "n"), "-ERR value is not an integer or out of range\r\n");
             assertReply(s, command("SET", "n", "100"), "+OK\r\n");
@@ -164,6 +174,17 @@ class RespServerTest {
             assertReply(s, command("EXPIRE", "t", "10"), ":0\r\n");
             assertReply(s, command("SET", "t", "x", "EX", "9223372036854775807"),
                     "-ERR invalid expire time in 'set' command\r\n");
+            assertReply(s, command("SET", "t", "x", "PX", "9223372036854775807"),
+                    "-ERR invalid expire time in 'set' command\r\n");
+            assertReply(s, command("SET", "t", "x", "EX", "0"), "-ERR invalid expire time in 'set' command\r\n");
+            assertReply(s, command("SET", "t", "x", "EX", "soon"), "-ERR value is not an integer or out of range\r\n");
+            assertReply(s, command("SET", "t", "x"), "+OK\r\n");
+            assertReply(s, command("EXPIRE", "t", "9223372036854775807"),
+                    "-ERR invalid expire time in 'expire' command\r\n");
+            assertReply(s, command("EXPIRE", "t", "-9223372036854775808"),
+                    "-ERR invalid expire time in 'expire' command\r\n");
+            assertReply(s, command("EXPIRE", "t", "-5"), ":1\r\n");
+            assertReply(s, command("GET", "t"), "$-1\r\n");
         }
     }
 
