@@ -125,8 +125,8 @@ public final class LoopOptions {
      * waking a sleeping thread. Worth it where the loop is faster than its clients and has a core
      * to itself (docs/embedding.md gives the figures of the Redis-protocol example).
      *
-     * <p>The price is CPU: each burst of I/O is followed by up to this much polling, so a loop
-     * with a request every few hundred microseconds keeps its core busy, and loops that poll take
+     * <p>The price is CPU: each burst of I/O is followed by up to this much polling, so I/O more
+     * often than this keeps the loop's core fully busy, and loops that poll take
      * CPU from each other where they outnumber the cores. Polling counts as waiting in
      * {@link LoopMetrics} (the busy time of an iteration starts at its first I/O), so a loop can
      * look idle there while its thread uses a whole core. An idle loop sleeps as it would without

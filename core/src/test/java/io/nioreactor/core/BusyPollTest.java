@@ -71,6 +71,7 @@ class BusyPollTest {
             long spent = loopThreadCpuNanos() - before;
             System.out.printf("[measure] 50 lone echoes with busyPoll 1 ms: loop thread CPU %.1f ms%n", spent / 1e6);
             assertTrue(spent >= 20_000_000, "polled on after each echo, not slept: " + spent + " ns");
+            assertTrue(spent < 120_000_000, "a poll past its 1 ms would spin 3 ms an echo, 150 ms: " + spent + " ns");
         }
     }
 

@@ -20,7 +20,6 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler, St
     private final Framer framer;
     private final Replies replies = new Replies();
     private final Key probe = Key.probe();
-    private final Key secondProbe = Key.probe();
     /** An inline command's arguments, split here (an array's are the scanner's). */
     private final Args inline = new Args();
     /** An argument's digits, copied out of the request to be read as a number. */
@@ -117,11 +116,6 @@ final class RespConnection implements ConnectionHandler, Framer.FrameHandler, St
     /** The probe filled with argument {@code arg}: a lookup key without an allocation. */
     Key key(int arg) {
         return probe.set(frame, offset(arg), length(arg));
-    }
-
-    /** A second probe, for commands that hold one key while looking up another. */
-    Key otherKey(int arg) {
-        return secondProbe.set(frame, offset(arg), length(arg));
     }
 
     /** A value the store holds, for GET and MGET: its bulk string is the reply. */

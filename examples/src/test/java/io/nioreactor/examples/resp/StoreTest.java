@@ -143,6 +143,7 @@ class StoreTest {
         long left = number(get(store, key("counter")));
         System.out.printf("[measure] %,d removals took %,d of %,d increments; %,d left%n", removals.get(), taken[0],
                 increments.get(), left);
+        assertTrue(removals.get() >= 20, "the removals raced the increments");
         assertEquals(increments.get(), taken[0] + left);
     }
 
@@ -200,15 +201,14 @@ class StoreTest {
         }
         assertEquals(3_000, store.size());
 
-        int removed = 0;
-        for (int tick = 0; tick < 6; tick++) {
-            removed += store.sweepExpired(500); // a tick's budget: several ticks to go round
+        int removed = store.sweepExpired(500); // a tick's budget: several ticks to go round
+        assertTrue(removed <= 500, "one tick looks at 500 keys at most, removed " + removed);
+        for (int tick = 1; tick < 6; tick++) {
+            removed += store.sweepExpired(500);
         }
         assertEquals(1_000, removed);
-        assertEquals(2_000, store.size());
-        assertNull(get(store, key("expired-7")));
+        assertEquals(2_000, store.size(), "the expired keys are gone from the map, not only hidden");
         assertEquals("x", get(store, key("kept-7")));
         assertEquals("x", get(store, key("later-7")));
-        assertFalse(store.contains(key("expired-999")));
     }
 }
