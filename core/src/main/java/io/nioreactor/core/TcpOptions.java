@@ -2,7 +2,6 @@ package io.nioreactor.core;
 
 import java.net.SocketOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,15 +22,15 @@ public final class TcpOptions {
 
     private static final TcpOptions DEFAULTS = builder().build();
 
-    /** A private copy of the builder that made these options: never changed, never handed out. */
-    private final Builder values;
+    /** A private copy of what the builder set: never changed, never handed out. */
+    private final TcpSettings values;
     private final Map<SocketOption<?>, Object> connectionOptions;
     private final Map<SocketOption<?>, Object> listenerOptions;
 
-    private TcpOptions(Builder b) {
-        this.values = new Builder(b);
-        this.connectionOptions = SocketOptionSettings.freeze(b.connectionOptions);
-        this.listenerOptions = SocketOptionSettings.freeze(b.listenerOptions);
+    private TcpOptions(TcpSettings set) {
+        this.values = new TcpSettings(set);
+        this.connectionOptions = SocketOptionSettings.freeze(set.connectionOptions);
+        this.listenerOptions = SocketOptionSettings.freeze(set.listenerOptions);
     }
 
     /**
@@ -49,7 +48,7 @@ public final class TcpOptions {
 
     /** {@return a new builder, starting from these options} */
     public Builder toBuilder() {
-        return new Builder(values);
+        return new Builder(new TcpSettings(values));
     }
 
     /** {@return whether listeners set SO_REUSEADDR (default {@code true})} */
@@ -158,58 +157,19 @@ public final class TcpOptions {
 
     @Override
     public String toString() {
-        Builder v = values;
-        return "TcpOptions[reuseAddress=" + v.reuseAddress + ", reusePort=" + v.reusePort + ", listenerPerLoop="
-                + v.listenerPerLoop + ", backlog=" + v.backlog + ", tcpNoDelay=" + v.tcpNoDelay + ", keepAlive="
-                + v.keepAlive + ", receiveBufferSize=" + v.receiveBufferSize + ", sendBufferSize=" + v.sendBufferSize
-                + ", highWaterMark=" + v.highWaterMark + ", lowWaterMark=" + v.lowWaterMark + ", idleTimeout="
-                + v.idleTimeout + ", connectTimeout=" + v.connectTimeout + ", drainQuietPeriod=" + v.drainQuietPeriod
-                + ", maxConnections=" + v.maxConnections
-                + ", connectionOptions=" + connectionOptions + ", listenerOptions=" + listenerOptions + ", tls=" + v.tls
-                + "]";
+        return values.toString(); // the frozen socket option maps print as the copies do
     }
 
     /** Builds {@link TcpOptions}. Not thread-safe; each setter checks its value at once. */
     public static final class Builder {
-        private boolean reuseAddress = true;
-        private boolean reusePort;
-        private boolean listenerPerLoop = true;
-        private int backlog = 1024;
-        private boolean tcpNoDelay = true;
-        private boolean keepAlive;
-        private int receiveBufferSize;
-        private int sendBufferSize;
-        private int highWaterMark = 64 * 1024;
-        private int lowWaterMark = 32 * 1024;
-        private Duration idleTimeout = Duration.ZERO;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration drainQuietPeriod = Duration.ofMillis(250);
-        private int maxConnections = Integer.MAX_VALUE;
-        private final Map<SocketOption<?>, Object> connectionOptions = new LinkedHashMap<>();
-        private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
-        private TlsOptions tls;
+        private final TcpSettings set;
 
-        private Builder() { // the defaults are the fields' initial values
+        private Builder() { // the defaults
+            this(new TcpSettings());
         }
 
-        private Builder(Builder from) {
-            reuseAddress = from.reuseAddress;
-            reusePort = from.reusePort;
-            listenerPerLoop = from.listenerPerLoop;
-            backlog = from.backlog;
-            tcpNoDelay = from.tcpNoDelay;
-            keepAlive = from.keepAlive;
-            receiveBufferSize = from.receiveBufferSize;
-            sendBufferSize = from.sendBufferSize;
-            highWaterMark = from.highWaterMark;
-            lowWaterMark = from.lowWaterMark;
-            idleTimeout = from.idleTimeout;
-            connectTimeout = from.connectTimeout;
-            drainQuietPeriod = from.drainQuietPeriod;
-            maxConnections = from.maxConnections;
-            connectionOptions.putAll(from.connectionOptions);
-            listenerOptions.putAll(from.listenerOptions);
-            tls = from.tls;
+        private Builder(TcpSettings set) {
+            this.set = set;
         }
 
         /**
@@ -221,7 +181,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder tls(TlsOptions tls) {
-            this.tls = tls;
+            set.tls = tls;
             return this;
         }
 
@@ -244,7 +204,7 @@ public final class TcpOptions {
          * @throws IllegalArgumentException if the value is not of the option's type
          */
         public <T> Builder option(SocketOption<T> option, T value) {
-            SocketOptionSettings.put(connectionOptions, "option", option, value);
+            SocketOptionSettings.put(set.connectionOptions, "option", option, value);
             return this;
         }
 
@@ -260,7 +220,7 @@ public final class TcpOptions {
          * @throws IllegalArgumentException if the value is not of the option's type
          */
         public <T> Builder listenerOption(SocketOption<T> option, T value) {
-            SocketOptionSettings.put(listenerOptions, "listenerOption", option, value);
+            SocketOptionSettings.put(set.listenerOptions, "listenerOption", option, value);
             return this;
         }
 
@@ -270,7 +230,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder reuseAddress(boolean on) {
-            this.reuseAddress = on;
+            set.reuseAddress = on;
             return this;
         }
 
@@ -281,7 +241,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder reusePort(boolean on) {
-            this.reusePort = on;
+            set.reusePort = on;
             return this;
         }
 
@@ -292,7 +252,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder listenerPerLoop(boolean on) {
-            this.listenerPerLoop = on;
+            set.listenerPerLoop = on;
             return this;
         }
 
@@ -302,7 +262,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder backlog(int backlog) {
-            this.backlog = Checks.atLeast("backlog", backlog, 1);
+            set.backlog = Checks.atLeast("backlog", backlog, 1);
             return this;
         }
 
@@ -312,7 +272,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder tcpNoDelay(boolean on) {
-            this.tcpNoDelay = on;
+            set.tcpNoDelay = on;
             return this;
         }
 
@@ -322,7 +282,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder keepAlive(boolean on) {
-            this.keepAlive = on;
+            set.keepAlive = on;
             return this;
         }
 
@@ -332,7 +292,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder receiveBufferSize(int bytes) {
-            this.receiveBufferSize = Checks.atLeast("receiveBufferSize", bytes, 0);
+            set.receiveBufferSize = Checks.atLeast("receiveBufferSize", bytes, 0);
             return this;
         }
 
@@ -342,7 +302,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder sendBufferSize(int bytes) {
-            this.sendBufferSize = Checks.atLeast("sendBufferSize", bytes, 0);
+            set.sendBufferSize = Checks.atLeast("sendBufferSize", bytes, 0);
             return this;
         }
 
@@ -352,7 +312,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder highWaterMark(int bytes) {
-            this.highWaterMark = Checks.atLeast("highWaterMark", bytes, 1);
+            set.highWaterMark = Checks.atLeast("highWaterMark", bytes, 1);
             return this;
         }
 
@@ -362,7 +322,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder lowWaterMark(int bytes) {
-            this.lowWaterMark = Checks.atLeast("lowWaterMark", bytes, 0);
+            set.lowWaterMark = Checks.atLeast("lowWaterMark", bytes, 0);
             return this;
         }
 
@@ -372,7 +332,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = Checks.notNegative("idleTimeout", timeout);
+            set.idleTimeout = Checks.notNegative("idleTimeout", timeout);
             return this;
         }
 
@@ -382,7 +342,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Checks.positive("connectTimeout", timeout);
+            set.connectTimeout = Checks.positive("connectTimeout", timeout);
             return this;
         }
 
@@ -392,7 +352,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder drainQuietPeriod(Duration period) {
-            this.drainQuietPeriod = Checks.positive("drainQuietPeriod", period);
+            set.drainQuietPeriod = Checks.positive("drainQuietPeriod", period);
             return this;
         }
 
@@ -403,7 +363,7 @@ public final class TcpOptions {
          * @return this builder
          */
         public Builder maxConnections(int max) {
-            this.maxConnections = Checks.atLeast("maxConnections", max, 1);
+            set.maxConnections = Checks.atLeast("maxConnections", max, 1);
             return this;
         }
 
@@ -412,11 +372,11 @@ public final class TcpOptions {
          * @throws IllegalArgumentException if the low water mark is above the high one
          */
         public TcpOptions build() {
-            if (lowWaterMark > highWaterMark) {
-                throw new IllegalArgumentException("lowWaterMark (" + lowWaterMark
-                        + ") must not be above highWaterMark (" + highWaterMark + ")");
+            if (set.lowWaterMark > set.highWaterMark) {
+                throw new IllegalArgumentException("lowWaterMark (" + set.lowWaterMark
+                        + ") must not be above highWaterMark (" + set.highWaterMark + ")");
             }
-            return new TcpOptions(this);
+            return new TcpOptions(set);
         }
     }
 }
